@@ -1,0 +1,179 @@
+package datastore
+
+import "time"
+
+// Status is the derived state of a run, step, task or attempt. A local
+// datastore records no run-level status, so every value here is inferred
+// from files by the rules in doc.go.
+type Status string
+
+const (
+	StatusRunning   Status = "running"
+	StatusSucceeded Status = "succeeded"
+	StatusFailed    Status = "failed"
+	StatusUnknown   Status = "unknown"
+)
+
+// Flow is one flow folder that has a _meta/_self.json.
+type Flow struct {
+	Name      string `json:"name"`
+	Runs      int    `json:"runs"`
+	LatestRun string `json:"latest_run"`
+	Err       string `json:"error,omitempty"`
+}
+
+// Run holds what the run list shows. Status is empty until the run's tasks
+// have been read (Loaded false).
+type Run struct {
+	Flow       string    `json:"flow"`
+	ID         string    `json:"id"`
+	User       string    `json:"user"`
+	Tags       []string  `json:"tags"`
+	SystemTags []string  `json:"system_tags"`
+	Started    time.Time `json:"started_at"`
+	Finished   time.Time `json:"finished_at"`
+	Status     Status    `json:"status"`
+	Loaded     bool      `json:"loaded"`
+	// Resumed is set when tasks of this run were cloned from OriginRun.
+	OriginRun string `json:"origin_run,omitempty"`
+	// MetaflowVersion comes from the metaflow_version system tag.
+	MetaflowVersion string `json:"metaflow_version,omitempty"`
+	// LastActivity is the newest file time seen under the run; it drives
+	// the "unknown" rule for runs whose orchestrator vanished.
+	LastActivity time.Time `json:"last_activity"`
+	Err          string    `json:"error,omitempty"`
+	// TaskCounts over the latest attempt of every task.
+	Counts Counts `json:"counts"`
+	// order is the sort key for non-numeric run ids (ts_epoch of _self.json).
+	tsEpoch int64
+}
+
+// Counts tallies tasks by status.
+type Counts struct {
+	Total     int `json:"total"`
+	Running   int `json:"running"`
+	Succeeded int `json:"succeeded"`
+	Failed    int `json:"failed"`
+	Unknown   int `json:"unknown"`
+}
+
+func (c *Counts) add(s Status) {
+	c.Total++
+	switch s {
+	case StatusRunning:
+		c.Running++
+	case StatusSucceeded:
+		c.Succeeded++
+	case StatusFailed:
+		c.Failed++
+	default:
+		c.Unknown++
+	}
+}
+
+// Step is one step folder of a run.
+type Step struct {
+	Name   string `json:"name"`
+	Order  int    `json:"order"`
+	Status Status `json:"status"`
+	Counts Counts `json:"counts"`
+	// Started is the step _self.json ts_epoch (first task created).
+	Started time.Time `json:"started_at"`
+	Err     string    `json:"error,omitempty"`
+}
+
+// Task is one task folder with its attempts and cards.
+type Task struct {
+	Flow     string    `json:"flow"`
+	Run      string    `json:"run"`
+	Step     string    `json:"step"`
+	ID       string    `json:"id"`
+	Attempt  int       `json:"attempt"`
+	Attempts []Attempt `json:"attempts"`
+	Status   Status    `json:"status"`
+	Started  time.Time `json:"started_at"`
+	Finished time.Time `json:"finished_at"`
+	// ForeachIndex is -1 when the task is not a foreach split or the
+	// writer recorded no foreach-stack (Metaflow before 2.14.1).
+	ForeachIndex int    `json:"foreach_index"`
+	ForeachVar   string `json:"foreach_var,omitempty"`
+	ForeachValue string `json:"foreach_value,omitempty"`
+	// OriginRun/OriginTask are set on tasks cloned by `resume`.
+	OriginRun  string `json:"origin_run,omitempty"`
+	OriginTask string `json:"origin_task,omitempty"`
+	Cards      []Card `json:"cards"`
+	Err        string `json:"error,omitempty"`
+	// LastActivity is the newest mtime seen in the task and its cards.
+	LastActivity time.Time `json:"-"`
+}
+
+// Attempt is one N.attempt.json of a task.
+type Attempt struct {
+	N        int       `json:"attempt"`
+	Status   Status    `json:"status"`
+	Started  time.Time `json:"started_at"`
+	Finished time.Time `json:"finished_at"`
+	Done     bool      `json:"done"`
+	// OK is the attempt_ok metadata; nil when absent.
+	OK *bool `json:"ok"`
+	// Logs lists the log streams on disk for this attempt (stdout, stderr).
+	Logs []string `json:"logs"`
+}
+
+// Card is one card file of a task, with its latest runtime data file.
+type Card struct {
+	Key  string `json:"key"`
+	Flow string `json:"flow"`
+	Run  string `json:"run"`
+	Step string `json:"step"`
+	Task string `json:"task"`
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	UUID string `json:"uuid"`
+	// Attempt is taken from the card-info metadata; AttemptInferred is set
+	// when it had to be inferred from times (Metaflow before 2.15.19).
+	Attempt         int  `json:"attempt"`
+	AttemptInferred bool `json:"attempt_inferred,omitempty"`
+	// Legacy is set when the card was found only under the pre-2.7.10
+	// runs/<run>/tasks/<task>/cards layout.
+	Legacy bool `json:"legacy,omitempty"`
+	// Origin names the task the file belongs to when it is shown on a task
+	// cloned by resume ("flow/run/step/task").
+	Origin string    `json:"origin,omitempty"`
+	HTML   CardFile  `json:"html"`
+	Data   *CardFile `json:"data"`
+	// Token is the HTML reload token once known (see TokenKnown).
+	Token      string `json:"token"`
+	TokenKnown bool   `json:"token_known"`
+	// Final is true when the HTML token is final and the data token is final
+	// or there is no data file.
+	Final bool   `json:"final"`
+	Err   string `json:"error,omitempty"`
+}
+
+// CardFile is the state of one card file on disk.
+type CardFile struct {
+	Path    string    `json:"-"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mtime"`
+	// Token is the reload token: for HTML, METAFLOW_RELOAD_TOKEN; for data
+	// JSON, reload_token.
+	Token     string   `json:"token,omitempty"`
+	CreatedOn *float64 `json:"created_on,omitempty"`
+	Err       string   `json:"error,omitempty"`
+}
+
+// Name is the file name stem: type[-id]-uuid.
+func (c *Card) Name() string {
+	if c.ID != "" {
+		return c.Type + "-" + c.ID + "-" + c.UUID
+	}
+	return c.Type + "-" + c.UUID
+}
+
+// Pathspec is flow/run/step/task of the task the card file belongs to.
+func (c *Card) Pathspec() string { return c.Flow + "/" + c.Run + "/" + c.Step + "/" + c.Task }
+
+func (c *Card) updateFinal() {
+	c.Final = c.TokenKnown && c.Token == "final" && (c.Data == nil || c.Data.Token == "final")
+}
