@@ -80,6 +80,9 @@ type Step struct {
 	// Started is the step _self.json ts_epoch (first task created).
 	Started time.Time `json:"started_at"`
 	Err     string    `json:"error,omitempty"`
+	// headerRead is set once _meta/_self.json was read; until then Started
+	// may be a stand-in taken from the first task.
+	headerRead bool
 }
 
 // Task is one task folder with its attempts and cards.
@@ -161,6 +164,10 @@ type CardFile struct {
 	Token     string   `json:"token,omitempty"`
 	CreatedOn *float64 `json:"created_on,omitempty"`
 	Err       string   `json:"error,omitempty"`
+	// sum is a hash of what was read, so a rewrite with the same size and
+	// mtime (coarse-mtime filesystems) is still seen as a change.
+	sum      uint64
+	resolved bool
 }
 
 // Name is the file name stem: type[-id]-uuid.
@@ -174,6 +181,11 @@ func (c *Card) Name() string {
 // Pathspec is flow/run/step/task of the task the card file belongs to.
 func (c *Card) Pathspec() string { return c.Flow + "/" + c.Run + "/" + c.Step + "/" + c.Task }
 
+// updateFinal applies FORMAT-older.md §11.6: final when the HTML token and
+// the data token are both "final" (or there is no data file). A card with
+// no token, or the "[METAFLOW_RELOAD_TOKEN]" placeholder of 2.10.9-2.12.4
+// error cards, is static: it never updates, so it is final as it is.
 func (c *Card) updateFinal() {
-	c.Final = c.TokenKnown && c.Token == "final" && (c.Data == nil || c.Data.Token == "final")
+	htmlFinal := c.Token == "final" || c.Token == "" || c.Token == "[METAFLOW_RELOAD_TOKEN]"
+	c.Final = c.TokenKnown && c.HTML.Err == "" && htmlFinal && (c.Data == nil || c.Data.Token == "final")
 }

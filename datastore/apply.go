@@ -1,0 +1,372 @@
+package datastore
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+type runKey struct{ flow, run string }
+
+type stepTask struct{ step, task string }
+
+// runPlan is what a batch of paths asks to re-read in one run.
+type runPlan struct {
+	header, relistSteps, params, deep bool
+	steps                             map[string]bool
+	tasks                             map[stepTask]bool
+	cardTasks                         map[stepTask]bool // step "" = legacy layout
+	allCards                          bool
+}
+
+type applyPlan struct {
+	root      bool
+	flows     map[string]bool
+	deepFlows map[string]bool
+	runs      map[runKey]*runPlan
+	forced    map[string]bool
+}
+
+func newPlan() *applyPlan {
+	return &applyPlan{flows: map[string]bool{}, deepFlows: map[string]bool{}, runs: map[runKey]*runPlan{}, forced: map[string]bool{}}
+}
+
+func (p *applyPlan) run(flow, run string) *runPlan {
+	k := runKey{flow, run}
+	rp := p.runs[k]
+	if rp == nil {
+		rp = &runPlan{steps: map[string]bool{}, tasks: map[stepTask]bool{}, cardTasks: map[stepTask]bool{}}
+		p.runs[k] = rp
+	}
+	return rp
+}
+
+// splitUnder returns the path elements of p below root, or ok=false.
+func splitUnder(root, p string) ([]string, bool) {
+	if p == root {
+		return nil, true
+	}
+	prefix := root + string(filepath.Separator)
+	if !strings.HasPrefix(p, prefix) {
+		return nil, false
+	}
+	return strings.Split(filepath.ToSlash(p[len(prefix):]), "/"), true
+}
+
+// classify adds what one changed path touches to the plan. Paths are
+// absolute. Names of files caught mid-write (tmp*) touch their folder,
+// which a rename out of them will touch again anyway.
+func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
+	p = filepath.Clean(p)
+	if parts, ok := splitUnder(ix.loc.CardRoot, p); ok {
+		ix.classifyCard(parts, plan, deep)
+		return
+	}
+	parts, ok := splitUnder(ix.loc.Root, p)
+	if !ok {
+		return
+	}
+	if len(parts) > 0 && parts[len(parts)-1] != "" && strings.HasPrefix(parts[len(parts)-1], "tmp") {
+		return
+	}
+	switch {
+	case len(parts) == 0:
+		plan.root = true
+		if deep {
+			for _, f := range ix.Flows() {
+				plan.deepFlows[f.Name] = true
+			}
+		}
+		return
+	case parts[0] == cardDirName || strings.HasPrefix(parts[0], "."):
+		return
+	}
+	flow := parts[0]
+	if len(parts) == 1 {
+		plan.flows[flow] = true
+		if deep {
+			plan.deepFlows[flow] = true
+		}
+		return
+	}
+	switch parts[1] {
+	case "_meta", "latest_run":
+		plan.flows[flow] = true
+		return
+	case "data":
+		return
+	}
+	run := parts[1]
+	if _, known := ix.runState(flow, run); !known {
+		// A run we have not seen: its folder event may have been missed.
+		plan.flows[flow] = true
+	}
+	rp := plan.run(flow, run)
+	if len(parts) == 2 {
+		rp.relistSteps = true
+		if deep {
+			rp.deep = true
+		}
+		return
+	}
+	switch parts[2] {
+	case "_meta":
+		rp.header = true
+		return
+	case "_parameters":
+		rp.params = true
+		return
+	}
+	step := parts[2]
+	if len(parts) == 3 || parts[3] == "_meta" {
+		rp.relistSteps = true
+		rp.steps[step] = true
+		return
+	}
+	rp.relistSteps = true
+	rp.steps[step] = true
+	rp.tasks[stepTask{step, parts[3]}] = true
+}
+
+// classifyCard handles paths under the card root:
+// <flow>/runs/<run>/steps/<step>/tasks/<task>/{cards,runtime}/<file> and
+// the legacy <flow>/runs/<run>/tasks/<task>/cards/<file>.
+func (ix *Index) classifyCard(parts []string, plan *applyPlan, deep bool) {
+	if len(parts) < 3 || parts[1] != "runs" {
+		if len(parts) <= 2 && deep {
+			// The card root or a flow's card folder as a whole: every run
+			// we hold of that flow (or all) re-lists its cards.
+			for _, f := range ix.Flows() {
+				if len(parts) >= 1 && parts[0] != f.Name {
+					continue
+				}
+				runs, _ := ix.Runs(f.Name)
+				for _, r := range runs {
+					plan.run(f.Name, r.ID).allCards = true
+				}
+			}
+		}
+		return
+	}
+	if last := parts[len(parts)-1]; strings.HasPrefix(last, "tmp") {
+		return
+	}
+	flow, run := parts[0], parts[2]
+	rp := plan.run(flow, run)
+	rest := parts[3:]
+	switch {
+	case len(rest) >= 4 && rest[0] == "steps" && rest[2] == "tasks":
+		rp.cardTasks[stepTask{rest[1], rest[3]}] = true
+	case len(rest) >= 2 && rest[0] == "tasks":
+		rp.cardTasks[stepTask{"", rest[1]}] = true
+	default:
+		rp.allCards = true
+	}
+	if len(parts) > 0 {
+		plan.forced[filepath.Join(append([]string{ix.loc.CardRoot}, parts...)...)] = true
+	}
+}
+
+// Apply re-reads what the changed paths touch and returns the typed
+// changes. Paths may be files or folders, existing or removed, anywhere
+// under the datastore or card root; others are ignored.
+func (ix *Index) Apply(paths []string) ApplyResult {
+	plan := newPlan()
+	for _, p := range paths {
+		ix.classify(p, plan, false)
+	}
+	return ix.execute(plan)
+}
+
+// Rescan re-reads whole subtrees (after an event overflow or a watch
+// fault): the datastore root re-reads everything the index holds.
+func (ix *Index) Rescan(dirs ...string) ApplyResult {
+	if len(dirs) == 0 {
+		dirs = []string{ix.loc.Root, ix.loc.CardRoot}
+	}
+	plan := newPlan()
+	for _, d := range dirs {
+		ix.classify(d, plan, true)
+		if d == ix.loc.Root && !strings.HasPrefix(ix.loc.CardRoot, ix.loc.Root+string(filepath.Separator)) {
+			ix.classify(ix.loc.CardRoot, plan, true)
+		}
+	}
+	for f := range plan.deepFlows {
+		runs, _ := ix.Runs(f)
+		for _, r := range runs {
+			if r.Loaded {
+				plan.run(f, r.ID).deep = true
+			} else {
+				plan.run(f, r.ID).header = true
+			}
+		}
+	}
+	res := ix.execute(plan)
+	res.Changes = append([]Change{{Kind: Rescanned}}, res.Changes...)
+	return res
+}
+
+func (ix *Index) execute(plan *applyPlan) ApplyResult {
+	var res ApplyResult
+	var newRuns map[runKey]bool
+	if plan.root {
+		newRuns = ix.refreshFlows(&res)
+	}
+	flows := sortedKeys(plan.flows)
+	for _, f := range flows {
+		for k := range ix.refreshFlow(f, &res) {
+			if newRuns == nil {
+				newRuns = map[runKey]bool{}
+			}
+			newRuns[k] = true
+		}
+	}
+	for k := range newRuns {
+		plan.run(k.flow, k.run).deep = true
+	}
+	keys := make([]runKey, 0, len(plan.runs))
+	for k := range plan.runs {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].flow != keys[j].flow {
+			return keys[i].flow < keys[j].flow
+		}
+		return lessID(keys[i].run, keys[j].run)
+	})
+	for _, k := range keys {
+		rs, ok := ix.runState(k.flow, k.run)
+		if !ok {
+			continue
+		}
+		ix.applyRun(rs, plan.runs[k], plan.forced, newRuns[k], &res)
+	}
+	res.Retry = ix.filterRetry(res.Retry)
+	return res
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// refreshFlows re-lists the datastore's flows.
+func (ix *Index) refreshFlows(res *ApplyResult) map[runKey]bool {
+	names, err := ix.listFlows()
+	if err != nil {
+		return nil
+	}
+	onDisk := map[string]bool{}
+	newRuns := map[runKey]bool{}
+	for _, n := range names {
+		onDisk[n] = true
+		ix.mu.RLock()
+		_, known := ix.flows[n]
+		ix.mu.RUnlock()
+		if !known {
+			for k := range ix.addFlow(n, res) {
+				newRuns[k] = true
+			}
+		}
+	}
+	ix.mu.Lock()
+	var gone []string
+	for n := range ix.flows {
+		if !onDisk[n] {
+			gone = append(gone, n)
+		}
+	}
+	for _, n := range gone {
+		delete(ix.flows, n)
+	}
+	ix.mu.Unlock()
+	sort.Strings(gone)
+	for _, n := range gone {
+		res.Changes = append(res.Changes, Change{Kind: FlowRemoved, Flow: n})
+	}
+	return newRuns
+}
+
+func (ix *Index) addFlow(name string, res *ApplyResult) map[runKey]bool {
+	st := ix.readFlow(name)
+	ix.mu.Lock()
+	if _, known := ix.flows[name]; known {
+		ix.mu.Unlock()
+		return nil
+	}
+	ix.flows[name] = st
+	ix.mu.Unlock()
+	res.Changes = append(res.Changes, Change{Kind: FlowAdded, Flow: name})
+	out := map[runKey]bool{}
+	for id := range st.runs {
+		out[runKey{name, id}] = true
+	}
+	return out
+}
+
+// refreshFlow re-reads a flow's metadata, latest_run and run list; it
+// returns the runs that are new.
+func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
+	ix.mu.RLock()
+	fst, known := ix.flows[flow]
+	ix.mu.RUnlock()
+	dir := filepath.Join(ix.loc.Root, flow)
+	if !known {
+		if _, err := ix.fsys.Lstat(filepath.Join(dir, "_meta", "_self.json")); err != nil {
+			return nil
+		}
+		return ix.addFlow(flow, res)
+	}
+	if _, err := ix.fsys.Lstat(dir); isNotExist(err) {
+		ix.mu.Lock()
+		delete(ix.flows, flow)
+		ix.mu.Unlock()
+		res.Changes = append(res.Changes, Change{Kind: FlowRemoved, Flow: flow})
+		return nil
+	}
+	latest := ix.readLatestRun(dir)
+	ids, err := ix.listRuns(dir)
+	if err != nil {
+		return nil
+	}
+	onDisk := map[string]bool{}
+	var added []*runState
+	for _, id := range ids {
+		onDisk[id] = true
+		ix.mu.RLock()
+		_, ok := fst.runs[id]
+		ix.mu.RUnlock()
+		if !ok {
+			added = append(added, ix.newRunState(flow, id))
+		}
+	}
+	out := map[runKey]bool{}
+	ix.mu.Lock()
+	fst.flow.LatestRun = latest
+	for _, rs := range added {
+		if _, ok := fst.runs[rs.id]; !ok {
+			fst.runs[rs.id] = rs
+			out[runKey{flow, rs.id}] = true
+		}
+	}
+	var gone []string
+	for id := range fst.runs {
+		if !onDisk[id] {
+			gone = append(gone, id)
+		}
+	}
+	for _, id := range gone {
+		delete(fst.runs, id)
+	}
+	ix.mu.Unlock()
+	sort.Strings(gone)
+	for _, id := range gone {
+		res.Changes = append(res.Changes, Change{Kind: RunRemoved, Flow: flow, Run: id})
+		res.FinishedRuns = append(res.FinishedRuns, flow+"/"+id)
+	}
+	return out
+}

@@ -1,0 +1,413 @@
+package datastore
+
+import (
+	"errors"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// applyRun re-reads what plan names in one run and appends the changes.
+func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isNew bool, res *ApplyResult) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	old := rs.snap.Load()
+	key := rs.flow + "/" + rs.id
+	if !rp.deep || isNew {
+		ix.activity.Store(key, ix.now())
+	}
+	onlyHeader := !rp.deep && !rp.relistSteps && !rp.params && !rp.allCards &&
+		len(rp.steps) == 0 && len(rp.tasks) == 0 && len(rp.cardTasks) == 0
+	if _, err := ix.fsys.Lstat(ix.runDir(rs.flow, rs.id)); isNotExist(err) {
+		return // the flow refresh reports the removal
+	}
+
+	var ns *runSnap
+	var touched map[stepTask]bool // nil: diff every task
+	var retry []string
+	switch {
+	case onlyHeader && rp.header:
+		ns = cloneSnap(old)
+		h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
+		copyHeader(&ns.run, h)
+		touched = map[stepTask]bool{}
+	case !old.loaded || rp.deep:
+		h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
+		ns, retry = ix.loadRun(rs.flow, rs.id, h)
+		retry = append(retry, ix.carryOver(old, ns, nil, forced)...)
+		ns.tokensResolved = old.tokensResolved || !old.loaded
+	default:
+		ns = cloneSnap(old)
+		if rp.header {
+			h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
+			copyHeader(&ns.run, h)
+		}
+		touched, retry = ix.applyParts(rs, ns, rp)
+		retry = append(retry, ix.carryOver(old, ns, touched, forced)...)
+	}
+	if !old.loaded {
+		// A run first read because it changed is live: read all its tokens
+		// now so every card change carries one.
+		for _, st := range ns.steps {
+			for i, t := range st.tasks {
+				if cardsNeedResolve(t.Cards) {
+					nt := *t
+					nt.Cards = append([]Card(nil), t.Cards...)
+					for k := range nt.Cards {
+						retry = append(retry, ix.resolveCard(&nt.Cards[k])...)
+					}
+					st.tasks[i] = &nt
+				}
+			}
+		}
+		ns.tokensResolved = true
+	}
+	ix.derive(ns)
+	rs.snap.Store(ns)
+	res.Retry = append(res.Retry, retry...)
+	res.Changes = append(res.Changes, diffRun(old, ns, touched, isNew)...)
+	wasLive, isLive := old.loaded && old.live(), ns.live()
+	switch {
+	case isLive && (!wasLive || isNew):
+		res.LiveRuns = append(res.LiveRuns, key)
+	case wasLive && !isLive:
+		res.FinishedRuns = append(res.FinishedRuns, key)
+	}
+}
+
+func copyHeader(r *Run, h Run) {
+	r.User, r.Tags, r.SystemTags, r.tsEpoch, r.Err, r.MetaflowVersion = h.User, h.Tags, h.SystemTags, h.tsEpoch, h.Err, h.MetaflowVersion
+	if r.Started.IsZero() {
+		r.Started = h.Started
+	}
+}
+
+// applyParts re-reads the steps, tasks and card folders a plan names in a
+// loaded run, editing ns (a clone of the current snapshot) in place.
+func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTask]bool, []string) {
+	flow, run := rs.flow, rs.id
+	runDir := ix.runDir(flow, run)
+	touched := map[stepTask]bool{}
+	var retry []string
+	if rp.params {
+		ns.endStep = ix.endStep(runDir)
+	}
+	if rp.relistSteps {
+		if ents, err := ix.fsys.ReadDir(runDir); err == nil {
+			for _, e := range ents {
+				if e.IsDir() && !skipName(levelRun, e.Name()) && ns.step(e.Name()) == nil {
+					ns.steps = append(ns.steps, &stepSnap{step: Step{Name: e.Name()}})
+					rp.steps[e.Name()] = true
+				}
+			}
+		}
+	}
+	var cd *cardDirs
+	cardDirsOnce := func() cardDirs {
+		if cd == nil {
+			c := scanCardDirs(ix.fsys, ix.loc, flow, run)
+			cd = &c
+		}
+		return *cd
+	}
+	if rp.allCards {
+		for _, st := range ns.steps {
+			for _, t := range st.tasks {
+				rp.cardTasks[stepTask{st.step.Name, t.ID}] = true
+			}
+		}
+	}
+	for name := range rp.steps {
+		st := ns.step(name)
+		if st == nil {
+			continue
+		}
+		dir := filepath.Join(runDir, name)
+		if !st.step.headerRead {
+			ix.readStepHeader(dir, &st.step)
+		}
+		ents, err := ix.fsys.ReadDir(dir)
+		if err != nil {
+			if isNotExist(err) {
+				for _, t := range st.tasks {
+					touched[stepTask{name, t.ID}] = true
+				}
+				st.tasks = nil
+			}
+			continue
+		}
+		onDisk := map[string]bool{}
+		for _, e := range ents {
+			if e.IsDir() && !skipName(levelStep, e.Name()) {
+				onDisk[e.Name()] = true
+				if t, _ := st.task(e.Name()); t == nil {
+					rp.tasks[stepTask{name, e.Name()}] = true
+				}
+			}
+		}
+		kept := st.tasks[:0:0]
+		for _, t := range st.tasks {
+			if onDisk[t.ID] {
+				kept = append(kept, t)
+			} else {
+				touched[stepTask{name, t.ID}] = true
+			}
+		}
+		st.tasks = kept
+	}
+	// Legacy card paths have no step; find the task's step.
+	for k := range rp.cardTasks {
+		if k.step != "" {
+			continue
+		}
+		delete(rp.cardTasks, k)
+		for _, st := range ns.steps {
+			if t, _ := st.task(k.task); t != nil {
+				rp.cardTasks[stepTask{st.step.Name, k.task}] = true
+			}
+		}
+	}
+	work := map[stepTask]bool{}
+	for k := range rp.tasks {
+		work[k] = true
+	}
+	for k := range rp.cardTasks {
+		work[k] = true
+	}
+	for k := range work {
+		st := ns.step(k.step)
+		if st == nil {
+			// Cards can appear before the datastore's step folder is seen.
+			if _, err := ix.fsys.Lstat(filepath.Join(runDir, k.step)); err != nil {
+				continue
+			}
+			st = &stepSnap{step: Step{Name: k.step}}
+			ix.readStepHeader(filepath.Join(runDir, k.step), &st.step)
+			ns.steps = append(ns.steps, st)
+		}
+		oldT, idx := st.task(k.task)
+		var nt *Task
+		if oldT != nil && !rp.tasks[k] && len(oldT.Attempts) <= 1 && oldT.OriginRun == "" {
+			// Only cards changed: list the card folders, keep the rest.
+			c := *oldT
+			c.Cards = ix.relistCards(flow, run, k.step, k.task, oldT, cardDirsOnce())
+			nt = &c
+		} else {
+			t, r, err := ix.loadTask(flow, run, k.step, k.task, cardDirsOnce())
+			if err != nil {
+				if errors.Is(err, errNotExistTask) || isNotExist(err) {
+					if oldT != nil {
+						st.tasks = append(st.tasks[:idx:idx], st.tasks[idx+1:]...)
+						touched[k] = true
+					}
+				}
+				continue
+			}
+			retry = append(retry, r...)
+			nt = t
+		}
+		touched[k] = true
+		if oldT != nil {
+			st.tasks[idx] = nt
+		} else {
+			st.tasks = append(st.tasks, nt)
+			sortTasks(st.tasks)
+		}
+	}
+	for _, st := range ns.steps {
+		stepStartFallback(st)
+	}
+	sortSteps(ns.steps, ns.endStep)
+	return touched, retry
+}
+
+var errNotExistTask = errors.New("datastore: task gone")
+
+// relistCards lists a single-attempt task's card folders again.
+func (ix *Index) relistCards(flow, run, step, task string, old *Task, cd cardDirs) []Card {
+	cs, err := listCards(ix.fsys, ix.loc, flow, run, step, task, true, cd.legacy[task])
+	if err != nil {
+		return old.Cards
+	}
+	for i := range cs {
+		cs[i].Attempt = old.Attempt
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Name() < cs[j].Name() })
+	if cs == nil {
+		cs = []Card{}
+	}
+	return cs
+}
+
+// carryOver keeps what is known about card files that did not change
+// (tokens, hashes), reads the ones that did, and keeps the last good state
+// of files caught mid-write. touched limits the work to those tasks (nil:
+// all).
+func (ix *Index) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced map[string]bool) []string {
+	var retry []string
+	oldCards := map[string]*Card{}
+	for _, st := range old.steps {
+		for _, t := range st.tasks {
+			if touched != nil && !touched[stepTask{st.step.Name, t.ID}] {
+				continue
+			}
+			for i := range t.Cards {
+				oldCards[t.Cards[i].Key] = &t.Cards[i]
+			}
+		}
+	}
+	for _, st := range ns.steps {
+		for ti, t := range st.tasks {
+			if touched != nil && !touched[stepTask{st.step.Name, t.ID}] {
+				continue
+			}
+			nt := *t
+			nt.Cards = make([]Card, 0, len(t.Cards))
+			for _, c := range t.Cards {
+				oc := oldCards[c.Key]
+				keep, r := ix.mergeCard(&c, oc, forced, old.loaded)
+				retry = append(retry, r...)
+				if keep {
+					nt.Cards = append(nt.Cards, c)
+				}
+			}
+			st.tasks[ti] = &nt
+		}
+	}
+	return retry
+}
+
+// mergeCard decides the state of one listed card given its previous state.
+// It returns false for a new card whose HTML is caught mid-write: it is
+// shown once it is whole.
+func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live bool) (bool, []string) {
+	var retry []string
+	// HTML
+	sameHTML := oc != nil && oc.HTML.Size == c.HTML.Size && oc.HTML.ModTime.Equal(c.HTML.ModTime) && !forced[c.HTML.Path]
+	switch {
+	case sameHTML:
+		c.Token, c.TokenKnown, c.HTML = oc.Token, oc.TokenKnown, oc.HTML
+	case oc == nil && !live:
+		// Not live (a run being read for the first time): leave tokens
+		// for on-demand reading.
+	default:
+		tok, _, err := resolveHTML(ix.fsys, &c.HTML)
+		switch {
+		case err == nil:
+			ix.markComplete(c.HTML.Path)
+			c.Token, c.TokenKnown, c.HTML.Err = tok, true, ""
+			if oc != nil && oc.HTML.sum == c.HTML.sum && oc.Token == tok && oc.TokenKnown {
+				c.HTML = oc.HTML // same content: not a change
+			}
+		case errors.Is(err, errIncomplete) || isNotExist(err):
+			if ix.giveUp(c.HTML.Path) {
+				c.HTML.Err = "the card file stays empty or cut off; Metaflow may have failed while writing it"
+				c.TokenKnown = true
+				if oc != nil {
+					c.Token = oc.Token
+				}
+				break
+			}
+			retry = append(retry, c.HTML.Path)
+			if oc == nil {
+				return false, retry
+			}
+			c.Token, c.TokenKnown, c.HTML = oc.Token, oc.TokenKnown, oc.HTML
+		default:
+			c.HTML.Err = err.Error()
+			c.TokenKnown = true
+		}
+	}
+	// Data
+	if c.Data != nil {
+		var od *CardFile
+		if oc != nil {
+			od = oc.Data
+		}
+		sameData := od != nil && od.Size == c.Data.Size && od.ModTime.Equal(c.Data.ModTime) && !forced[c.Data.Path]
+		switch {
+		case sameData:
+			d := *od
+			c.Data = &d
+		case od == nil && oc == nil && !live:
+		default:
+			nd := *c.Data
+			err := resolveData(ix.fsys, &nd)
+			switch {
+			case err == nil:
+				ix.markComplete(nd.Path)
+				if od != nil && od.sum == nd.sum {
+					nd = *od
+				}
+				c.Data = &nd
+			case errors.Is(err, errIncomplete) || isNotExist(err):
+				if ix.giveUp(nd.Path) {
+					nd.Err = "the data file stays empty or cut off"
+					nd.resolved = true
+					c.Data = &nd
+					break
+				}
+				retry = append(retry, nd.Path)
+				if od != nil {
+					d := *od
+					c.Data = &d
+				} else {
+					c.Data = nil
+				}
+			default:
+				nd.Err = err.Error()
+				nd.resolved = true
+				c.Data = &nd
+			}
+		}
+	}
+	c.Err = firstNonEmpty(c.HTML.Err, dataErr(c.Data))
+	c.updateFinal()
+	return true, retry
+}
+
+// giveUp records that path is incomplete and reports whether it has been
+// so for longer than GiveUpAfter.
+func (ix *Index) giveUp(path string) bool {
+	now := ix.now()
+	ix.pendingMu.Lock()
+	defer ix.pendingMu.Unlock()
+	first, ok := ix.pending[path]
+	if !ok {
+		ix.pending[path] = now
+		return false
+	}
+	return now.Sub(first) > ix.opts.GiveUpAfter
+}
+
+func (ix *Index) markComplete(path string) {
+	ix.pendingMu.Lock()
+	delete(ix.pending, path)
+	ix.pendingMu.Unlock()
+}
+
+// filterRetry drops paths that were given up on, and duplicates.
+func (ix *Index) filterRetry(paths []string) []string {
+	if len(paths) == 0 {
+		return nil
+	}
+	now := ix.now()
+	seen := map[string]bool{}
+	var out []string
+	ix.pendingMu.Lock()
+	defer ix.pendingMu.Unlock()
+	for _, p := range paths {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		first, ok := ix.pending[p]
+		if !ok {
+			ix.pending[p] = now
+		} else if now.Sub(first) > ix.opts.GiveUpAfter+time.Second {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}

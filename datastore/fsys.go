@@ -1,0 +1,147 @@
+package datastore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// FS is the read-only file access the index uses. Paths are absolute OS
+// paths. OSFS is the real one; tests wrap it to inject faults that a root
+// user cannot provoke with file modes (unreadable folders, vanishing files).
+type FS interface {
+	// ReadDir lists a directory without following symlinks in its entries.
+	ReadDir(dir string) ([]fs.DirEntry, error)
+	// Open opens a regular file for reading. It must not follow a symlink
+	// in the last path element and must not block on FIFOs.
+	Open(name string) (File, error)
+	// Lstat describes a path without following a final symlink.
+	Lstat(name string) (fs.FileInfo, error)
+}
+
+// File is an open regular file.
+type File interface {
+	io.ReaderAt
+	io.Reader
+	Stat() (fs.FileInfo, error)
+	Close() error
+}
+
+// OSFS reads the real filesystem.
+type OSFS struct{}
+
+func (OSFS) ReadDir(dir string) ([]fs.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Unsorted: callers sort what they need, and big task folders are
+	// listed often during a live run.
+	return f.ReadDir(-1)
+}
+
+func (OSFS) Open(name string) (File, error) {
+	f, err := openNoFollow(name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, ErrNotRegular)
+	}
+	return f, nil
+}
+
+func (OSFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+
+// Errors returned by file reads.
+var (
+	ErrNotRegular = errors.New("datastore: not a regular file")
+	ErrTooLarge   = errors.New("datastore: file too large")
+)
+
+// Read caps. Metadata files are a few hundred bytes; the biggest card seen
+// is about 1.2 MB, but images make cards grow, so the cap is generous while
+// still protecting memory from a runaway file.
+const (
+	maxMetaBytes = 1 << 20
+	maxDataBytes = 32 << 20
+	maxCardBytes = 96 << 20
+	maxLogBytes  = 8 << 20
+)
+
+// readFile reads a whole regular file, refusing files over limit.
+func readFile(fsys FS, name string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%s: %d bytes (cap %d): %w", name, fi.Size(), limit, ErrTooLarge)
+	}
+	// The size can change between Stat and Read (in-place writers), so read
+	// up to limit+1 and check again.
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s: over %d bytes: %w", name, limit, ErrTooLarge)
+	}
+	return b, nil
+}
+
+// readHead reads at most n bytes from the start of a file and returns them
+// with the file's current size.
+func readHead(fsys FS, name string, n int) ([]byte, fs.FileInfo, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi.Size() < int64(n) {
+		n = int(fi.Size())
+	}
+	b := make([]byte, n)
+	m, err := f.ReadAt(b, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, nil, err
+	}
+	return b[:m], fi, nil
+}
+
+// readTail reads at most n bytes from the end of a file.
+func readTail(fsys FS, name string, size int64, n int) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	off := size - int64(n)
+	if off < 0 {
+		off, n = 0, int(size)
+	}
+	b := make([]byte, n)
+	m, err := f.ReadAt(b, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:m], nil
+}

@@ -1,0 +1,575 @@
+package datastore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options tunes an Index.
+type Options struct {
+	// FS is the file access; nil means the real filesystem.
+	FS FS
+	// StaleAfter is how long a run that looks running may stay quiet before
+	// it is reported as unknown (its orchestrator may have been killed).
+	// Default 30 minutes.
+	StaleAfter time.Duration
+	// Workers bounds how many runs are read at once. Default 8.
+	Workers int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// GiveUpAfter is how long a file may stay incomplete (a writer caught
+	// mid-write) before it is reported as broken. Default 5 s.
+	GiveUpAfter time.Duration
+}
+
+// Index is an in-memory index of one datastore. Flows and run headers are
+// read by Open; each run's steps, tasks and card listings are read lazily
+// (Run, LoadAll) and kept current by Apply. Card HTML is never read to list
+// anything; tokens are read on demand.
+type Index struct {
+	loc  Location
+	fsys FS
+	opts Options
+
+	mu    sync.RWMutex
+	flows map[string]*flowState
+
+	activity sync.Map // "flow/run" -> time.Time of the last change seen
+
+	pendingMu sync.Mutex
+	pending   map[string]time.Time // path -> first time it was incomplete
+
+	hookMu   sync.Mutex
+	onLoaded func(flow, run string, live bool)
+
+	loaded atomic.Int64
+}
+
+type flowState struct {
+	flow Flow
+	runs map[string]*runState
+}
+
+type runState struct {
+	flow, id string
+	// mu serializes the writers of this run (loading, Apply); it is held
+	// across this run's file reads only. Readers use snap.
+	mu   sync.Mutex
+	snap atomic.Pointer[runSnap]
+}
+
+// RunDetail is a run with its steps and tasks.
+type RunDetail struct {
+	Run
+	EndStep string       `json:"end_step"`
+	Steps   []StepDetail `json:"steps"`
+}
+
+// StepDetail is a step with its tasks.
+type StepDetail struct {
+	Step
+	Tasks []Task `json:"tasks"`
+}
+
+// ErrUnknown is returned for flows, runs, steps, tasks and cards the index
+// does not hold.
+var ErrUnknown = errors.New("datastore: not found")
+
+// Open lists the flows and run headers of a datastore. Runs are filled in
+// by LoadAll or on demand.
+func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
+	if opts.FS == nil {
+		opts.FS = OSFS{}
+	}
+	if opts.StaleAfter <= 0 {
+		opts.StaleAfter = 30 * time.Minute
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 8
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.GiveUpAfter <= 0 {
+		opts.GiveUpAfter = 5 * time.Second
+	}
+	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{}}
+	fi, err := ix.fsys.Lstat(loc.Root)
+	if err != nil {
+		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("datastore: open %s: not a folder", loc.Root)
+	}
+	names, err := ix.listFlows()
+	if err != nil {
+		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
+	}
+	type result struct {
+		fs *flowState
+	}
+	states := make([]*flowState, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, opts.Workers)
+	for i, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			states[i] = ix.readFlow(name)
+		}()
+	}
+	wg.Wait()
+	for _, st := range states {
+		if st != nil {
+			ix.flows[st.flow.Name] = st
+		}
+	}
+	return ix, ctx.Err()
+}
+
+// Location is where the index reads from.
+func (ix *Index) Location() Location { return ix.loc }
+
+func (ix *Index) now() time.Time { return ix.opts.Now() }
+
+// SetOnRunLoaded registers a function called after each run is first read,
+// with whether it may still change. Watchers use it to widen watches.
+func (ix *Index) SetOnRunLoaded(fn func(flow, run string, live bool)) {
+	ix.hookMu.Lock()
+	ix.onLoaded = fn
+	ix.hookMu.Unlock()
+}
+
+func (ix *Index) listFlows() ([]string, error) {
+	ents, err := ix.fsys.ReadDir(ix.loc.Root)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range ents {
+		if e.IsDir() && !skipName(levelRoot, e.Name()) {
+			if _, err := ix.fsys.Lstat(filepath.Join(ix.loc.Root, e.Name(), "_meta", "_self.json")); err == nil {
+				names = append(names, e.Name())
+			}
+		}
+	}
+	return names, nil
+}
+
+// readFlow reads a flow's metadata and its run headers.
+func (ix *Index) readFlow(name string) *flowState {
+	dir := filepath.Join(ix.loc.Root, name)
+	st := &flowState{flow: Flow{Name: name}, runs: map[string]*runState{}}
+	if b, err := readFile(ix.fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes); err != nil {
+		st.flow.Err = fmt.Sprintf("flow metadata: %v", err)
+	} else if _, err := parseSelf(b); err != nil {
+		st.flow.Err = fmt.Sprintf("flow metadata: %v", err)
+	}
+	st.flow.LatestRun = ix.readLatestRun(dir)
+	ids, err := ix.listRuns(dir)
+	if err != nil {
+		st.flow.Err = fmt.Sprintf("cannot list runs: %v", err)
+	}
+	for _, id := range ids {
+		st.runs[id] = ix.newRunState(name, id)
+	}
+	return st
+}
+
+func (ix *Index) readLatestRun(flowDir string) string {
+	b, err := readFile(ix.fsys, filepath.Join(flowDir, "latest_run"), 256)
+	if err != nil {
+		return ""
+	}
+	return string(trimSpace(b))
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// listRuns lists the run folders of a flow: folders with _meta/_self.json
+// (a folder without one is a run still being created, or not a run).
+func (ix *Index) listRuns(flowDir string) ([]string, error) {
+	ents, err := ix.fsys.ReadDir(flowDir)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range ents {
+		if !e.IsDir() || skipName(levelFlow, e.Name()) {
+			continue
+		}
+		if _, err := ix.fsys.Lstat(filepath.Join(flowDir, e.Name(), "_meta", "_self.json")); err == nil {
+			ids = append(ids, e.Name())
+		}
+	}
+	return ids, nil
+}
+
+func (ix *Index) newRunState(flow, id string) *runState {
+	rs := &runState{flow: flow, id: id}
+	h, _ := readRunHeader(ix.fsys, ix.runDir(flow, id), flow, id)
+	snap := &runSnap{run: h}
+	snap.run.LastActivity = laterOf(h.Started, epochMillis(h.tsEpoch))
+	rs.snap.Store(snap)
+	return rs
+}
+
+// Flows lists the flows, sorted by name.
+func (ix *Index) Flows() []Flow {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]Flow, 0, len(ix.flows))
+	for _, f := range ix.flows {
+		fl := f.flow
+		fl.Runs = len(f.runs)
+		out = append(out, fl)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Runs lists a flow's runs, newest first.
+func (ix *Index) Runs(flow string) ([]Run, error) {
+	ix.mu.RLock()
+	f, ok := ix.flows[flow]
+	if !ok {
+		ix.mu.RUnlock()
+		return nil, fmt.Errorf("flow %q: %w", flow, ErrUnknown)
+	}
+	out := make([]Run, 0, len(f.runs))
+	for _, rs := range f.runs {
+		out = append(out, rs.snap.Load().run)
+	}
+	ix.mu.RUnlock()
+	sortRuns(out)
+	return out, nil
+}
+
+// sortRuns orders newest first: numeric ids as integers, the rest by the
+// time in their _self.json.
+func sortRuns(rs []Run) {
+	sort.Slice(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if !a.Started.Equal(b.Started) {
+			return a.Started.After(b.Started)
+		}
+		return !lessID(a.ID, b.ID)
+	})
+}
+
+// Counts of runs read so far and in all, for a progress indicator.
+func (ix *Index) Progress() (done, total int) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, f := range ix.flows {
+		for _, rs := range f.runs {
+			total++
+			if rs.snap.Load().loaded {
+				done++
+			}
+		}
+	}
+	return done, total
+}
+
+func (ix *Index) runState(flow, run string) (*runState, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f, ok := ix.flows[flow]
+	if !ok {
+		return nil, false
+	}
+	rs, ok := f.runs[run]
+	return rs, ok
+}
+
+// LoadAll reads every run not read yet, newest first, a few at a time.
+func (ix *Index) LoadAll(ctx context.Context) error {
+	ix.mu.RLock()
+	var all []*runState
+	for _, f := range ix.flows {
+		for _, rs := range f.runs {
+			all = append(all, rs)
+		}
+	}
+	ix.mu.RUnlock()
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].snap.Load().run.Started.After(all[j].snap.Load().run.Started)
+	})
+	work := make(chan *runState)
+	var wg sync.WaitGroup
+	for w := 0; w < ix.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rs := range work {
+				ix.ensureLoaded(rs)
+			}
+		}()
+	}
+	defer func() { close(work); wg.Wait() }()
+	for _, rs := range all {
+		select {
+		case work <- rs:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// ensureLoaded reads a run's tasks once.
+func (ix *Index) ensureLoaded(rs *runState) *runSnap {
+	if s := rs.snap.Load(); s.loaded {
+		return s
+	}
+	rs.mu.Lock()
+	s := rs.snap.Load()
+	if s.loaded {
+		rs.mu.Unlock()
+		return s
+	}
+	header := s.run
+	if h, err := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id); err == nil || h.Err != "" {
+		header = h
+	}
+	ns, retry := ix.loadRun(rs.flow, rs.id, header)
+	rs.snap.Store(ns)
+	rs.mu.Unlock()
+	ix.noteIncomplete(retry)
+	ix.hookMu.Lock()
+	hook := ix.onLoaded
+	ix.hookMu.Unlock()
+	if hook != nil {
+		hook(rs.flow, rs.id, ns.live())
+	}
+	return ns
+}
+
+// Run returns a run with its steps and tasks, reading it first if needed,
+// and the tokens of its cards.
+func (ix *Index) Run(ctx context.Context, flow, run string) (RunDetail, error) {
+	rs, ok := ix.runState(flow, run)
+	if !ok {
+		return RunDetail{}, fmt.Errorf("run %s/%s: %w", flow, run, ErrUnknown)
+	}
+	s := ix.ensureLoaded(rs)
+	if !s.tokensResolved {
+		s = ix.resolveRunTokens(rs)
+	}
+	d := RunDetail{Run: s.run, EndStep: s.endStep, Steps: make([]StepDetail, 0, len(s.steps))}
+	for _, st := range s.steps {
+		sd := StepDetail{Step: st.step, Tasks: make([]Task, 0, len(st.tasks))}
+		for _, t := range st.tasks {
+			sd.Tasks = append(sd.Tasks, s.effectiveTask(t))
+		}
+		d.Steps = append(d.Steps, sd)
+	}
+	return d, ctx.Err()
+}
+
+// resolveRunTokens reads the tokens of every card of a run once (the head
+// of each HTML file and each data JSON).
+func (ix *Index) resolveRunTokens(rs *runState) *runSnap {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	old := rs.snap.Load()
+	if old.tokensResolved {
+		return old
+	}
+	ns := *old
+	ns.steps = make([]*stepSnap, len(old.steps))
+	var retry []string
+	for i, st := range old.steps {
+		nst := &stepSnap{step: st.step, tasks: make([]*Task, len(st.tasks))}
+		for j, t := range st.tasks {
+			nst.tasks[j] = t
+			if !cardsNeedResolve(t.Cards) {
+				continue
+			}
+			nt := *t
+			nt.Cards = append([]Card(nil), t.Cards...)
+			for k := range nt.Cards {
+				retry = append(retry, ix.resolveCard(&nt.Cards[k])...)
+			}
+			nst.tasks[j] = &nt
+		}
+		ns.steps[i] = nst
+	}
+	ns.tokensResolved = true
+	rs.snap.Store(&ns)
+	ix.noteIncomplete(retry)
+	return &ns
+}
+
+func cardsNeedResolve(cs []Card) bool {
+	for _, c := range cs {
+		if !c.TokenKnown || (c.Data != nil && !c.Data.resolved) {
+			return true
+		}
+	}
+	return false
+}
+
+// Task returns one task with all its attempts and cards.
+func (ix *Index) Task(ctx context.Context, flow, run, step, task string) (Task, error) {
+	d, err := ix.Run(ctx, flow, run)
+	if err != nil {
+		return Task{}, err
+	}
+	for _, st := range d.Steps {
+		if st.Name != step {
+			continue
+		}
+		for _, t := range st.Tasks {
+			if t.ID == task {
+				return t, nil
+			}
+		}
+	}
+	return Task{}, fmt.Errorf("task %s/%s/%s/%s: %w", flow, run, step, task, ErrUnknown)
+}
+
+// Card finds a card by key. Its tokens are read if they were not yet.
+func (ix *Index) Card(ctx context.Context, key string) (Card, error) {
+	ref, ok := parseCardKey(key)
+	if !ok {
+		return Card{}, fmt.Errorf("card %q: %w", key, ErrUnknown)
+	}
+	rs, ok := ix.runState(ref.flow, ref.run)
+	if !ok {
+		return Card{}, fmt.Errorf("card %q: %w", key, ErrUnknown)
+	}
+	s := ix.ensureLoaded(rs)
+	if c, ok := findCard(s, ref, key); ok {
+		if !c.TokenKnown || (c.Data != nil && !c.Data.resolved) {
+			s = ix.resolveRunTokens(rs)
+			c, _ = findCard(s, ref, key)
+		}
+		return c, ctx.Err()
+	}
+	return Card{}, fmt.Errorf("card %q: %w", key, ErrUnknown)
+}
+
+func findCard(s *runSnap, ref cardRef, key string) (Card, bool) {
+	st := s.step(ref.step)
+	if st == nil {
+		return Card{}, false
+	}
+	t, _ := st.task(ref.task)
+	if t == nil {
+		return Card{}, false
+	}
+	for _, c := range t.Cards {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return Card{}, false
+}
+
+// RunLive reports whether a run has been read and may still change.
+func (ix *Index) RunLive(flow, run string) bool {
+	rs, ok := ix.runState(flow, run)
+	if !ok {
+		return false
+	}
+	s := rs.snap.Load()
+	return s.loaded && s.live()
+}
+
+// LiveRuns lists "flow/run" of every read run that may still change.
+func (ix *Index) LiveRuns() []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []string
+	for _, f := range ix.flows {
+		for _, rs := range f.runs {
+			if s := rs.snap.Load(); s.loaded && s.live() {
+				out = append(out, f.flow.Name+"/"+rs.id)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Tick re-evaluates the time rule (running -> unknown after StaleAfter of
+// quiet) without touching the disk, and reports runs whose status changed.
+func (ix *Index) Tick() []Change {
+	ix.mu.RLock()
+	var all []*runState
+	for _, f := range ix.flows {
+		for _, rs := range f.runs {
+			if s := rs.snap.Load(); s.loaded && s.live() {
+				all = append(all, rs)
+			}
+		}
+	}
+	ix.mu.RUnlock()
+	var out []Change
+	for _, rs := range all {
+		rs.mu.Lock()
+		old := rs.snap.Load()
+		ns := cloneSnap(old)
+		ix.derive(ns)
+		if ns.run.Status != old.run.Status {
+			rs.snap.Store(ns)
+			out = append(out, Change{Kind: RunChanged, Flow: rs.flow, Run: rs.id, Status: ns.run.Status, OldStatus: old.run.Status})
+		}
+		rs.mu.Unlock()
+	}
+	return out
+}
+
+// cloneSnap copies a snapshot deep enough that derive can rewrite step and
+// run fields; tasks are shared (they are never modified in place).
+func cloneSnap(s *runSnap) *runSnap {
+	ns := *s
+	ns.steps = make([]*stepSnap, len(s.steps))
+	for i, st := range s.steps {
+		c := *st
+		c.tasks = append([]*Task(nil), st.tasks...)
+		ns.steps[i] = &c
+	}
+	return &ns
+}
+
+// noteIncomplete records files caught mid-write, for GiveUpAfter.
+func (ix *Index) noteIncomplete(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	now := ix.now()
+	ix.pendingMu.Lock()
+	for _, p := range paths {
+		if _, ok := ix.pending[p]; !ok {
+			ix.pending[p] = now
+		}
+	}
+	ix.pendingMu.Unlock()
+}
+
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+var _ = strconv.Itoa

@@ -1,0 +1,175 @@
+package datastore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/tidwall/gjson"
+)
+
+// LogLine is one line of an mflog file:
+// [MFLOG|0|<utc iso time>|<source>|<uuid>]<text>
+type LogLine struct {
+	TS     string `json:"ts,omitempty"`
+	Source string `json:"source,omitempty"`
+	Text   string `json:"text"`
+}
+
+// Log is a task's stdout or stderr for one attempt.
+type Log struct {
+	Attempt   int       `json:"attempt"`
+	Stream    string    `json:"stream"`
+	Truncated bool      `json:"truncated"`
+	Lines     []LogLine `json:"lines"`
+}
+
+// Log streams.
+const (
+	Stdout = "stdout"
+	Stderr = "stderr"
+)
+
+// TaskLog reads a task's log for one attempt (-1: the latest). Local tasks
+// have logs only after their process exits; a missing log is ErrUnknown.
+func (ix *Index) TaskLog(ctx context.Context, flow, run, step, task string, attempt int, stream string) (Log, error) {
+	if stream != Stdout && stream != Stderr {
+		return Log{}, fmt.Errorf("log stream %q: %w", stream, ErrUnknown)
+	}
+	t, err := ix.Task(ctx, flow, run, step, task)
+	if err != nil {
+		return Log{}, err
+	}
+	if attempt < 0 {
+		attempt = t.Attempt
+	}
+	dir := filepath.Join(ix.runDir(flow, run), step, task)
+	// Local runs write runtime_*; remote compute task_*; old Metaflow *.log.
+	for _, suffix := range []string{".runtime_" + stream + ".log", ".task_" + stream + ".log", "." + stream + ".log"} {
+		p := filepath.Join(dir, strconv.Itoa(attempt)+suffix)
+		b, truncated, err := readTailCapped(ix.fsys, p, maxLogBytes)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return Log{}, fmt.Errorf("datastore: log %s: %w", p, err)
+		}
+		return Log{Attempt: attempt, Stream: stream, Truncated: truncated, Lines: ParseMflog(b)}, nil
+	}
+	return Log{}, fmt.Errorf("log %s of %s/%s/%s/%s attempt %d: %w", stream, flow, run, step, task, attempt, ErrUnknown)
+}
+
+// readTailCapped reads a file, or its last limit bytes when it is bigger.
+func readTailCapped(fsys FS, p string, limit int64) ([]byte, bool, error) {
+	fi, err := fsys.Lstat(p)
+	if err != nil {
+		return nil, false, err
+	}
+	if fi.Size() <= limit {
+		b, err := readFile(fsys, p, limit)
+		return b, false, err
+	}
+	b, err := readTail(fsys, p, fi.Size(), int(limit))
+	if err != nil {
+		return nil, false, err
+	}
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[i+1:]
+	}
+	return b, true, nil
+}
+
+var mflogPrefix = []byte("[MFLOG|")
+
+// ParseMflog splits an mflog file into lines. Lines without the header
+// (continuations, older formats) keep their text only.
+func ParseMflog(b []byte) []LogLine {
+	out := []LogLine{}
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		if !bytes.HasPrefix(line, mflogPrefix) {
+			out = append(out, LogLine{Text: string(line)})
+			continue
+		}
+		end := bytes.IndexByte(line, ']')
+		if end < 0 {
+			out = append(out, LogLine{Text: string(line)})
+			continue
+		}
+		fields := bytes.Split(line[1:end], []byte("|"))
+		l := LogLine{Text: string(line[end+1:])}
+		if len(fields) >= 4 {
+			l.TS, l.Source = string(fields[2]), string(fields[3])
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// Artifact is one entry of an attempt's N.data.json artifact index. Values
+// are pickles; only their type and size are shown.
+type Artifact struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Size     int64  `json:"size"`
+	Encoding string `json:"encoding"`
+	Attempt  int    `json:"attempt"`
+}
+
+// TaskArtifacts lists the artifacts of one attempt (-1: the latest),
+// leaving out Metaflow's internal ones (names starting with "_").
+func (ix *Index) TaskArtifacts(ctx context.Context, flow, run, step, task string, attempt int) ([]Artifact, error) {
+	t, err := ix.Task(ctx, flow, run, step, task)
+	if err != nil {
+		return nil, err
+	}
+	if attempt < 0 {
+		attempt = t.Attempt
+	}
+	p := filepath.Join(ix.runDir(flow, run), step, task, strconv.Itoa(attempt)+".data.json")
+	b, err := readFile(ix.fsys, p, maxDataBytes)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A running attempt writes its artifact index when it ends.
+		return []Artifact{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("datastore: artifacts: %w", err)
+	}
+	return ParseArtifacts(b, attempt)
+}
+
+// ParseArtifacts parses an N.data.json artifact index.
+func ParseArtifacts(b []byte, attempt int) ([]Artifact, error) {
+	if !gjson.ValidBytes(b) {
+		return nil, fmt.Errorf("%w: artifact index: invalid JSON", ErrBadMeta)
+	}
+	info := gjson.GetBytes(b, "info")
+	objects := gjson.GetBytes(b, "objects")
+	if !objects.IsObject() && !info.IsObject() {
+		return nil, fmt.Errorf("%w: artifact index: no objects", ErrBadMeta)
+	}
+	out := []Artifact{}
+	seen := map[string]bool{}
+	add := func(name string, v gjson.Result) {
+		if seen[name] || len(name) == 0 || name[0] == '_' {
+			return
+		}
+		seen[name] = true
+		out = append(out, Artifact{Name: name, Type: v.Get("type").String(), Size: v.Get("size").Int(),
+			Encoding: v.Get("encoding").String(), Attempt: attempt})
+	}
+	info.ForEach(func(k, v gjson.Result) bool { add(k.String(), v); return true })
+	objects.ForEach(func(k, _ gjson.Result) bool { add(k.String(), gjson.Result{}); return true })
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}

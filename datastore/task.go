@@ -1,0 +1,329 @@
+package datastore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"flowdeck/cards"
+
+	"github.com/tidwall/gjson"
+)
+
+// taskRead is what reading one task folder yields, before its cards are
+// attached.
+type taskRead struct {
+	task Task
+	// cardAttempt maps card uuids to the attempt in their card-info record.
+	cardAttempt map[string]int
+	// attemptStarts holds N.attempt.json times, for inferring the attempt
+	// of cards written before card-info existed.
+	attemptStarts map[int]time.Time
+	// retry lists files caught mid-write.
+	retry []string
+}
+
+type attemptFiles struct {
+	started, done, runtime, data bool
+	logs                         []string
+}
+
+// readTask reads one task folder: attempts from N.attempt.json, DONE from
+// N.DONE.lock, outcomes from attempt_ok metadata. It reads only the small
+// files it needs; everything else comes from names.
+func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
+	tr := taskRead{task: Task{Flow: flow, Run: run, Step: step, ID: id, ForeachIndex: -1, Cards: []Card{}}}
+	t := &tr.task
+	ents, err := fsys.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return tr, err
+		}
+		t.Status = StatusUnknown
+		t.Err = fmt.Sprintf("cannot read task folder: %v", err)
+		t.Attempts = []Attempt{}
+		return tr, nil
+	}
+	files := map[int]*attemptFiles{}
+	get := func(n int) *attemptFiles {
+		a := files[n]
+		if a == nil {
+			a = &attemptFiles{}
+			files[n] = a
+		}
+		return a
+	}
+	for _, e := range ents {
+		n, rest, ok := attemptFile(e.Name())
+		if !ok {
+			continue
+		}
+		switch rest {
+		case "attempt.json":
+			get(n).started = true
+		case "DONE.lock":
+			get(n).done = true
+		case "runtime":
+			get(n).runtime = true
+		case "data.json":
+			get(n).data = true
+		case "runtime_stdout.log", "task_stdout.log", "stdout.log":
+			get(n).logs = appendOnce(get(n).logs, "stdout")
+		case "runtime_stderr.log", "task_stderr.log", "stderr.log":
+			get(n).logs = appendOnce(get(n).logs, "stderr")
+		}
+	}
+
+	// Metadata names carry the field and a timestamp; only a few records
+	// need their content.
+	latestByField := map[string]string{}
+	var okNames, cardInfoNames []string
+	metaDir := filepath.Join(dir, "_meta")
+	if ments, err := fsys.ReadDir(metaDir); err == nil {
+		bestTS := map[string]int64{}
+		for _, e := range ments {
+			field, ts, ok := sysmetaName(e.Name())
+			if !ok {
+				continue
+			}
+			switch {
+			case field == "attempt_ok":
+				okNames = append(okNames, e.Name())
+			case cards.IsUUID(field):
+				cardInfoNames = append(cardInfoNames, e.Name())
+			}
+			if ts >= bestTS[field] {
+				bestTS[field] = ts
+				latestByField[field] = e.Name()
+			}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		t.Err = fmt.Sprintf("cannot read task metadata: %v", err)
+	}
+
+	latest := -1
+	for n, a := range files {
+		if a.started && n > latest {
+			latest = n
+		}
+	}
+	if latest < 0 {
+		// Folder made, attempt not started yet (or an attempt.json caught
+		// mid-write by an in-place writer).
+		for n := range files {
+			if n > latest {
+				latest = n
+			}
+		}
+		if latest < 0 {
+			latest = 0
+		}
+	}
+	t.Attempt = latest
+
+	okByAttempt := map[int]sysmeta{}
+	for _, name := range okNames {
+		s, err := readSysmeta(fsys, filepath.Join(metaDir, name))
+		if err != nil {
+			tr.retry = append(tr.retry, filepath.Join(metaDir, name))
+			continue
+		}
+		if s.Attempt < 0 {
+			continue
+		}
+		if prev, ok := okByAttempt[s.Attempt]; !ok || s.TSEpoch >= prev.TSEpoch {
+			okByAttempt[s.Attempt] = s
+		}
+	}
+
+	clone := latestByField["origin-task-id"] != ""
+	if clone {
+		if s, err := readSysmeta(fsys, filepath.Join(metaDir, latestByField["origin-task-id"])); err == nil {
+			t.OriginTask = s.Value.String()
+		}
+		if name := latestByField["origin-run-id"]; name != "" {
+			if s, err := readSysmeta(fsys, filepath.Join(metaDir, name)); err == nil && s.Value.String() != "None" {
+				t.OriginRun = s.Value.String()
+			}
+		}
+		if t.OriginRun == "" || t.OriginTask == "" {
+			clone = false
+			t.OriginRun, t.OriginTask = "", ""
+		}
+	}
+
+	tr.attemptStarts = map[int]time.Time{}
+	t.Attempts = make([]Attempt, 0, latest+1)
+	for n := latest; n >= 0; n-- {
+		f := files[n]
+		if f == nil {
+			continue
+		}
+		a := Attempt{N: n, Done: f.done, Logs: f.logs}
+		if a.Logs == nil {
+			a.Logs = []string{}
+		}
+		sort.Strings(a.Logs)
+		if f.started {
+			p := filepath.Join(dir, strconv.Itoa(n)+".attempt.json")
+			b, err := readFile(fsys, p, maxMetaBytes)
+			if err == nil {
+				a.Started, err = parseAttemptTime(b)
+			}
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) {
+					tr.retry = append(tr.retry, p)
+				}
+			} else {
+				tr.attemptStarts[n] = a.Started
+			}
+		}
+		if s, ok := okByAttempt[n]; ok {
+			v := strings.EqualFold(s.Value.String(), "true")
+			a.OK = &v
+			a.Finished = epochMillis(s.TSEpoch)
+		}
+		a.Status = attemptStatus(fsys, dir, n, f, a.OK, clone, &tr)
+		t.Attempts = append(t.Attempts, a)
+	}
+	if len(t.Attempts) > 0 {
+		la := t.Attempts[0]
+		t.Status = la.Status
+		t.Finished = la.Finished
+		first := t.Attempts[len(t.Attempts)-1]
+		t.Started = first.Started
+	} else {
+		t.Status = StatusRunning
+	}
+
+	if name := latestByField["foreach-execution-path"]; name != "" {
+		if s, err := readSysmeta(fsys, filepath.Join(metaDir, name)); err == nil {
+			t.ForeachIndex = foreachIndex(s.Value.String())
+		}
+	}
+	if name := latestByField["foreach-stack"]; name != "" {
+		if s, err := readSysmeta(fsys, filepath.Join(metaDir, name)); err == nil {
+			t.ForeachVar, t.ForeachValue = foreachFrame(s.Value)
+		}
+	}
+
+	if len(cardInfoNames) > 0 && len(t.Attempts) > 1 {
+		// With one attempt every card belongs to it; only retried tasks
+		// need the card-info records.
+		tr.cardAttempt = map[string]int{}
+		for _, name := range cardInfoNames {
+			s, err := readSysmeta(fsys, filepath.Join(metaDir, name))
+			if err != nil || s.Attempt < 0 {
+				continue
+			}
+			tr.cardAttempt[s.Field] = s.Attempt
+		}
+	}
+
+	if t.Status == StatusRunning {
+		for _, p := range []string{dir, metaDir} {
+			if fi, err := fsys.Lstat(p); err == nil {
+				t.LastActivity = laterOf(t.LastActivity, fi.ModTime())
+			}
+		}
+	}
+	t.LastActivity = laterOf(t.LastActivity, laterOf(t.Started, t.Finished))
+	return tr, nil
+}
+
+// attemptStatus applies FORMAT.md §5 and FORMAT-older.md §11.10.
+func attemptStatus(fsys FS, dir string, n int, f *attemptFiles, ok *bool, clone bool, tr *taskRead) Status {
+	switch {
+	case !f.done:
+		return StatusRunning
+	case ok != nil && *ok:
+		return StatusSucceeded
+	case ok != nil:
+		return StatusFailed
+	case clone:
+		// Cloned by resume before 2.11.16: no attempt_ok, but only
+		// successful tasks are cloned.
+		return StatusSucceeded
+	case f.runtime:
+		p := filepath.Join(dir, strconv.Itoa(n)+".runtime")
+		b, err := readFile(fsys, p, maxMetaBytes)
+		if err != nil {
+			return StatusUnknown
+		}
+		s, err := parseRuntime(b)
+		if err != nil {
+			tr.retry = append(tr.retry, p)
+			return StatusUnknown
+		}
+		if s {
+			return StatusSucceeded
+		}
+		return StatusFailed
+	}
+	// DONE is there but not the outcome: Metaflow writes attempt_ok just
+	// before DONE, so the outcome is still arriving (or the writer is
+	// older and .runtime will tell). Until then the attempt is finishing.
+	return StatusRunning
+}
+
+func readSysmeta(fsys FS, p string) (sysmeta, error) {
+	b, err := readFile(fsys, p, maxMetaBytes)
+	if err != nil {
+		return sysmeta{}, err
+	}
+	return parseSysmeta(b)
+}
+
+// foreachIndex takes the last frame of "step:idx[,step:idx]".
+func foreachIndex(path string) int {
+	if i := strings.LastIndexByte(path, ','); i >= 0 {
+		path = path[i+1:]
+	}
+	i := strings.LastIndexByte(path, ':')
+	if i < 0 {
+		return -1
+	}
+	n, err := strconv.Atoi(path[i+1:])
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// foreachFrame takes the innermost "<var>=<value>" of a foreach-stack list.
+func foreachFrame(v gjson.Result) (string, string) {
+	last := v.String()
+	if v.IsArray() {
+		arr := v.Array()
+		if len(arr) == 0 {
+			return "", ""
+		}
+		last = arr[len(arr)-1].String()
+	}
+	name, val, ok := strings.Cut(last, "=")
+	if !ok {
+		return "", last
+	}
+	return name, val
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func appendOnce(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
