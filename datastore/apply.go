@@ -103,6 +103,8 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 	}
 	rp := plan.run(flow, run)
 	if len(parts) == 2 {
+		// The run folder itself: it may have been made or removed.
+		plan.flows[flow] = true
 		rp.relistSteps = true
 		if deep {
 			rp.deep = true

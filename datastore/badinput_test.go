@@ -182,7 +182,7 @@ func TestUnreadableAndVanishing(t *testing.T) {
 			filepath.Join(runA, "branch_a", "2"):  syscall.EACCES,
 		},
 		openErr: map[string]error{
-			filepath.Join(runA, "start", "1", "0.attempt.json"): syscall.ENOENT,
+			filepath.Join(runA, "start", "1", "0.attempt.json"):                        syscall.ENOENT,
 			glob1(t, filepath.Join(runA, "end", "5", "_meta", "sysmeta_attempt_ok_*")): syscall.ENOENT,
 		},
 	}

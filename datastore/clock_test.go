@@ -4,5 +4,5 @@ import "time"
 
 type timeT = time.Time
 
-func realNow() time.Time        { return time.Now() }
+func realNow() time.Time         { return time.Now() }
 func unixNano(n int64) time.Time { return time.Unix(0, n) }

@@ -115,11 +115,11 @@ func sysmetaName(name string) (field string, ts int64, ok bool) {
 	if i <= 0 {
 		return "", 0, false
 	}
-	ts, err := strconv.ParseInt(rest[i+1:], 10, 64)
+	u, err := strconv.ParseUint(rest[i+1:], 10, 63)
 	if err != nil {
 		return "", 0, false
 	}
-	return rest[:i], ts, true
+	return rest[:i], int64(u), true
 }
 
 // parseAttemptTime parses N.attempt.json: {"time": <epoch seconds float>}.
