@@ -50,6 +50,9 @@ type Index struct {
 	hookMu   sync.Mutex
 	onLoaded func(flow, run string, live bool)
 
+	content *contentCache
+	graphs  graphCache
+
 	loaded atomic.Int64
 }
 
@@ -101,7 +104,8 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	if opts.GiveUpAfter <= 0 {
 		opts.GiveUpAfter = 5 * time.Second
 	}
-	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{}}
+	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
+		content: newContentCache(32), graphs: graphCache{m: map[string]graphEntry{}}}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)

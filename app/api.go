@@ -1,0 +1,222 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+
+	"flowdeck/datastore"
+)
+
+// status is the body of GET /api/datastore and of "status" events.
+type statusJSON struct {
+	Root     string     `json:"root"`
+	CardRoot string     `json:"card_root"`
+	Flows    int        `json:"flows"`
+	Runs     int        `json:"runs"`
+	Indexing progress   `json:"indexing"`
+	Watch    WatchState `json:"watch"`
+	Demo     bool       `json:"demo"`
+	Shell    string     `json:"shell"`
+	Version  string     `json:"version"`
+}
+
+type progress struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+func (a *App) status() any {
+	s := a.session()
+	if s == nil {
+		return map[string]any{"error": "no datastore", "welcome": true, "shell": a.opts.Shell, "version": a.opts.Version}
+	}
+	st := statusJSON{Root: s.loc.Root, CardRoot: s.loc.CardRoot, Demo: s.demo, Shell: a.opts.Shell, Version: a.opts.Version,
+		Watch: WatchState{Mode: "off"}}
+	for _, f := range s.ix.Flows() {
+		st.Flows++
+		st.Runs += f.Runs
+	}
+	st.Indexing.Done, st.Indexing.Total = s.ix.Progress()
+	if s.watch != nil {
+		st.Watch = s.watch.State()
+	}
+	return st
+}
+
+func (a *App) getDatastore(w http.ResponseWriter, r *http.Request) {
+	if a.session() == nil {
+		writeLookupError(w, errNoDatastore)
+		return
+	}
+	writeJSON(w, http.StatusOK, a.status())
+}
+
+// index returns the current index, or writes the welcome answer.
+func (a *App) index(w http.ResponseWriter) *datastore.Index {
+	s := a.session()
+	if s == nil {
+		writeLookupError(w, errNoDatastore)
+		return nil
+	}
+	return s.ix
+}
+
+type flowJSON struct {
+	Name      string `json:"name"`
+	Runs      int    `json:"runs"`
+	LatestRun optStr `json:"latest_run"`
+	Err       optStr `json:"error"`
+}
+
+func (a *App) getFlows(w http.ResponseWriter, r *http.Request) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	out := []flowJSON{}
+	for _, f := range ix.Flows() {
+		out = append(out, flowJSON{Name: f.Name, Runs: f.Runs, LatestRun: optStr(f.LatestRun), Err: optStr(f.Err)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	runs, err := ix.Runs(flow)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	out := make([]runJSON, 0, len(runs))
+	for _, run := range runs {
+		out = append(out, toRun(run))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type runDetailJSON struct {
+	runJSON
+	DAG     any        `json:"dag"`
+	EndStep string     `json:"end_step"`
+	Steps   []stepJSON `json:"steps"`
+}
+
+const (
+	defaultTaskLimit = 500
+	maxTaskLimit     = 5000
+)
+
+func pageParams(r *http.Request) (offset, limit int) {
+	limit = defaultTaskLimit
+	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v > 0 {
+		limit = min(v, maxTaskLimit)
+	}
+	if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v > 0 {
+		offset = v
+	}
+	return offset, limit
+}
+
+func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	d, g, err := ix.RunWithGraph(r.Context(), flow, run)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	_, limit := pageParams(r)
+	out := runDetailJSON{runJSON: toRun(d.Run), EndStep: d.EndStep, Steps: make([]stepJSON, 0, len(d.Steps))}
+	if g != nil {
+		out.DAG = g
+	}
+	for _, st := range d.Steps {
+		out.Steps = append(out.Steps, toStep(st, g.StepType(st.Name), 0, limit))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *App) getStep(w http.ResponseWriter, r *http.Request, flow, run, step string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	d, g, err := ix.RunWithGraph(r.Context(), flow, run)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	offset, limit := pageParams(r)
+	for _, st := range d.Steps {
+		if st.Name == step {
+			writeJSON(w, http.StatusOK, toStep(st, g.StepType(st.Name), offset, limit))
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, "not found")
+}
+
+type taskDetailJSON struct {
+	taskJSON
+	Attempts  []attemptJSON        `json:"attempts"`
+	Artifacts []datastore.Artifact `json:"artifacts"`
+	Logs      map[string]bool      `json:"logs"`
+	Pathspec  string               `json:"pathspec"`
+}
+
+func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, task string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	t, err := ix.Task(r.Context(), flow, run, step, task)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	attempt := t.Attempt
+	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
+		attempt = v
+	}
+	out := taskDetailJSON{taskJSON: toTask(t, true), Attempts: []attemptJSON{}, Logs: map[string]bool{"stdout": false, "stderr": false},
+		Pathspec: flow + "/" + run + "/" + step + "/" + task}
+	for _, at := range t.Attempts {
+		out.Attempts = append(out.Attempts, attemptJSON{Attempt: at.N, Status: at.Status, Started: jtime(at.Started), Finished: jtime(at.Finished), Logs: nonNil(at.Logs)})
+		if at.N == attempt {
+			for _, l := range at.Logs {
+				out.Logs[l] = true
+			}
+		}
+	}
+	arts, err := ix.TaskArtifacts(r.Context(), flow, run, step, task, attempt)
+	if err != nil {
+		// The task is still worth showing; the artifact list says why it
+		// is missing.
+		out.Err = optStr("artifacts: " + err.Error())
+		arts = []datastore.Artifact{}
+	}
+	out.Artifacts = arts
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *App) getLog(w http.ResponseWriter, r *http.Request, flow, run, step, task, stream string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	attempt := -1
+	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
+		attempt = v
+	}
+	l, err := ix.TaskLog(r.Context(), flow, run, step, task, attempt, stream)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
+}

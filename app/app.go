@@ -1,0 +1,285 @@
+// Package app is Flowdeck's one HTTP API (JSON and an event stream) and the
+// two shells around it: the Wails window, whose AssetServer.Handler serves
+// the API, and `flowdeck serve` on net/http. It adapts the datastore index
+// and the watcher to the frontend and holds no datastore logic itself.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"flowdeck/datastore"
+)
+
+// Watch is a running watcher feeding typed changes (see package watcher).
+type Watch interface {
+	Changes() <-chan []datastore.Change
+	State() WatchState
+	Close() error
+}
+
+// WatchState is what the status bar shows about watching.
+type WatchState struct {
+	Mode    string `json:"mode"`
+	Watches int    `json:"watches"`
+	Err     string `json:"error,omitempty"`
+}
+
+// WatchFactory starts watching an index; onState is called when the state
+// changes. main.go supplies it, so app does not construct the watcher.
+type WatchFactory func(ctx context.Context, ix *datastore.Index, onState func()) (Watch, error)
+
+// Demo starts a simulated live datastore and returns its .metaflow path;
+// it keeps writing until ctx is cancelled.
+type Demo func(ctx context.Context) (string, error)
+
+// Options configures an App.
+type Options struct {
+	// Shell is "window" or "serve".
+	Shell string
+	// Assets is the built frontend (frontend.Dist()).
+	Assets fs.FS
+	// Secret authorizes API requests; generated when empty.
+	Secret string
+	// Platform gives native dialogs in the window; nil in serve mode.
+	Platform Platform
+	// Recent stores recently opened folders; nil disables the list.
+	Recent *Recent
+	// Watch starts live watching of an opened datastore; nil: no live
+	// updates (tests of static behaviour).
+	Watch WatchFactory
+	// Demo backs "Try the demo" on the welcome screen.
+	Demo Demo
+	// Index options for every opened datastore.
+	IndexOptions datastore.Options
+	// AllowedHosts are extra Host header values accepted (serve mode).
+	AllowedHosts []string
+	// CheckHost enables the Host header check (serve mode on loopback).
+	CheckHost bool
+	// RequireSecret makes every request (not only /api/) carry the secret,
+	// as a header, a token query parameter, or the cookie set when the
+	// page was opened with ?token= (serve --allow-remote).
+	RequireSecret bool
+	Version   string
+	Log       *slog.Logger
+}
+
+// App serves one datastore at a time; the welcome screen can switch it.
+type App struct {
+	opts   Options
+	secret string
+	hub    *hub
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu   sync.RWMutex
+	sess *session
+
+	handler http.Handler
+}
+
+type session struct {
+	ix     *datastore.Index
+	loc    datastore.Location
+	watch  Watch
+	demo   bool
+	cancel context.CancelFunc
+	done   chan struct{}
+	loaded chan struct{}
+}
+
+// New makes an App with no datastore open (the welcome state).
+func New(opts Options) *App {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	secret := opts.Secret
+	if secret == "" {
+		secret = NewSecret()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &App{opts: opts, secret: secret, hub: newHub(), ctx: ctx, cancel: cancel}
+	a.handler = a.routes()
+	return a
+}
+
+// NewSecret makes a random per-launch secret.
+func NewSecret() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
+
+// Secret is the per-launch API secret.
+func (a *App) Secret() string { return a.secret }
+
+// Handler is the one http.Handler for both shells.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Open discovers and opens a datastore (path as for datastore.Discover),
+// starts watching it and reading its runs in the background, and makes it
+// the current one.
+func (a *App) Open(path string) (datastore.Location, error) {
+	loc, err := datastore.Discover(path)
+	if err != nil {
+		return datastore.Location{}, err
+	}
+	return loc, a.openLocation(loc, false)
+}
+
+// OpenDemo opens a datastore written by the demo simulator.
+func (a *App) OpenDemo(root string) (datastore.Location, error) { return a.openDemo(root) }
+
+func (a *App) openDemo(root string) (datastore.Location, error) {
+	loc, err := datastore.Discover(root)
+	if err != nil {
+		return loc, err
+	}
+	return loc, a.openLocation(loc, true)
+}
+
+func (a *App) openLocation(loc datastore.Location, demo bool) error {
+	ctx, cancel := context.WithCancel(a.ctx)
+	ix, err := datastore.Open(ctx, loc, a.opts.IndexOptions)
+	if err != nil {
+		cancel()
+		return err
+	}
+	s := &session{ix: ix, loc: loc, demo: demo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{})}
+	if a.opts.Watch != nil {
+		w, err := a.opts.Watch(ctx, ix, a.publishStatus)
+		if err != nil {
+			cancel()
+			return fmt.Errorf("app: watch %s: %w", loc.Root, err)
+		}
+		s.watch = w
+	}
+	a.mu.Lock()
+	old := a.sess
+	a.sess = s
+	a.mu.Unlock()
+	if old != nil {
+		old.close()
+		a.hub.closeAll() // clients reconnect and fetch the new datastore
+	}
+	go a.run(ctx, s)
+	if a.opts.Recent != nil && !demo {
+		if err := a.opts.Recent.Add(loc.Root); err != nil {
+			a.opts.Log.Warn("recent folders", "err", err)
+		}
+	}
+	return nil
+}
+
+// run reads every run in the background and forwards watcher changes.
+func (a *App) run(ctx context.Context, s *session) {
+	defer close(s.done)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(s.loaded)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		done := make(chan error, 1)
+		go func() { done <- s.ix.LoadAll(ctx) }()
+		for {
+			select {
+			case <-done:
+				a.publishStatus()
+				return
+			case <-tick.C:
+				a.publishStatus()
+			}
+		}
+	}()
+	if s.watch != nil {
+		for {
+			select {
+			case <-ctx.Done():
+				wg.Wait()
+				return
+			case batch, ok := <-s.watch.Changes():
+				if !ok {
+					wg.Wait()
+					return
+				}
+				a.publishChanges(batch)
+			}
+		}
+	}
+	wg.Wait()
+}
+
+func (a *App) publishChanges(batch []datastore.Change) {
+	evs := make([]Event, 0, len(batch))
+	for _, c := range batch {
+		b, err := json.Marshal(c)
+		if err != nil {
+			continue
+		}
+		evs = append(evs, Event{Name: "change", Data: b})
+	}
+	a.hub.publish(evs...)
+}
+
+func (a *App) publishStatus() {
+	b, err := json.Marshal(a.status())
+	if err != nil {
+		return
+	}
+	a.hub.publish(Event{Name: "status", Data: b})
+}
+
+func (a *App) session() *session {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.sess
+}
+
+// Loaded is closed when the current datastore's runs have all been read
+// (for tests and benchmarks).
+func (a *App) Loaded() <-chan struct{} {
+	if s := a.session(); s != nil {
+		return s.loaded
+	}
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}
+
+func (s *session) close() {
+	s.cancel()
+	if s.watch != nil {
+		s.watch.Close()
+	}
+	<-s.done
+}
+
+// Close stops watching and ends every event stream. It is idempotent.
+func (a *App) Close() error {
+	a.cancel()
+	a.mu.Lock()
+	s := a.sess
+	a.sess = nil
+	a.mu.Unlock()
+	if s != nil {
+		s.close()
+	}
+	a.hub.closeAll()
+	return nil
+}
+
+// errNoDatastore is reported while the welcome screen is shown.
+var errNoDatastore = errors.New("no datastore")

@@ -1,0 +1,233 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"flowdeck/cards"
+	"flowdeck/datastore"
+)
+
+type cardDetailJSON struct {
+	Key             string     `json:"key"`
+	Type            string     `json:"type"`
+	ID              optStr     `json:"id"`
+	UUID            string     `json:"uuid"`
+	Task            string     `json:"task"`
+	Origin          optStr     `json:"origin"`
+	Attempt         int        `json:"attempt"`
+	AttemptInferred bool       `json:"attempt_inferred"`
+	Token           string     `json:"token"`
+	DataToken       optStr     `json:"data_token"`
+	Final           bool       `json:"final"`
+	Kind            cards.Kind `json:"kind"`
+	Card            any        `json:"card"`
+	Text            optStr     `json:"text"`
+	UpdateDisabled  bool       `json:"update_disabled"`
+	Live            bool       `json:"live"`
+	TaskStatus      string     `json:"task_status"`
+	LatestAttempt   int        `json:"latest_attempt"`
+	HTMLURL         string     `json:"html_url"`
+	Size            int64      `json:"size"`
+	UpdatedAt       jtime      `json:"updated_at"`
+	Stale           bool       `json:"stale"`
+	Err             optStr     `json:"error"`
+}
+
+func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	if !validKey(key) {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	cc, err := ix.CardContent(r.Context(), key)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	c := cc.Card
+	out := cardDetailJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: optStr(c.Origin),
+		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind,
+		UpdateDisabled: cc.UpdateDisabled, HTMLURL: "/card/" + c.Key, Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
+		Stale: cc.Stale, Err: optStr(firstOf(cc.Err, c.Err)), Text: optStr(cc.Text)}
+	if cc.Tree != nil {
+		out.Card = cc.Tree
+	}
+	if c.Data != nil {
+		out.DataToken = optStr(c.Data.Token)
+		if c.Data.ModTime.After(c.HTML.ModTime) {
+			out.UpdatedAt = jtime(c.Data.ModTime)
+		}
+	}
+	// The task the card is shown on (a clone shows its origin's cards).
+	if t, err := ix.Task(r.Context(), c.Flow, c.Run, c.Step, c.Task); err == nil {
+		out.TaskStatus = string(t.Status)
+		out.LatestAttempt = t.Attempt
+		out.Live = !c.Final && t.Status == datastore.StatusRunning && c.Attempt == t.Attempt
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (a *App) getCardData(w http.ResponseWriter, r *http.Request, key string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	if !validKey(key) {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	b, _, err := ix.CardData(r.Context(), key)
+	if errors.Is(err, datastore.ErrNoData) {
+		writeError(w, http.StatusNotFound, "this card has no runtime data")
+		return
+	}
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	// Markdown components inside the data get the same rendered "html" as
+	// in the card tree; other data (custom cards) goes out as written.
+	var d struct {
+		ReloadToken string          `json:"reload_token"`
+		Data        json.RawMessage `json:"data"`
+		CreatedOn   *float64        `json:"created_on"`
+	}
+	if err := json.Unmarshal(b, &d); err == nil {
+		if ann, err := cards.AnnotateMarkdownData(d.Data); err == nil {
+			d.Data = ann
+		}
+		writeJSON(w, http.StatusOK, d)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(b)
+}
+
+// cardCSP forbids every network request from a card: inline script and
+// style run, images, fonts and media only from data: URIs.
+const cardCSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; " +
+	"font-src data:; media-src data:; form-action 'none'; base-uri 'none'; frame-src 'none'; child-src 'none'; worker-src 'none'"
+
+// serveCardFile serves a card's HTML as Metaflow wrote it, for the
+// original view (in a sandboxed frame) and for export. The key is looked
+// up in the index; no path is taken from the request.
+func (a *App) serveCardFile(w http.ResponseWriter, r *http.Request, key string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	if !validKey(key) {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	b, c, err := ix.CardHTML(r.Context(), key)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", cardCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	if r.URL.Query().Get("download") == "1" {
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Disposition", `attachment; filename="`+exportName(c)+`"`)
+	} else {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(b)
+	}
+}
+
+// exportName is flow-run-step-task-<card file name>.
+func exportName(c datastore.Card) string {
+	return strings.Join([]string{c.Flow, c.Run, c.Step, c.Task, c.Name()}, "-") + ".html"
+}
+
+// postExport saves a card's HTML where the user chooses (window only;
+// serve mode downloads /card/{key}?download=1).
+func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
+	s := a.session()
+	if s == nil {
+		writeLookupError(w, errNoDatastore)
+		return
+	}
+	if a.opts.Platform == nil {
+		writeError(w, http.StatusForbidden, errNoPlatform.Error())
+		return
+	}
+	b, c, err := s.ix.CardHTML(r.Context(), key)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	dst, err := a.opts.Platform.SaveFile("Export card", exportName(c))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if dst == "" {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "cancelled": true})
+		return
+	}
+	if inside(dst, s.loc.Root) || inside(dst, s.loc.CardRoot) {
+		writeError(w, http.StatusBadRequest, "Flowdeck never writes into the datastore; choose a folder outside it")
+		return
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "path": dst})
+}
+
+// postReveal opens the folder holding a card in the file manager.
+func (a *App) postReveal(w http.ResponseWriter, r *http.Request, key string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	if a.opts.Platform == nil {
+		writeError(w, http.StatusForbidden, errNoPlatform.Error())
+		return
+	}
+	c, err := ix.Card(r.Context(), key)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	if err := a.opts.Platform.Reveal(filepath.Dir(c.HTML.Path)); err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+func inside(p, dir string) bool {
+	p, _ = filepath.Abs(p)
+	if r, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		p = filepath.Join(r, filepath.Base(p))
+	}
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}

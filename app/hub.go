@@ -1,0 +1,68 @@
+package app
+
+import (
+	"encoding/json"
+	"sync"
+)
+
+// Event is one message for the frontend: a typed change, or a status update.
+type Event struct {
+	Name string // "change" or "status"
+	Data json.RawMessage
+}
+
+// hub fans events out to subscribers. A subscriber that falls behind is
+// dropped rather than allowed to block the watcher; its client reconnects
+// and refetches what it shows (the frontend does that on every connect).
+type hub struct {
+	mu   sync.Mutex
+	subs map[chan Event]struct{}
+}
+
+const subscriberBuffer = 4096
+
+func newHub() *hub { return &hub{subs: map[chan Event]struct{}{}} }
+
+func (h *hub) subscribe() chan Event {
+	ch := make(chan Event, subscriberBuffer)
+	h.mu.Lock()
+	h.subs[ch] = struct{}{}
+	h.mu.Unlock()
+	return ch
+}
+
+func (h *hub) unsubscribe(ch chan Event) {
+	h.mu.Lock()
+	if _, ok := h.subs[ch]; ok {
+		delete(h.subs, ch)
+		close(ch)
+	}
+	h.mu.Unlock()
+}
+
+func (h *hub) publish(events ...Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		for _, e := range events {
+			select {
+			case ch <- e:
+			default:
+				delete(h.subs, ch)
+				close(ch)
+				goto next
+			}
+		}
+	next:
+	}
+}
+
+// closeAll ends every stream (shutdown, or the datastore was switched).
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		delete(h.subs, ch)
+		close(ch)
+	}
+}

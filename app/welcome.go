@@ -1,0 +1,83 @@
+package app
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+)
+
+func (a *App) getWelcome(w http.ResponseWriter, r *http.Request) {
+	recent := []string{}
+	if a.opts.Recent != nil && a.opts.Shell == "window" {
+		recent = a.opts.Recent.List()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"recent":          recent,
+		"can_open_dialog": a.opts.Platform != nil,
+		"can_open_path":   a.opts.Shell == "window",
+		"demo":            a.opts.Demo != nil,
+	})
+}
+
+type openRequest struct {
+	Path   string `json:"path"`
+	Dialog bool   `json:"dialog"`
+	Demo   bool   `json:"demo"`
+}
+
+// postOpen switches the datastore. Opening an arbitrary path is offered in
+// the window only: in serve mode the server was started on a datastore,
+// and a browser must not be able to make it read others.
+func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
+	var req openRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
+		return
+	}
+	switch {
+	case req.Demo:
+		if a.opts.Demo == nil {
+			writeError(w, http.StatusNotFound, "the demo is not available")
+			return
+		}
+		root, err := a.opts.Demo(a.ctx)
+		if err == nil {
+			_, err = a.openDemo(root)
+		}
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+	case req.Dialog:
+		if a.opts.Platform == nil {
+			writeError(w, http.StatusForbidden, errNoPlatform.Error())
+			return
+		}
+		p, err := a.opts.Platform.OpenDirectory("Open a Metaflow datastore (.metaflow)")
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		if p == "" {
+			writeJSON(w, http.StatusOK, map[string]any{"ok": false, "cancelled": true})
+			return
+		}
+		if _, err := a.Open(p); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, err.Error())
+			return
+		}
+	case req.Path != "":
+		if a.opts.Shell != "window" {
+			writeError(w, http.StatusForbidden, "opening another folder is only available in the desktop window")
+			return
+		}
+		if _, err := a.Open(req.Path); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, err.Error())
+			return
+		}
+	default:
+		writeError(w, http.StatusBadRequest, "say what to open: path, dialog or demo")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}

@@ -1,0 +1,195 @@
+// Command flowdeck browses a Metaflow datastore: every flow, run, step, task
+// and card, live while runs execute. See README.md.
+//
+//	flowdeck [PATH]                 open the desktop window
+//	flowdeck serve [PATH] [--addr]  the same UI in a browser
+//	flowdeck demo [--serve]         a simulated live run
+//	flowdeck version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"flowdeck/app"
+	"flowdeck/datastore"
+	"flowdeck/frontend"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const usage = `Flowdeck: browse a Metaflow datastore and watch its cards live.
+
+Usage:
+  flowdeck [flags] [PATH]          open the desktop window on PATH
+  flowdeck serve [flags] [PATH]    serve the same UI to a browser
+  flowdeck demo [--serve]          open a simulated live run
+  flowdeck version                 print the version
+
+PATH is a .metaflow folder or a folder holding one. Without PATH, Flowdeck
+looks where Metaflow does: $METAFLOW_DATASTORE_SYSROOT_LOCAL/.metaflow, then
+.metaflow in the working directory and each parent.
+
+Flags:
+  --addr ADDR         serve: listen address (default 127.0.0.1:8324)
+  --allow-remote      serve: listen beyond loopback; requires the printed token
+  --poll              poll for changes instead of inotify (network filesystems)
+  --stale-after DUR   report a quiet running run as unknown after DUR (default 30m)
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type config struct {
+	cmd         string
+	path        string
+	addr        string
+	allowRemote bool
+	poll        bool
+	serve       bool
+	staleAfter  time.Duration
+}
+
+func parse(args []string, stderr io.Writer) (config, error) {
+	cfg := config{cmd: "window"}
+	if len(args) > 0 {
+		switch args[0] {
+		case "serve", "demo", "version", "help":
+			cfg.cmd, args = args[0], args[1:]
+		}
+	}
+	fs := flag.NewFlagSet("flowdeck", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8324", "")
+	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "")
+	fs.BoolVar(&cfg.poll, "poll", false, "")
+	fs.BoolVar(&cfg.serve, "serve", false, "")
+	fs.DurationVar(&cfg.staleAfter, "stale-after", 30*time.Minute, "")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	rest := fs.Args()
+	// Flags may follow the path too.
+	if len(rest) > 0 {
+		cfg.path = rest[0]
+		if err := fs.Parse(rest[1:]); err != nil {
+			return cfg, err
+		}
+		if fs.NArg() > 0 {
+			return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		}
+	}
+	if cfg.cmd == "demo" && cfg.path != "" {
+		return cfg, errors.New("demo takes no PATH")
+	}
+	return cfg, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+	}
+	cfg, err := parse(args, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "flowdeck: %v (see flowdeck --help)\n", err)
+		return 2
+	}
+	switch cfg.cmd {
+	case "version":
+		fmt.Fprintf(stdout, "flowdeck %s\n", version)
+		return 0
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := start(ctx, cfg, stdout); err != nil {
+		fmt.Fprintf(stderr, "flowdeck: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func start(ctx context.Context, cfg config, stdout io.Writer) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	serve := cfg.cmd == "serve" || (cfg.cmd == "demo" && cfg.serve)
+	if !serve && !app.HasDisplay() {
+		hint := "flowdeck serve"
+		if cfg.cmd == "demo" {
+			hint = "flowdeck demo --serve"
+		}
+		return fmt.Errorf("%w; run `%s` and open the printed URL in a browser (over an SSH tunnel for a remote machine)", app.ErrNoDisplay, hint)
+	}
+	opts := app.Options{
+		Shell:        "window",
+		Assets:       frontend.Dist(),
+		Version:      version,
+		Log:          log,
+		Watch:        watchFactory(cfg.poll),
+		Demo:         startDemo,
+		IndexOptions: datastore.Options{StaleAfter: cfg.staleAfter},
+	}
+	if serve {
+		opts.Shell = "serve"
+		opts.CheckHost = !cfg.allowRemote
+		opts.RequireSecret = cfg.allowRemote
+	} else {
+		opts.Platform = app.NewWindowPlatform()
+		if r, err := app.DefaultRecent(); err == nil {
+			opts.Recent = r
+		}
+	}
+	a := app.New(opts)
+	defer a.Close()
+
+	switch {
+	case cfg.cmd == "demo":
+		root, err := startDemo(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := a.OpenDemo(root); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo datastore: %s\n", root)
+	case cfg.path != "" || serve:
+		if _, err := a.Open(cfg.path); err != nil {
+			return err
+		}
+	default:
+		// The window without PATH: discover, else reopen the last folder,
+		// else the welcome screen.
+		if _, err := a.Open(""); err != nil && opts.Recent != nil {
+			if recent := opts.Recent.List(); len(recent) > 0 {
+				a.Open(recent[0])
+			}
+		}
+	}
+	if serve {
+		return app.Serve(ctx, a, app.ServeOptions{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Ready: func(url string) {
+			fmt.Fprintf(stdout, "Flowdeck is serving on %s\n", url)
+			if cfg.allowRemote {
+				fmt.Fprintln(stdout, "Anyone with this URL (it holds the token) can read the datastore.")
+			}
+		}})
+	}
+	go func() {
+		<-ctx.Done()
+		a.Close()
+	}()
+	return app.RunWindow(a, app.WindowOptions{})
+}
