@@ -111,7 +111,8 @@ const (
 
 func pageParams(r *http.Request) (offset, limit int) {
 	limit = defaultTaskLimit
-	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v > 0 {
+	// limit=0 asks for the steps without their tasks (a header refresh).
+	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v >= 0 {
 		limit = min(v, maxTaskLimit)
 	}
 	if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v > 0 {
