@@ -1,0 +1,146 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, TOKEN_HEADER, createApi, readToken, type FetchLike } from './api';
+
+interface Call {
+  url: string;
+  init: RequestInit | undefined;
+}
+
+function fakeFetch(respond: (url: string, init?: RequestInit) => Response | Promise<Response>) {
+  const calls: Call[] = [];
+  const fn: FetchLike = async (url, init) => {
+    calls.push({ url, init });
+    return respond(url, init);
+  };
+  return { fn, calls };
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+describe('readToken', () => {
+  it('reads the meta tag the server writes', () => {
+    document.head.innerHTML = '<meta name="flowdeck-token" content="s3cret">';
+    expect(readToken(document)).toBe('s3cret');
+  });
+  it('takes the secret over an empty placeholder, wherever the server put it', () => {
+    document.head.innerHTML =
+      '<meta name="flowdeck-token" content=""><title>x</title><meta name="flowdeck-token" content="abc"><meta name="flowdeck-shell" content="serve">';
+    expect(readToken(document)).toBe('abc');
+  });
+  it('is empty without the tag', () => {
+    document.head.innerHTML = '';
+    expect(readToken(document)).toBe('');
+  });
+});
+
+describe('createApi', () => {
+  it('sends the secret header and decodes JSON', async () => {
+    const f = fakeFetch(() => json([{ name: 'A', runs: 2, latest_run: '9' }]));
+    const api = createApi({ token: 'tok', fetch: f.fn });
+    const flows = await api.flows();
+    expect(flows).toEqual([{ name: 'A', runs: 2, latest_run: '9' }]);
+    expect(f.calls[0].url).toBe('/api/flows');
+    expect(new Headers(f.calls[0].init?.headers).get(TOKEN_HEADER)).toBe('tok');
+  });
+
+  it('builds every route with encoded parts', async () => {
+    const f = fakeFetch(() => json({}));
+    const api = createApi({ token: 't', fetch: f.fn, base: 'http://h' });
+    await api.datastore();
+    await api.runs('My Flow');
+    await api.run('F', 'r/1');
+    await api.run('F', '1', { limit: 0 });
+    await api.step('F', '1', 'train', { offset: 500, limit: 500 });
+    await api.task('F', '1', 'train', '2');
+    await api.task('F', '1', 'train', '2', { attempt: 1 });
+    await api.log('F', '1', 'train', '2', 'stderr', { attempt: 0 });
+    await api.card('abc_-');
+    await api.cardData('k');
+    await api.welcome();
+    expect(f.calls.map((c) => c.url)).toEqual([
+      'http://h/api/datastore',
+      'http://h/api/flows/My%20Flow/runs',
+      'http://h/api/runs/F/r%2F1',
+      'http://h/api/runs/F/1?limit=0',
+      'http://h/api/runs/F/1/steps/train?offset=500&limit=500',
+      'http://h/api/tasks/F/1/train/2',
+      'http://h/api/tasks/F/1/train/2?attempt=1',
+      'http://h/api/tasks/F/1/train/2/logs/stderr?attempt=0',
+      'http://h/api/cards/abc_-',
+      'http://h/api/cards/k/data',
+      'http://h/api/welcome',
+    ]);
+    expect(api.cardHtmlUrl('k1')).toBe('http://h/card/k1');
+    expect(api.eventsUrl()).toBe('http://h/api/events?token=t');
+  });
+
+  it("surfaces the server's error sentence as an ApiError", async () => {
+    const f = fakeFetch(() => json({ error: 'run 7 not found' }, 404));
+    const api = createApi({ token: 't', fetch: f.fn });
+    const err = await api.run('F', '7').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    const e = err as ApiError;
+    expect(e.message).toBe('run 7 not found');
+    expect(e.status).toBe(404);
+    expect(e.kind).toBe('http');
+    expect(e.notFound).toBe(true);
+    expect(e.welcome).toBe(false);
+  });
+
+  it('recognises the welcome answer (409)', async () => {
+    const f = fakeFetch(() => json({ error: 'no datastore', welcome: true }, 409));
+    const err = (await createApi({ token: 't', fetch: f.fn })
+      .datastore()
+      .catch((e: unknown) => e)) as ApiError;
+    expect(err.welcome).toBe(true);
+    expect(err.message).toBe('no datastore');
+  });
+
+  it('names the status when the error body is not JSON', async () => {
+    const f = fakeFetch(() => new Response('oops', { status: 502, statusText: 'Bad Gateway' }));
+    const err = (await createApi({ token: 't', fetch: f.fn })
+      .flows()
+      .catch((e: unknown) => e)) as ApiError;
+    expect(err.message).toBe('502 Bad Gateway');
+    expect(err.kind).toBe('http');
+  });
+
+  it('reports network failures and bad JSON with their own kinds', async () => {
+    const down = createApi({
+      token: 't',
+      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    const e1 = (await down.flows().catch((e: unknown) => e)) as ApiError;
+    expect(e1.kind).toBe('network');
+    expect(e1.status).toBe(0);
+    expect(e1.message).toContain('Failed to fetch');
+
+    const garbled = createApi({ token: 't', fetch: async () => new Response('{not json', { status: 200 }) });
+    const e2 = (await garbled.flows().catch((e: unknown) => e)) as ApiError;
+    expect(e2.kind).toBe('parse');
+  });
+
+  it('returns null for a card without runtime data', async () => {
+    const f = fakeFetch(() => json({ error: 'no data' }, 404));
+    expect(await createApi({ token: 't', fetch: f.fn }).cardData('k')).toBeNull();
+  });
+
+  it('posts open requests as JSON and treats {"error"} as a failure', async () => {
+    const f = fakeFetch((_url, init) =>
+      JSON.parse(String(init?.body)).path === '/nope' ? json({ error: 'not a datastore: /nope' }) : json({ ok: true }),
+    );
+    const api = createApi({ token: 't', fetch: f.fn });
+    await expect(api.open({ demo: true })).resolves.toBeUndefined();
+    expect(f.calls[0].init?.method).toBe('POST');
+    expect(f.calls[0].init?.body).toBe('{"demo":true}');
+    expect(new Headers(f.calls[0].init?.headers).get('Content-Type')).toBe('application/json');
+    await expect(api.open({ path: '/nope' })).rejects.toThrow('not a datastore: /nope');
+  });
+
+  it('uses the global fetch by default', async () => {
+    const spy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(json([]));
+    await createApi({ token: 'x' }).flows();
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+});

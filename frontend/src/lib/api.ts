@@ -1,0 +1,171 @@
+// A small typed client for every route of docs/api.md. It sends the
+// per-launch secret as X-Flowdeck-Token and turns every failure into an
+// ApiError carrying the server's `error` sentence.
+
+import type {
+  CardData,
+  CardDetail,
+  DatastoreStatus,
+  Flow,
+  LogData,
+  LogStream,
+  OpenRequest,
+  RunDetail,
+  RunSummary,
+  Step,
+  TaskDetail,
+  Welcome,
+} from './schema';
+
+export const TOKEN_HEADER = 'X-Flowdeck-Token';
+
+/** Why a request failed: the server answered with an error status, the
+ * request never got an answer, or the answer was not the JSON expected. */
+export type ApiErrorKind = 'http' | 'network' | 'parse';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    message: string,
+    readonly kind: ApiErrorKind,
+    readonly status: number,
+    readonly url: string,
+    /** The decoded error body, when the server sent JSON. */
+    readonly body: Record<string, unknown> | null = null,
+  ) {
+    super(message);
+  }
+
+  get notFound(): boolean {
+    return this.kind === 'http' && this.status === 404;
+  }
+
+  /** The server has no datastore open and offers the welcome screen. */
+  get welcome(): boolean {
+    return this.kind === 'http' && this.status === 409 && this.body?.welcome === true;
+  }
+}
+
+/** Reads the secret the server wrote into index.html (the last non-empty one wins). */
+export function readToken(doc: Pick<Document, 'querySelectorAll'> | undefined): string {
+  const metas = doc ? [...doc.querySelectorAll('meta[name="flowdeck-token"]')] : [];
+  for (const meta of metas.reverse()) {
+    const value = meta.getAttribute('content') ?? '';
+    if (value !== '') return value;
+  }
+  return '';
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiOptions {
+  token: string;
+  fetch?: FetchLike;
+  /** Prefix for every URL; '' means the page's own origin. */
+  base?: string;
+}
+
+const seg = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${seg(k)}=${seg(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+export function createApi(opts: ApiOptions) {
+  const base = opts.base ?? '';
+  const doFetch: FetchLike = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const url = base + path;
+    const headers = new Headers(init.headers);
+    headers.set(TOKEN_HEADER, opts.token);
+    headers.set('Accept', 'application/json');
+    let res: Response;
+    try {
+      res = await doFetch(url, { ...init, headers });
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new ApiError(`Cannot reach Flowdeck (${why})`, 'network', 0, url);
+    }
+    const text = await res.text().catch(() => '');
+    let body: unknown = null;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        if (res.ok) throw new ApiError(`Unexpected answer from ${path}`, 'parse', res.status, url);
+      }
+    }
+    if (!res.ok) {
+      const obj = body && typeof body === 'object' ? (body as Record<string, unknown>) : null;
+      const sentence =
+        typeof obj?.error === 'string' && obj.error !== ''
+          ? obj.error
+          : `${res.status} ${res.statusText || 'error'}`.trim();
+      throw new ApiError(sentence, 'http', res.status, url, obj);
+    }
+    return body as T;
+  }
+
+  function post<T>(path: string, payload: unknown): Promise<T> {
+    return request<T>(path, {
+      method: 'POST',
+      body: JSON.stringify(payload),
+      headers: { 'Content-Type': 'application/json' },
+    });
+  }
+
+  const taskPath = (flow: string, run: string, step: string, task: string) =>
+    `/api/tasks/${seg(flow)}/${seg(run)}/${seg(step)}/${seg(task)}`;
+
+  return {
+    datastore: () => request<DatastoreStatus>('/api/datastore'),
+    flows: () => request<Flow[]>('/api/flows'),
+    runs: (flow: string) => request<RunSummary[]>(`/api/flows/${seg(flow)}/runs`),
+    /** A run with its steps; `limit` caps the tasks listed per step (0: steps only). */
+    run: (flow: string, run: string, opts: { limit?: number } = {}) =>
+      request<RunDetail>(`/api/runs/${seg(flow)}/${seg(run)}${query({ limit: opts.limit })}`),
+    step: (flow: string, run: string, step: string, opts: { offset?: number; limit?: number } = {}) =>
+      request<Step>(
+        `/api/runs/${seg(flow)}/${seg(run)}/steps/${seg(step)}${query({ offset: opts.offset, limit: opts.limit })}`,
+      ),
+    task: (flow: string, run: string, step: string, task: string, opts: { attempt?: number } = {}) =>
+      request<TaskDetail>(taskPath(flow, run, step, task) + query({ attempt: opts.attempt })),
+    log: (flow: string, run: string, step: string, task: string, stream: LogStream, opts: { attempt?: number } = {}) =>
+      request<LogData>(`${taskPath(flow, run, step, task)}/logs/${stream}${query({ attempt: opts.attempt })}`),
+    card: (key: string) => request<CardDetail>(`/api/cards/${seg(key)}`),
+    /** The latest runtime data JSON, or null when the card has none (404). */
+    cardData: async (key: string): Promise<CardData | null> => {
+      try {
+        return await request<CardData>(`/api/cards/${seg(key)}/data`);
+      } catch (err) {
+        if (err instanceof ApiError && err.notFound) return null;
+        throw err;
+      }
+    },
+    /** The URL of the card's own HTML, for a sandboxed iframe (no secret: see docs/api.md). */
+    cardHtmlUrl: (key: string) => `${base}/card/${seg(key)}`,
+    /** The event stream URL; EventSource cannot set headers, so the secret is a query parameter. */
+    eventsUrl: () => `${base}/api/events${query({ token: opts.token })}`,
+    welcome: () => request<Welcome>('/api/welcome'),
+    /** Opens a datastore; a refusal may come as an error status or as `{"error"}` with 200. */
+    open: async (req: OpenRequest): Promise<void> => {
+      const res = await post<{ ok?: boolean; error?: string } | null>('/api/open', req);
+      if (res && typeof res.error === 'string' && res.error !== '') {
+        throw new ApiError(res.error, 'http', 200, base + '/api/open', res);
+      }
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** Any failure as an ApiError, so panes can show one kind of error. */
+export function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new ApiError(msg, 'network', 0, '');
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { depth, formatHash, parentRoute, parseHash, withLevel } from './route';
+
+describe('parseHash / formatHash', () => {
+  it('round-trips a full route', () => {
+    const r = { flow: 'LiveCardFlow', run: '1795642679591111', step: 'train', task: '2', card: 'TGl2ZQ_-x' };
+    const hash = formatHash(r);
+    expect(hash).toBe('#/flows/LiveCardFlow/runs/1795642679591111/steps/train/tasks/2/cards/TGl2ZQ_-x');
+    expect(parseHash(hash)).toEqual(r);
+  });
+
+  it('encodes each part', () => {
+    const r = { flow: 'F', run: 'argo-a/b c', step: 'st#ep' };
+    const hash = formatHash(r);
+    expect(hash).toBe('#/flows/F/runs/argo-a%2Fb%20c/steps/st%23ep');
+    expect(parseHash(hash)).toEqual(r);
+  });
+
+  it('parses prefixes and the root', () => {
+    expect(parseHash('')).toEqual({});
+    expect(parseHash('#')).toEqual({});
+    expect(parseHash('#/')).toEqual({});
+    expect(parseHash('#/flows/A')).toEqual({ flow: 'A' });
+    expect(parseHash('#/flows/A/runs/5/')).toEqual({ flow: 'A', run: '5' });
+    expect(formatHash({})).toBe('#/');
+  });
+
+  it('drops everything after a malformed part', () => {
+    expect(parseHash('#/flows/A/steps/x')).toEqual({ flow: 'A' });
+    expect(parseHash('#/flows/A/runs')).toEqual({ flow: 'A' });
+    expect(parseHash('#/flows/A/runs/%E0%A4%A')).toEqual({ flow: 'A' });
+    expect(parseHash('#/nope/A')).toEqual({});
+  });
+
+  it('formats only an unbroken prefix', () => {
+    expect(formatHash({ flow: 'A', step: 'x' })).toBe('#/flows/A');
+  });
+});
+
+describe('navigation helpers', () => {
+  it('goes up one level at a time', () => {
+    let r = parseHash('#/flows/A/runs/1/steps/s/tasks/t/cards/k');
+    const seen: (string | null)[] = [];
+    while (depth(r) !== null) {
+      seen.push(depth(r));
+      r = parentRoute(r);
+    }
+    expect(seen).toEqual(['card', 'task', 'step', 'run', 'flow']);
+    expect(parentRoute({})).toEqual({});
+  });
+
+  it('replaces a level and drops the deeper ones', () => {
+    const r = { flow: 'A', run: '1', step: 's', task: 't' };
+    expect(withLevel(r, 'run', '2')).toEqual({ flow: 'A', run: '2' });
+    expect(withLevel(r, 'card', 'k')).toEqual({ ...r, card: 'k' });
+    expect(withLevel({ flow: 'A' }, 'task', 't')).toEqual({ flow: 'A' });
+  });
+});

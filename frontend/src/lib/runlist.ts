@@ -1,0 +1,121 @@
+// Pure list operations behind the stores: ordering, filtering and
+// incremental updates that keep unchanged items identical (so keyed each
+// blocks leave their rows alone).
+
+import type { RunSummary, Status } from './schema';
+import { parseTime } from './format';
+
+export interface RunFilter {
+  status: Status | 'all';
+  tag: string;
+  text: string;
+}
+
+export const NO_FILTER: RunFilter = { status: 'all', tag: '', text: '' };
+
+/** Run ids compare numerically when both are numbers (Metaflow's local ids are). */
+function compareIds(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return nb - na;
+  return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/**
+ * When a run started, in ms: its start time, else its id when that is a
+ * Metaflow local run id (microseconds since the epoch), else null.
+ */
+export function runTime(run: RunSummary): number | null {
+  const t = parseTime(run.started_at);
+  if (t !== null) return t;
+  return /^\d{16}$/.test(run.id) ? Math.floor(Number(run.id) / 1000) : null;
+}
+
+/** Newest first: by start time, runs without one first (just created), then by id. */
+export function compareRuns(a: RunSummary, b: RunSummary): number {
+  const ta = runTime(a);
+  const tb = runTime(b);
+  if (ta !== tb) {
+    if (ta === null) return -1;
+    if (tb === null) return 1;
+    return tb - ta;
+  }
+  return compareIds(a.id, b.id);
+}
+
+/** Inserts or replaces run, keeping newest-first order; other items stay identical. */
+export function upsertRun(list: readonly RunSummary[], run: RunSummary): RunSummary[] {
+  const without = list.filter((r) => r.id !== run.id);
+  let i = 0;
+  while (i < without.length && compareRuns(without[i], run) < 0) i++;
+  return [...without.slice(0, i), run, ...without.slice(i)];
+}
+
+/** Replaces the item with the same key in place; returns list itself when absent. */
+export function replaceItem<T>(list: readonly T[], item: T, key: (t: T) => string): readonly T[] {
+  const k = key(item);
+  const i = list.findIndex((x) => key(x) === k);
+  if (i < 0) return list;
+  const out = list.slice();
+  out[i] = item;
+  return out;
+}
+
+export function removeItem<T>(list: readonly T[], k: string, key: (t: T) => string): readonly T[] {
+  const out = list.filter((x) => key(x) !== k);
+  return out.length === list.length ? list : out;
+}
+
+/** Structural equality for JSON values (API objects). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** The fresh list, reusing each old item that did not change. */
+export function reconcile<T>(old: readonly T[], fresh: readonly T[], key: (t: T) => string): T[] {
+  const byKey = new Map(old.map((x) => [key(x), x]));
+  return fresh.map((x) => {
+    const prev = byKey.get(key(x));
+    return prev !== undefined && jsonEqual(prev, x) ? prev : x;
+  });
+}
+
+export function runMatches(run: RunSummary, f: RunFilter): boolean {
+  if (f.status !== 'all' && run.status !== f.status) return false;
+  if (f.tag !== '' && !run.tags.includes(f.tag) && !run.system_tags.includes(f.tag)) return false;
+  const text = f.text.trim().toLowerCase();
+  if (text === '') return true;
+  return text.split(/\s+/).every((word) => {
+    if (run.id.toLowerCase().includes(word)) return true;
+    if ((run.user ?? '').toLowerCase().includes(word)) return true;
+    if (run.status === word) return true;
+    return run.tags.some((t) => t.toLowerCase().includes(word));
+  });
+}
+
+export function filterRuns(list: readonly RunSummary[], f: RunFilter): readonly RunSummary[] {
+  if (f.status === 'all' && f.tag === '' && f.text.trim() === '') return list;
+  return list.filter((r) => runMatches(r, f));
+}
+
+/** The user tags present in list, sorted, for the tag filter. */
+export function collectTags(list: readonly RunSummary[]): string[] {
+  const tags = new Set<string>();
+  for (const r of list) for (const t of r.tags) tags.add(t);
+  return [...tags].sort();
+}
+
+export function countByStatus(list: readonly RunSummary[]): Record<Status, number> {
+  const out: Record<Status, number> = { running: 0, succeeded: 0, failed: 0, unknown: 0 };
+  for (const r of list) out[r.status] = (out[r.status] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,198 @@
+// The JSON shapes of Flowdeck's HTTP API (docs/api.md). Times are RFC 3339
+// strings or null. Every object that describes something read from disk may
+// carry an `error` sentence: the item is shown with it, not dropped.
+
+export type Status = 'running' | 'succeeded' | 'failed' | 'unknown';
+export const STATUSES: readonly Status[] = ['running', 'succeeded', 'failed', 'unknown'];
+
+export interface Counts {
+  total: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  unknown: number;
+}
+
+export interface DatastoreStatus {
+  root: string;
+  card_root?: string;
+  flows: number;
+  runs: number;
+  indexing: { done: number; total: number };
+  watch: { mode: string; error: string | null; watches?: number };
+  demo?: boolean;
+  version?: string;
+}
+
+export interface Flow {
+  name: string;
+  runs: number;
+  latest_run: string | null;
+  error?: string | null;
+}
+
+export interface RunSummary {
+  flow: string;
+  id: string;
+  status: Status;
+  user: string | null;
+  tags: string[];
+  system_tags: string[];
+  started_at: string | null;
+  finished_at: string | null;
+  loaded?: boolean;
+  counts?: Counts;
+  error?: string | null;
+}
+
+export interface CardRef {
+  key: string;
+  type: string;
+  id: string | null;
+  uuid: string;
+  attempt: number;
+  attempt_inferred?: boolean;
+  token: string | null;
+  final: boolean;
+  error?: string | null;
+}
+
+export interface TaskSummary {
+  id: string;
+  status: Status;
+  attempt: number;
+  started_at: string | null;
+  finished_at: string | null;
+  foreach_index: number | null;
+  foreach_value?: unknown;
+  origin: string | null;
+  cards: CardRef[];
+  error?: string | null;
+}
+
+export interface Step {
+  name: string;
+  type?: string;
+  status: Status;
+  counts: Counts;
+  started_at: string | null;
+  tasks_total: number;
+  tasks_offset: number;
+  tasks: TaskSummary[];
+  error?: string | null;
+}
+
+export interface RunDetail extends RunSummary {
+  dag?: Record<string, { type: string; next?: string[] }> | null;
+  steps: Step[];
+}
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface Attempt {
+  attempt: number;
+  status: Status;
+  started_at: string | null;
+  finished_at: string | null;
+  logs?: LogStream[];
+}
+
+export interface Artifact {
+  name: string;
+  type: string | null;
+  size: number | null;
+  encoding?: string | null;
+  attempt?: number;
+}
+
+export interface TaskDetail {
+  flow: string;
+  run: string;
+  step: string;
+  id: string;
+  status: Status;
+  attempt: number;
+  started_at: string | null;
+  finished_at: string | null;
+  foreach_index: number | null;
+  foreach_value?: unknown;
+  origin: string | null;
+  attempts: Attempt[];
+  cards: CardRef[];
+  artifacts: Artifact[];
+  logs: { stdout: boolean; stderr: boolean };
+  error?: string | null;
+}
+
+export interface LogLine {
+  ts: string | null;
+  source?: string;
+  text: string;
+}
+
+export interface LogData {
+  attempt: number;
+  stream: LogStream;
+  truncated: boolean;
+  lines: LogLine[];
+}
+
+export type CardKind = 'template' | 'json' | 'html' | 'text';
+
+export interface CardDetail extends CardRef {
+  task: string;
+  kind: CardKind;
+  card: { metadata?: unknown; components?: unknown[] } | null;
+  text?: string | null;
+  data_token?: string | null;
+  live: boolean;
+  html_url?: string;
+  updated_at: string | null;
+}
+
+export interface CardData {
+  reload_token: string;
+  data: Record<string, unknown>;
+  created_on?: number | string;
+}
+
+export interface Welcome {
+  recent: string[];
+  can_open_dialog: boolean;
+}
+
+export type OpenRequest = { path: string } | { dialog: true } | { demo: true };
+
+export type ChangeKind =
+  | 'flow_added'
+  | 'flow_removed'
+  | 'run_added'
+  | 'run_changed'
+  | 'run_removed'
+  | 'step_added'
+  | 'task_added'
+  | 'task_changed'
+  | 'task_removed'
+  | 'card_added'
+  | 'card_html_changed'
+  | 'card_data_changed'
+  | 'card_removed'
+  | 'card_error'
+  | 'rescanned';
+
+/** One typed change from the event stream: what changed, never the data. */
+export interface Change {
+  kind: ChangeKind;
+  flow?: string;
+  run?: string;
+  step?: string;
+  task?: string;
+  card?: string;
+  status?: Status;
+  old_status?: Status;
+  attempt?: number;
+  token?: string;
+  created_on?: number;
+  final?: boolean;
+  error?: string;
+}

@@ -1,0 +1,27 @@
+// Composition root of the UI: builds the API client, the transport and the
+// app state, and mounts the app with them.
+
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+import { createApi, readToken } from './lib/api';
+import { createSseTransport } from './lib/transport';
+import { AppState } from './stores/app.svelte';
+
+// The server writes the secret into index.html; `npm run dev` against a
+// running `flowdeck serve` can pass it as VITE_FLOWDECK_TOKEN instead.
+const token = readToken(document) || (import.meta.env.VITE_FLOWDECK_TOKEN as string | undefined) || '';
+const api = createApi({ token });
+const transport = createSseTransport({ url: () => api.eventsUrl() });
+
+function localStorageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const app = new AppState({ api, transport, host: window, storage: localStorageOrNull() });
+
+mount(App, { target: document.getElementById('app')!, props: { app } });

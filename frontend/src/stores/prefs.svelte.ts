@@ -1,0 +1,67 @@
+// User preferences kept in localStorage: the theme override and which flows
+// follow their newest run.
+
+export type ThemeMode = 'system' | 'light' | 'dark';
+const THEMES: readonly ThemeMode[] = ['system', 'light', 'dark'];
+
+const THEME_KEY = 'flowdeck.theme';
+const FOLLOW_KEY = 'flowdeck.follow';
+
+/** The part of Storage used here (null when storage is unavailable). */
+export type PrefsStorage = Pick<Storage, 'getItem' | 'setItem'> | null;
+
+function read(storage: PrefsStorage, key: string): string | null {
+  try {
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function write(storage: PrefsStorage, key: string, value: string): void {
+  try {
+    storage?.setItem(key, value);
+  } catch {
+    // Private mode or a full quota: the choice lasts for this session only.
+  }
+}
+
+export class Prefs {
+  theme = $state<ThemeMode>('system');
+  follow = $state.raw<Record<string, true>>({});
+  readonly #storage: PrefsStorage;
+
+  constructor(storage: PrefsStorage) {
+    this.#storage = storage;
+    const t = read(storage, THEME_KEY);
+    if (t && (THEMES as string[]).includes(t)) this.theme = t as ThemeMode;
+    try {
+      const f: unknown = JSON.parse(read(storage, FOLLOW_KEY) ?? '[]');
+      if (Array.isArray(f)) this.follow = Object.fromEntries(f.filter((x) => typeof x === 'string').map((x) => [x, true]));
+    } catch {
+      // ignore a corrupt value
+    }
+  }
+
+  setTheme(mode: ThemeMode): void {
+    this.theme = mode;
+    write(this.#storage, THEME_KEY, mode);
+  }
+
+  /** system -> light -> dark -> system. */
+  cycleTheme(): void {
+    this.setTheme(THEMES[(THEMES.indexOf(this.theme) + 1) % THEMES.length]);
+  }
+
+  isFollowing(flow: string | undefined): boolean {
+    return flow !== undefined && this.follow[flow] === true;
+  }
+
+  setFollow(flow: string, on: boolean): void {
+    const next = { ...this.follow };
+    if (on) next[flow] = true;
+    else delete next[flow];
+    this.follow = next;
+    write(this.#storage, FOLLOW_KEY, JSON.stringify(Object.keys(next)));
+  }
+}
