@@ -117,6 +117,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	defer func() {
+		// Demos remove their temporary datastore once stopped.
+		stop()
+		demos.Wait()
+	}()
 	if err := start(ctx, cfg, stdout); err != nil {
 		fmt.Fprintf(stderr, "flowdeck: %v\n", err)
 		return 1
@@ -142,6 +147,16 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		Watch:        watchFactory(cfg.poll),
 		Demo:         startDemo,
 		IndexOptions: datastore.Options{StaleAfter: cfg.staleAfter},
+	}
+	// Test hooks (internal/windowtest, frontend/e2e): a JSON-lines record of
+	// requests and shell events. They record; they change no behaviour.
+	if p := os.Getenv("FLOWDECK_TEST_LOG"); p != "" {
+		tl, err := app.OpenTestLog(p)
+		if err != nil {
+			return err
+		}
+		defer tl.Close()
+		opts.TestLog = tl
 	}
 	if serve {
 		opts.Shell = "serve"
@@ -191,5 +206,8 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		<-ctx.Done()
 		a.Close()
 	}()
-	return app.RunWindow(a, app.WindowOptions{})
+	return app.RunWindow(a, app.WindowOptions{
+		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
+		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",
+	})
 }
