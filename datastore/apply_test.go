@@ -130,6 +130,10 @@ func TestApplyTagsAndRemovals(t *testing.T) {
 		}
 	}
 
+	// The run is opened (read in detail) before its files go away.
+	if _, err := ix.Run(ctx, defFlow, defRunB); err != nil {
+		t.Fatal(err)
+	}
 	card := glob1(t, filepath.Join(root, "mf.cards", defFlow, "runs", defRunB, "steps", "join", "tasks", "4", "cards", "default_json-*"))
 	os.Remove(card)
 	res = ix.Apply([]string{card})

@@ -31,11 +31,16 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 		h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
 		copyHeader(&ns.run, h)
 		touched = map[stepTask]bool{}
-	case !old.loaded || rp.deep:
+	case !old.loaded || !old.detailed || rp.deep:
 		h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
 		ns, retry = ix.loadRun(rs.flow, rs.id, h)
 		retry = append(retry, ix.carryOver(old, ns, nil, forced)...)
 		ns.tokensResolved = old.tokensResolved || !old.loaded
+		if old.loaded && !old.detailed {
+			// A summary knew statuses only: report what changed at the run
+			// level, not every task read for the first time.
+			touched = map[stepTask]bool{}
+		}
 	default:
 		ns = cloneSnap(old)
 		if rp.header {

@@ -357,7 +357,7 @@ func (ix *Index) ensureLoaded(rs *runState) *runSnap {
 	if h, err := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id); err == nil || h.Err != "" {
 		header = h
 	}
-	ns, retry := ix.loadRun(rs.flow, rs.id, header)
+	ns, retry := ix.loadRunSummary(rs.flow, rs.id, header)
 	rs.snap.Store(ns)
 	rs.mu.Unlock()
 	ix.noteIncomplete(retry)
@@ -370,6 +370,24 @@ func (ix *Index) ensureLoaded(rs *runState) *runSnap {
 	return ns
 }
 
+// ensureDetailed reads every task of a run and lists its cards once.
+func (ix *Index) ensureDetailed(rs *runState) *runSnap {
+	s := ix.ensureLoaded(rs)
+	if s.detailed {
+		return s
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	s = rs.snap.Load()
+	if s.detailed {
+		return s
+	}
+	ns, retry := ix.loadRun(rs.flow, rs.id, s.run)
+	rs.snap.Store(ns)
+	ix.noteIncomplete(retry)
+	return ns
+}
+
 // Run returns a run with its steps and tasks, reading it first if needed,
 // and the tokens of its cards.
 func (ix *Index) Run(ctx context.Context, flow, run string) (RunDetail, error) {
@@ -377,7 +395,7 @@ func (ix *Index) Run(ctx context.Context, flow, run string) (RunDetail, error) {
 	if !ok {
 		return RunDetail{}, fmt.Errorf("run %s/%s: %w", flow, run, ErrUnknown)
 	}
-	s := ix.ensureLoaded(rs)
+	s := ix.ensureDetailed(rs)
 	if !s.tokensResolved {
 		s = ix.resolveRunTokens(rs)
 	}
@@ -464,7 +482,7 @@ func (ix *Index) Card(ctx context.Context, key string) (Card, error) {
 	if !ok {
 		return Card{}, fmt.Errorf("card %q: %w", key, ErrUnknown)
 	}
-	s := ix.ensureLoaded(rs)
+	s := ix.ensureDetailed(rs)
 	if c, ok := findCard(s, ref, key); ok {
 		if !c.TokenKnown || (c.Data != nil && !c.Data.resolved) {
 			s = ix.resolveRunTokens(rs)

@@ -108,6 +108,8 @@ type Task struct {
 	Err        string `json:"error,omitempty"`
 	// LastActivity is the newest mtime seen in the task and its cards.
 	LastActivity time.Time `json:"-"`
+	// stub marks a task of a run summary, not read yet.
+	stub bool
 }
 
 // Attempt is one N.attempt.json of a task.

@@ -14,10 +14,14 @@ import (
 // runSnap is an immutable snapshot of one run. Writers build a new one and
 // swap it in; readers never wait for I/O.
 type runSnap struct {
-	run     Run
-	loaded  bool
-	endStep string
-	steps   []*stepSnap
+	run    Run
+	loaded bool
+	// detailed is set once every task was read (attempts, times, foreach
+	// position) and its cards listed; a summary (see loadRunSummary) has
+	// statuses and counts only.
+	detailed bool
+	endStep  string
+	steps    []*stepSnap
 	// tokensResolved is set once every card's tokens were read.
 	tokensResolved bool
 }
@@ -91,7 +95,7 @@ func cutPrefix(s, p string) (string, bool) {
 // its card files.
 func (ix *Index) loadRun(flow, id string, header Run) (*runSnap, []string) {
 	dir := ix.runDir(flow, id)
-	snap := &runSnap{run: header, loaded: true, endStep: ix.endStep(dir)}
+	snap := &runSnap{run: header, loaded: true, detailed: true, endStep: ix.endStep(dir)}
 	var retry []string
 	ents, err := ix.fsys.ReadDir(dir)
 	if err != nil {
@@ -111,6 +115,63 @@ func (ix *Index) loadRun(flow, id string, header Run) (*runSnap, []string) {
 	sortSteps(snap.steps, snap.endStep)
 	ix.derive(snap)
 	return snap, retry
+}
+
+// loadRunSummary reads a run's end step first. When it succeeded the run is
+// finished and immutable: Metaflow schedules the end step only after every
+// other task succeeded, so the other tasks are listed as succeeded without
+// opening them. That keeps a cold index of thousands of finished runs to a
+// few folder listings per run; loadRun reads the details when the run is
+// opened. Any other run is read in full.
+func (ix *Index) loadRunSummary(flow, id string, header Run) (*runSnap, []string) {
+	dir := ix.runDir(flow, id)
+	end := ix.endStep(dir)
+	ents, err := ix.fsys.ReadDir(dir)
+	if err != nil {
+		return ix.loadRun(flow, id, header)
+	}
+	var endTask *Task
+	if tents, err := ix.fsys.ReadDir(filepath.Join(dir, end)); err == nil {
+		var ids []string
+		for _, e := range tents {
+			if e.IsDir() && !skipName(levelStep, e.Name()) {
+				ids = append(ids, e.Name())
+			}
+		}
+		if len(ids) == 1 {
+			if tr, err := readTask(ix.fsys, filepath.Join(dir, end, ids[0]), flow, id, end, ids[0]); err == nil && tr.task.Status == StatusSucceeded && len(tr.retry) == 0 {
+				endTask = &tr.task
+			}
+		}
+	}
+	if endTask == nil {
+		return ix.loadRun(flow, id, header)
+	}
+	snap := &runSnap{run: header, loaded: true, endStep: end}
+	for _, e := range ents {
+		if !e.IsDir() || skipName(levelRun, e.Name()) {
+			continue
+		}
+		st := &stepSnap{step: Step{Name: e.Name()}}
+		sdir := filepath.Join(dir, e.Name())
+		ix.readStepHeader(sdir, &st.step)
+		if e.Name() == end {
+			st.tasks = []*Task{endTask}
+		} else if tents, err := ix.fsys.ReadDir(sdir); err == nil {
+			for _, te := range tents {
+				if te.IsDir() && !skipName(levelStep, te.Name()) {
+					st.tasks = append(st.tasks, &Task{Flow: flow, Run: id, Step: e.Name(), ID: te.Name(), Status: StatusSucceeded,
+						ForeachIndex: -1, Attempts: []Attempt{}, Cards: []Card{}, stub: true})
+				}
+			}
+		}
+		sortTasks(st.tasks)
+		stepStartFallback(st)
+		snap.steps = append(snap.steps, st)
+	}
+	sortSteps(snap.steps, end)
+	ix.derive(snap)
+	return snap, nil
 }
 
 // endStep is the run's end step: the end_step metadata of _parameters
