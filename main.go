@@ -207,6 +207,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		a.Close()
 	}()
 	return app.RunWindow(a, app.WindowOptions{
+		Stop:         ctx.Done(),
 		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
 		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",
 	})

@@ -69,8 +69,11 @@ type Options struct {
 	// as a header, a token query parameter, or the cookie set when the
 	// page was opened with ?token= (serve --allow-remote).
 	RequireSecret bool
-	Version   string
-	Log       *slog.Logger
+	Version       string
+	Log           *slog.Logger
+	// TestLog, when set, records requests and shell events for tests
+	// (FLOWDECK_TEST_LOG); see testlog.go.
+	TestLog *TestLog
 }
 
 // App serves one datastore at a time; the welcome screen can switch it.
@@ -85,6 +88,9 @@ type App struct {
 	sess *session
 
 	handler http.Handler
+	// gate decides whether card scripts may run in the original view
+	// without asking (window only; see window_gate.go).
+	gate *scriptGate
 }
 
 type session struct {

@@ -47,7 +47,7 @@ func (a *App) serveAsset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-store")
 		h.Set("Content-Security-Policy", appCSP)
 		h.Set("X-Frame-Options", "DENY")
-		b = a.injectMeta(b)
+		b = a.injectMeta(b, a.cardScriptPolicy(r.Context()))
 	} else if strings.HasPrefix(name, "assets/") {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
@@ -57,9 +57,13 @@ func (a *App) serveAsset(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (a *App) injectMeta(page []byte) []byte {
+func (a *App) injectMeta(page []byte, scripts string) []byte {
 	meta := `<meta name="flowdeck-token" content="` + html.EscapeString(a.secret) + `">` +
-		`<meta name="flowdeck-shell" content="` + html.EscapeString(a.opts.Shell) + `">`
+		`<meta name="flowdeck-shell" content="` + html.EscapeString(a.opts.Shell) + `">` +
+		`<meta name="flowdeck-card-scripts" content="` + html.EscapeString(scripts) + `">`
+	if a.opts.TestLog != nil {
+		meta += `<meta name="flowdeck-test-log" content="1">`
+	}
 	if i := bytes.Index(page, []byte("</head>")); i >= 0 {
 		out := make([]byte, 0, len(page)+len(meta))
 		out = append(out, page[:i]...)

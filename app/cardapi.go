@@ -120,45 +120,6 @@ func (a *App) getCardData(w http.ResponseWriter, r *http.Request, key string) {
 	w.Write(b)
 }
 
-// cardCSP forbids every network request from a card: inline script and
-// style run, images, fonts and media only from data: URIs.
-const cardCSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; " +
-	"font-src data:; media-src data:; form-action 'none'; base-uri 'none'; frame-src 'none'; child-src 'none'; worker-src 'none'"
-
-// serveCardFile serves a card's HTML as Metaflow wrote it, for the
-// original view (in a sandboxed frame) and for export. The key is looked
-// up in the index; no path is taken from the request.
-func (a *App) serveCardFile(w http.ResponseWriter, r *http.Request, key string) {
-	ix := a.index(w)
-	if ix == nil {
-		return
-	}
-	if !validKey(key) {
-		writeError(w, http.StatusNotFound, "not found")
-		return
-	}
-	b, c, err := ix.CardHTML(r.Context(), key)
-	if err != nil {
-		writeLookupError(w, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Security-Policy", cardCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	if r.URL.Query().Get("download") == "1" {
-		h.Set("Content-Type", "application/octet-stream")
-		h.Set("Content-Disposition", `attachment; filename="`+exportName(c)+`"`)
-	} else {
-		h.Set("Content-Type", "text/html; charset=utf-8")
-	}
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(b)
-	}
-}
-
 // exportName is flow-run-step-task-<card file name>.
 func exportName(c datastore.Card) string {
 	return strings.Join([]string{c.Flow, c.Run, c.Step, c.Task, c.Name()}, "-") + ".html"

@@ -26,7 +26,7 @@ func segments(r *http.Request) []string {
 }
 
 func (a *App) routes() http.Handler {
-	return a.guard(http.HandlerFunc(a.dispatch))
+	return a.logRequests(a.guard(http.HandlerFunc(a.dispatch)))
 }
 
 // dispatch routes by path elements. It is hand-written so that path
@@ -78,6 +78,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.postExport(w, r, p[1])
 	case n == 3 && p[0] == "cards" && p[2] == "reveal" && r.Method == http.MethodPost:
 		a.postReveal(w, r, p[1])
+	case n == 2 && p[0] == "test" && p[1] == "log" && r.Method == http.MethodPost:
+		a.postTestLog(w, r)
 	default:
 		writeError(w, http.StatusNotFound, "not found")
 	}

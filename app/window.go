@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -9,8 +10,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
+	wlogger "github.com/wailsapp/wails/v2/pkg/logger"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
@@ -34,6 +37,16 @@ type WindowOptions struct {
 	Title string
 	// OnReady runs once the window's runtime is up.
 	OnReady func()
+	// InitialRoute is a URL hash (#/flows/…/cards/<key>) the page opens
+	// on; tests use it (FLOWDECK_TEST_ROUTE) to open a card directly.
+	InitialRoute string
+	// Stop is closed when the process is told to stop (SIGINT, SIGTERM):
+	// then the window quits without asking.
+	Stop <-chan struct{}
+	// KeepChannel leaves Wails' message channel open, as on a platform
+	// where it cannot be closed: card scripts then wait for the user's
+	// consent. Tests only (FLOWDECK_TEST_KEEP_CHANNEL, with a test log).
+	KeepChannel bool
 }
 
 // windowPlatform implements Platform with Wails' native dialogs.
@@ -97,8 +110,12 @@ func NewWindowPlatform() Platform { return &windowPlatform{} }
 // RunWindow opens the desktop window on the app and blocks until it is
 // closed. The window binds no Go method and registers no Go-side event
 // listener: the page reaches Go only through the HTTP API (which a
-// sandboxed card frame cannot fetch), so Wails' message channel, which
-// every frame of the webview can post to, has nothing to call.
+// sandboxed card frame cannot fetch). Wails' message channel, which every
+// frame of the webview can post to, is closed as soon as the window runs
+// (window_channel_linux.go); until that is confirmed, card files wait, and
+// if it cannot be confirmed, card scripts run only after the user agrees
+// (scriptGate). Behind that, BrowserOpenURL reaches no browser (the PATH
+// guard below) and a quit request asks the user first (OnBeforeClose).
 func RunWindow(a *App, wo WindowOptions) error {
 	if !HasDisplay() {
 		return ErrNoDisplay
@@ -113,7 +130,16 @@ func RunWindow(a *App, wo WindowOptions) error {
 	if title == "" {
 		title = "Flowdeck"
 	}
-	err = wails.Run(&options.App{
+	tl := a.opts.TestLog
+	gate := newScriptGate(10 * time.Second)
+	a.gate = gate
+	var record func(string)
+	if tl != nil {
+		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
+	}
+	keep := wo.KeepChannel && tl != nil
+	var routeOnce sync.Once
+	wopts := &options.App{
 		Title:            title,
 		Width:            1280,
 		Height:           800,
@@ -127,23 +153,74 @@ func RunWindow(a *App, wo WindowOptions) error {
 				plat.ctx = ctx
 				plat.mu.Unlock()
 			}
+			go func() {
+				res := <-closeWailsChannel(keep, record)
+				policy := ScriptsAsk
+				if res.Closed {
+					policy = ScriptsRun
+				} else {
+					a.opts.Log.Warn("card scripts will ask first: Wails' message channel is open", "why", res.Detail)
+				}
+				gate.decide(policy)
+				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
+			}()
 			if wo.OnReady != nil {
 				wo.OnReady()
+			}
+		},
+		OnDomReady: func(ctx context.Context) {
+			tl.Event("dom-ready", nil)
+			if wo.InitialRoute != "" {
+				routeOnce.Do(func() {
+					b, _ := json.Marshal(wo.InitialRoute)
+					wruntime.WindowExecJS(ctx, "location.hash = "+string(b)+";")
+				})
 			}
 		},
 		// A quit message looks the same whether the close button or a card
 		// sent it: ask.
 		OnBeforeClose: func(ctx context.Context) bool {
-			return !confirmQuit(ctx)
+			// Wails turns SIGINT/SIGTERM into the same quit request; main.go
+			// sees the signal too (Stop), so do not ask then.
+			select {
+			case <-wo.Stop:
+				tl.Event("quit-signalled", nil)
+				return false
+			case <-time.After(50 * time.Millisecond):
+			}
+			tl.Event("quit-requested", nil)
+			ok := confirmQuit(ctx)
+			tl.Event("quit-answered", map[string]any{"quit": ok})
+			return !ok
 		},
 		OnShutdown: func(ctx context.Context) { a.Close() },
-		Linux: &linux.Options{ProgramName: "flowdeck", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
-	})
-	if err != nil {
+		Linux:      &linux.Options{ProgramName: "flowdeck", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+	}
+	if tl != nil {
+		wopts.Logger = wailsLog{tl}
+		wopts.LogLevel = wlogger.TRACE
+		wopts.LogLevelProduction = wlogger.TRACE
+	}
+	if err := wails.Run(wopts); err != nil {
 		return fmt.Errorf("app: window: %w", err)
 	}
 	return nil
 }
+
+// wailsLog writes Wails' own log to the test log (errors such as "method
+// not registered" show what reached the dispatcher).
+type wailsLog struct{ tl *TestLog }
+
+func (l wailsLog) log(level, msg string) {
+	l.tl.Event("wails-log", map[string]any{"level": level, "msg": msg})
+}
+func (l wailsLog) Print(m string)   { l.log("print", m) }
+func (l wailsLog) Trace(m string)   { l.log("trace", m) }
+func (l wailsLog) Debug(m string)   { l.log("debug", m) }
+func (l wailsLog) Info(m string)    { l.log("info", m) }
+func (l wailsLog) Warning(m string) { l.log("warning", m) }
+func (l wailsLog) Error(m string)   { l.log("error", m) }
+func (l wailsLog) Fatal(m string)   { l.log("fatal", m) }
 
 // QuitConfirm decides whether a quit request is honoured; tests replace it.
 var QuitConfirm = func(ctx context.Context) bool {

@@ -148,6 +148,17 @@ export interface CardDetail extends CardRef {
   live: boolean;
   html_url?: string;
   updated_at: string | null;
+  /** Status of the task the card file belongs to. */
+  task_status?: Status | '';
+  /** The task's latest attempt (a card of an older attempt is left over). */
+  latest_attempt?: number;
+  /** A final template render: the card accepts no more data. */
+  update_disabled?: boolean;
+  /** The file is caught mid-write; this is its last good content. */
+  stale?: boolean;
+  size?: number;
+  origin?: string | null;
+  attempt_inferred?: boolean;
 }
 
 export interface CardData {
@@ -159,6 +170,8 @@ export interface CardData {
 export interface Welcome {
   recent: string[];
   can_open_dialog: boolean;
+  can_open_path?: boolean;
+  demo?: boolean;
 }
 
 export type OpenRequest = { path: string } | { dialog: true } | { demo: true };

@@ -1,14 +1,21 @@
-// The selected card: its description from /api/cards/{key}, and the changes
-// that concern it. Card views (src/cards/) subscribe with onChange to apply
-// data updates themselves; htmlVersion and dataVersion count the changes for
-// views that just need to redraw.
+// The selected card: its description from /api/cards/{key}, its newest
+// runtime data from /api/cards/{key}/data, and the changes that concern it.
+// Card views (src/cards/) read `detail` and `data`, or subscribe with
+// onChange; htmlVersion and dataVersion count the changes for views that just
+// need to redraw.
+//
+// `data` never goes back in time (FORMAT.md §11: never show values older than
+// the newest on disk): a response replaces it only when its created_on is
+// later (or, for data without created_on, when its request was sent later),
+// so a slow response cannot undo a newer one.
 
 import { asApiError, type Api, type ApiError } from '../lib/api';
-import type { CardDetail, Change } from '../lib/schema';
+import type { CardData, CardDetail, Change } from '../lib/schema';
 import type { Unsubscribe } from '../lib/transport';
 import { Coalescer } from './coalesce';
 
-type CardApi = Pick<Api, 'card'>;
+// cardData is optional so that views without live data can be tested alone.
+type CardApi = Pick<Api, 'card'> & Partial<Pick<Api, 'cardData'>>;
 export type CardListener = (change: Change) => void;
 
 const CARD_KINDS = new Set(['card_added', 'card_html_changed', 'card_data_changed', 'card_removed', 'card_error']);
@@ -26,11 +33,25 @@ export class CardStore {
   changedAt = $state<number | null>(null);
   /** The card file is gone (its task was cleaned up or re-run). */
   removed = $state(false);
+  /** The newest runtime data JSON of the card (null: none on disk, or not loaded yet). */
+  data = $state.raw<CardData | null>(null);
+  /** When `data` arrived (ms, the store's clock), for latency measurements. */
+  dataAt = $state<number | null>(null);
+  /**
+   * False from opening a card until its data is known (fetched, none on
+   * disk, or the card is final): a view that waits for it never shows the
+   * HTML's older values first.
+   */
+  dataReady = $state(false);
   readonly #api: CardApi;
   readonly #co: Coalescer;
   readonly #listeners = new Set<CardListener>();
   readonly #now: () => number;
   #gen = 0;
+  #dataGen = 0;
+  /** Request order of the data shown, for data without created_on. */
+  #dataSeq = 0;
+  #dataReqs = 0;
 
   constructor(api: CardApi, co = new Coalescer(0), now: () => number = Date.now) {
     this.#api = api;
@@ -55,8 +76,67 @@ export class CardStore {
     this.removed = false;
     this.changedAt = null;
     this.loading = false;
+    this.#resetData();
     if (key === null) return Promise.resolve();
+    // Fetch on open (data changes sent before now are not replayed): the
+    // description first, which says whether a data JSON exists (asking for a
+    // missing one is a 404, which browsers log as an error).
     return this.load();
+  }
+
+  #resetData(): void {
+    this.#dataGen++;
+    this.data = null;
+    this.dataAt = null;
+    this.dataReady = false;
+    this.#dataSeq = 0;
+  }
+
+  /** Fetches the newest data JSON; keeps it only if it is newer than the one held. */
+  async loadData(): Promise<void> {
+    const key = this.key;
+    const fetchData = this.#api.cardData;
+    if (key === null || !fetchData) return;
+    const gen = this.#dataGen;
+    const seq = ++this.#dataReqs;
+    let d: CardData | null;
+    try {
+      d = await fetchData(key);
+    } catch (err) {
+      // A data JSON caught mid-write or gone: the next change fetches again.
+      if (gen === this.#dataGen) {
+        console.warn('flowdeck: card data', asApiError(err).message);
+        this.dataReady = true;
+      }
+      return;
+    }
+    if (gen !== this.#dataGen) return;
+    this.dataReady = true;
+    if (d === null || !this.#newer(d, seq)) return;
+    this.data = d;
+    this.dataAt = this.#now();
+    this.#dataSeq = seq;
+    this.#reloadIfAhead(d);
+  }
+
+  #newer(d: CardData, seq: number): boolean {
+    const cur = this.data;
+    if (cur === null) return true;
+    const a = createdOn(d);
+    const b = createdOn(cur);
+    if (a !== null && b !== null) return a > b;
+    return seq > this.#dataSeq;
+  }
+
+  // Data of a token the loaded HTML does not have was written for a newer
+  // HTML (FORMAT.md §10 reloads the page then); fetch it unless a load that
+  // will see it is already running. "final" data fits any HTML (§11).
+  #reloadIfAhead(d: CardData): void {
+    const det = this.detail;
+    if (!det || det.kind !== 'template' || this.loading) return;
+    // A final HTML is the newest there is: runtime data next to it is older.
+    if (d.reload_token === det.token || d.reload_token === 'final' || det.token === 'final') return;
+    void this.#co.run('card', () => this.load());
   }
 
   async load(): Promise<void> {
@@ -70,6 +150,11 @@ export class CardStore {
       this.detail = detail;
       this.error = null;
       this.removed = false;
+      const hasData = detail.data_token != null && this.#api.cardData !== undefined;
+      if (this.data === null && hasData) void this.#co.run('data', () => this.loadData());
+      // A final card's HTML holds its final values (the task no longer
+      // changes them), so nothing newer can come from its data: show it now.
+      if (!hasData || detail.final) this.dataReady = true;
     } catch (err) {
       if (gen !== this.#gen) return;
       const e = asApiError(err);
@@ -86,7 +171,8 @@ export class CardStore {
     this.#emit({ kind: 'rescanned', card: this.key });
     this.htmlVersion++;
     this.dataVersion++;
-    return this.load();
+    const reload = this.load();
+    return this.data === null ? reload : Promise.all([reload, this.#co.run('data', () => this.loadData())]).then(() => undefined);
   }
 
   #emit(c: Change): void {
@@ -119,14 +205,28 @@ export class CardStore {
     if (c.kind === 'card_removed') this.removed = true;
     this.#emit(c);
     if (c.kind === 'card_removed') return Promise.resolve();
-    if (c.kind === 'card_data_changed' && this.detail) {
-      // The data JSON is the card view's business; the description only
-      // needs its token and time (refetching it would re-send the whole tree).
+    if (c.kind === 'card_data_changed') {
+      // The description only needs the data's token and time (refetching it
+      // would re-send the whole tree); the data itself is fetched unless the
+      // one held is already as new.
       const d = this.detail;
-      const updated = typeof c.created_on === 'number' ? new Date(c.created_on * 1000).toISOString() : d.updated_at;
-      this.detail = { ...d, data_token: c.token ?? d.data_token, updated_at: updated };
-      return Promise.resolve();
+      if (d) {
+        const updated = typeof c.created_on === 'number' ? new Date(c.created_on * 1000).toISOString() : d.updated_at;
+        const dataToken = c.token ?? d.data_token;
+        // Final once both tokens are (docs/api.md); the final data often
+        // lands after the final HTML, which was loaded as not final yet.
+        const final = d.token === 'final' && dataToken === 'final';
+        this.detail = { ...d, data_token: dataToken, updated_at: updated, final, live: d.live && !final };
+      }
+      const held = this.data ? createdOn(this.data) : null;
+      if (held !== null && typeof c.created_on === 'number' && c.created_on <= held) return Promise.resolve();
+      return this.#co.run('data', () => this.loadData());
     }
     return this.#co.run('card', () => this.load());
   }
+}
+
+function createdOn(d: CardData): number | null {
+  const v = typeof d.created_on === 'string' ? Number(d.created_on) : d.created_on;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

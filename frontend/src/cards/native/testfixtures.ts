@@ -1,0 +1,46 @@
+/// <reference types="node" />
+// Test-only helpers: read the shared fixtures (../shared/fixtures from the
+// project root) the way the Go side decodes them (FORMAT.md §7).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CardTree } from './types';
+
+const root = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures');
+
+export function fixturePath(...parts: string[]): string {
+  return path.join(root, ...parts);
+}
+
+export function readJson(file: string): unknown {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** The token and the card JSON embedded in a template card's HTML. */
+export function decodeCardHtml(html: string): { token: string; card: CardTree } {
+  const token = /var METAFLOW_RELOAD_TOKEN = "([^"]*)"/.exec(html)?.[1] ?? '';
+  const blob = /window\.__MF_DATA__\["[^"]*"\] = "([^"]*)"/.exec(html)?.[1];
+  if (blob === undefined) throw new Error('no __MF_DATA__ in card');
+  return { token, card: JSON.parse(Buffer.from(blob, 'base64').toString('utf8')) as CardTree };
+}
+
+export interface ReplayEvent {
+  t: number;
+  op: string;
+  path: string;
+  blobPath: string;
+}
+
+/** Every write of fixtures/live-replay, in order. */
+export function replayEvents(): ReplayEvent[] {
+  const dir = fixturePath('live-replay');
+  return fs
+    .readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const e = JSON.parse(l) as { t: number; op: string; path: string; blob: string };
+      return { t: e.t, op: e.op, path: e.path, blobPath: path.join(dir, e.blob) };
+    })
+    .filter((e) => e.op === 'write');
+}

@@ -1,0 +1,518 @@
+//go:build windowtest
+
+package windowtest
+
+import (
+	"encoding/base64"
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Issue 4: with no display the binary says to use `flowdeck serve`, in one
+// line, and exits non-zero (GTK would otherwise abort).
+func TestNoDisplay(t *testing.T) {
+	root := copyFixture(t, "default")
+	cmd := exec.Command(flowdeckBin(t), root)
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "DISPLAY=") || strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	cmd.Env = append(env, "HOME="+t.TempDir())
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() == 0 {
+		t.Fatalf("want a non-zero exit, got %v", err)
+	}
+	msg := strings.TrimRight(stderr.String(), "\n")
+	if strings.Count(msg, "\n") != 0 || msg == "" {
+		t.Errorf("want one line on stderr, got %q", msg)
+	}
+	if !strings.Contains(msg, "flowdeck serve") {
+		t.Errorf("the message does not point to `flowdeck serve`: %q", msg)
+	}
+	for _, bad := range []string{"panic", "goroutine", "Gtk", "cannot open display"} {
+		if strings.Contains(stderr.String()+stdout.String(), bad) {
+			t.Errorf("output mentions %q: %s%s", bad, stdout.String(), stderr.String())
+		}
+	}
+}
+
+// Issue 4: the real window on a fixture shows the run list.
+func TestWindowShowsRunList(t *testing.T) {
+	root := copyFixture(t, "default")
+	// The route names the flow, as a user's click on it would.
+	s := launch(t, launchOpts{args: []string{root}, env: []string{"FLOWDECK_TEST_ROUTE=#/flows/DefaultCardFlow"}})
+	w := s.window("Flowdeck", 30*time.Second)
+	s.waitFor("the run list request", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && r.str("path") == "/api/flows/DefaultCardFlow/runs"
+	})
+	time.Sleep(1500 * time.Millisecond) // let it draw
+	img := s.screenshot(w, "window-runlist")
+	checkRunList(t, img)
+	if !s.running() {
+		t.Fatalf("flowdeck exited: %v", s.exitErr)
+	}
+}
+
+// checkRunList checks that the sidebar (flows and runs) has content.
+func checkRunList(t *testing.T, img *image.RGBA) {
+	t.Helper()
+	all, dom := contentStats(img, img.Bounds())
+	side, sideDom := contentStats(img, image.Rect(0, 0, 300, 260))
+	t.Logf("screenshot: %d colours (dominant %.0f%%); sidebar %d colours (dominant %.0f%%)", all, dom*100, side, sideDom*100)
+	if all < 20 || dom > 0.97 {
+		t.Errorf("the window looks blank: %d colours, dominant %.0f%%", all, dom*100)
+	}
+	if side < 8 || sideDom > 0.97 {
+		t.Errorf("the sidebar (flows and run list) looks empty: %d colours, dominant %.0f%%", side, sideDom*100)
+	}
+	// A run row: its status badge (the "succeeded" green) below the
+	// filters, in the sidebar.
+	if n := countNear(img, image.Rect(0, 185, 300, 400), 0x18, 0x7a, 0x34, 40); n < 10 {
+		t.Errorf("no run row with a succeeded badge in the sidebar (%d green pixels)", n)
+	}
+}
+
+const hostileRun = "1795642761955764"
+
+func cardKey(flow, run, step, task, stem string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join([]string{flow, run, step, task, stem}, "/")))
+}
+
+func hostileRoute(key string) string {
+	return fmt.Sprintf("#/flows/HostileFlow/runs/%s/steps/start/tasks/1/cards/%s", hostileRun, key)
+}
+
+const (
+	attackStem = "html-window_attack-0123456789abcdef0123456789abcdef"
+	fatalStem  = "html-window_fatal-fedcba9876543210fedcba9876543210"
+)
+
+// attackCard posts every message Wails' dispatcher and frontend take, from
+// its own document and from a nested frame made to get a fresh
+// window.webkit, and reports what it found as its reload token (which the
+// bridge passes to the page, and the page to the test log). Four seconds
+// later it navigates its frame to the fatal card (same origin, so the app
+// page's frame-src allows it), with ?scripts=1: when the window asks before
+// card scripts run, the server serves a card without scripts unless the
+// page asks for them; a card that has scripts can ask for them too (it gains
+// nothing it did not already have).
+const attackCard = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>window attack</title></head>
+<body><h1>Window attack</h1><p>Posts every Wails message there is.</p><pre id="out"></pre>
+<script>
+var msgs = ["Q", "H", "S", "WH", "WF", "Wm", "WM", "Wt", "Wp:5:5", "Ws:400:300", "WZ:500:400", "Wz:300:200",
+  "WTpwned", "WAT P:1", "WAT", "Wc", "Wr:{\"r\":255,\"g\":0,\"b\":0,\"a\":255}",
+  "BO:http://127.0.0.1:47291/window-attack",
+  "EE" + JSON.stringify({name: "datastore:open", data: ["/"]}), "EXdatastore:open",
+  "C" + JSON.stringify({name: ":wails:ClipboardSetText", args: ["pwned"], callbackID: "a-1"}),
+  "C" + JSON.stringify({name: ":wails:WindowGetPos", args: [], callbackID: "a-2"}),
+  "C" + JSON.stringify({name: "main.App.OpenDatastore", args: ["/"], callbackID: "a-3"}),
+  "c" + JSON.stringify({id: 1, args: [], callbackID: "a-4"}),
+  "LEcard log", "LS1", "DD:1:1:/etc/passwd", "drag", "resize:se-resize", "wails:showInspector",
+  "runtime:ready", "DomReady"];
+function channel(w) {
+  try { var h = w.webkit && w.webkit.messageHandlers && w.webkit.messageHandlers.external; return h || null; }
+  catch (e) { return null; }
+}
+function attack(w) {
+  var h = channel(w);
+  if (!h) return "none";
+  var n = 0;
+  for (var i = 0; i < msgs.length; i++) { try { h.postMessage(msgs[i]); n++; } catch (e) {} }
+  return "posted" + n;
+}
+var own = attack(window);
+var nested = "noframe";
+try {
+  var f = document.createElement("iframe");
+  document.body.appendChild(f);
+  nested = f.contentWindow ? attack(f.contentWindow) : "noframe";
+} catch (e) { nested = "threw"; }
+var more = [];
+function t(n, f) { try { more.push(n + "=" + String(f()).slice(0, 12)); } catch (e) { more.push(n + "=blocked"); } }
+t("alert", function () { return alert("x"); });
+t("confirm", function () { return confirm("x"); });
+t("print", function () { return print(); });
+t("download", function () { var a = document.createElement("a"); a.download = "flowdeck-evil.txt"; a.href = "data:text/plain,hello"; document.body.appendChild(a); a.click(); return "clicked"; });
+t("blobdownload", function () { var a = document.createElement("a"); a.download = "flowdeck-evil2.txt"; a.href = URL.createObjectURL(new Blob(["hi"])); document.body.appendChild(a); a.click(); return "clicked"; });
+t("fullscreen", function () { var p = document.documentElement.requestFullscreen(); return p ? "promise" : "none"; });
+t("clipboard", function () { return navigator.clipboard ? "api" : "none"; });
+window.METAFLOW_RELOAD_TOKEN = "attack:top=" + own + ",nested=" + nested + ";" + more.join(",");
+document.getElementById("out").textContent = METAFLOW_RELOAD_TOKEN;
+setTimeout(function () {
+  location.href = "/card/" + btoa("HostileFlow/` + hostileRun + `/start/1/` + fatalStem + `").replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") + "?scripts=1";
+}, 4000);
+</script></body></html>`
+
+// fatalCard posts "LF": Wails' dispatcher logs it at Fatal level, which
+// calls os.Exit(1): the app would vanish at once, without OnBeforeClose.
+// Then "WR", which would reload the app page.
+const fatalCard = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>window fatal</title></head>
+<body><h1>Fatal</h1>
+<script>
+var r = "none";
+try {
+  var h = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.external;
+  if (h) { h.postMessage("LFcard says exit"); h.postMessage("WR"); r = "posted"; }
+} catch (e) { r = "threw"; }
+window.METAFLOW_RELOAD_TOKEN = "fatal:" + r;
+</script></body></html>`
+
+// addAttackCards writes the two cards next to the hostile fixture's cards.
+func addAttackCards(t *testing.T, root string) {
+	t.Helper()
+	dir := filepath.Join(root, "mf.cards", "HostileFlow", "runs", hostileRun, "steps", "start", "tasks", "1", "cards")
+	for name, body := range map[string]string{attackStem: attackCard, fatalStem: fatalCard} {
+		if err := os.WriteFile(filepath.Join(dir, name+".html"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Issue 6: the hostile card, and cards that post every message Wails
+// takes, in the real window. Wails' channel is closed before any card
+// loads: nothing reaches the dispatcher, xdg-open is never run, the window
+// is not hidden, moved or closed, the app keeps running and keeps showing
+// its run list, and the canary hears nothing.
+func TestWindowHostileCards(t *testing.T) {
+	can := startCanary(t)
+	root := copyFixture(t, "hostile")
+	addAttackCards(t, root)
+	hostileKey := cardKey("HostileFlow", hostileRun, "start", "1", "html-hostile_original-edc3ef390bde4375a5a6c1dd7d5cf783")
+	attackKey := cardKey("HostileFlow", hostileRun, "start", "1", attackStem)
+
+	for _, tc := range []struct {
+		name, key string
+		// tokens the card frames must report (proof that their scripts ran)
+		tokens []string
+	}{
+		{"hostile_original", hostileKey, []string{"final"}},
+		{"window_attack", attackKey, []string{"attack:top=none,nested=none;", "fatal:none"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := launch(t, launchOpts{args: []string{root}, env: []string{"FLOWDECK_TEST_ROUTE=" + hostileRoute(tc.key)}})
+			w0 := s.window("Flowdeck", 30*time.Second)
+			ch := s.waitFor("the channel mitigation", 20*time.Second, func(r record) bool { return r.str("kind") == "channel" })
+			if ch["closed"] != true || ch.str("policy") != "run" {
+				t.Fatalf("Wails' channel was not closed: %v", ch)
+			}
+			// The card's scripts run: its bridge reports ready with the
+			// token the card's own script set.
+			for _, tok := range tc.tokens {
+				s.waitFor("card frame ready with token "+tok, 20*time.Second, func(r record) bool {
+					return r.str("kind") == "page" && r.str("event") == "original:ready" && strings.HasPrefix(r.str("token"), tok)
+				})
+			}
+			// WebKit paints the window a moment after the page settles.
+			time.Sleep(1500 * time.Millisecond)
+			before := s.screenshot(w0, "window-"+tc.name+"-card")
+			// The hostile card's meta refresh fires 5 s after it loaded.
+			time.Sleep(5 * time.Second)
+			after := s.screenshot(w0, "window-"+tc.name+"-after")
+
+			if !s.running() {
+				t.Fatalf("flowdeck exited: %v\n%s", s.exitErr, s.stderr.String())
+			}
+			if ipc := s.kinds("ipc"); len(ipc) > 0 {
+				t.Errorf("messages reached Wails' dispatcher: %v", ipc)
+			}
+			if q := s.kinds("quit-requested"); len(q) > 0 {
+				t.Errorf("quit was requested: %v", q)
+			}
+			for _, r := range s.kinds("wails-log") {
+				if lv := r.str("level"); lv == "error" || lv == "fatal" || lv == "warning" || lv == "info" {
+					t.Errorf("Wails logged %s: %s", lv, r.str("msg"))
+				}
+			}
+			if b, err := os.ReadFile(s.opened); err == nil {
+				t.Errorf("xdg-open (or a browser) was run: %s", b)
+			}
+			if strings.Contains(s.stderr.String(), "refused to open") {
+				t.Errorf("BrowserOpenURL was reached (the guard refused it): %s", s.stderr.String())
+			}
+			if got := can.requests(); len(got) > 0 {
+				t.Errorf("the canary received %v", got)
+			}
+			// No file was downloaded (a card's <a download> click), no
+			// dialog (alert, confirm, print) or other window opened.
+			filepath.WalkDir(s.home, func(p string, d os.DirEntry, err error) error {
+				if err == nil && strings.Contains(d.Name(), "flowdeck-evil") {
+					t.Errorf("a card download landed at %s", p)
+				}
+				return nil
+			})
+			ws, _ := s.x.toplevels()
+			for _, w := range ws {
+				if w.State == 2 && w.ID != w0.ID {
+					t.Errorf("a window besides the main one is shown: %+v", w)
+				}
+			}
+			w1, ok := s.windowByID(w0.ID)
+			if !ok {
+				t.Fatalf("the window is gone")
+			}
+			if w1.State != 2 || w1.Geo != w0.Geo || w1.Name != "Flowdeck" {
+				t.Errorf("the window changed: before %+v, after %+v", w0, w1)
+			}
+			if dr := s.kinds("dom-ready"); len(dr) != 1 {
+				t.Errorf("the app page loaded %d times (a card navigated or reloaded it)", len(dr))
+			}
+			for _, r := range s.kinds("http") {
+				p := r.str("path")
+				if (strings.HasPrefix(p, "/api/") && r["auth"] != true) || p == "/" && len(s.kinds("dom-ready")) > 1 {
+					t.Errorf("a request without the app's secret reached the handler: %v", r)
+				}
+			}
+			checkRunList(t, after)
+			// The sidebar (flows and run list) is exactly as before the card ran.
+			if diff := differingPixels(before, after, image.Rect(0, 0, 300, 700)); diff > 0.01 {
+				t.Errorf("the run list changed while the card ran (%.1f%% of its pixels)", diff*100)
+			}
+		})
+	}
+}
+
+// countNear counts the pixels of r within dist (per channel) of a colour.
+func countNear(img *image.RGBA, r image.Rectangle, cr, cg, cb uint8, dist int) int {
+	abs := func(a, b uint8) int {
+		if a > b {
+			return int(a - b)
+		}
+		return int(b - a)
+	}
+	n := 0
+	r = r.Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := img.RGBAAt(x, y)
+			if abs(c.R, cr) <= dist && abs(c.G, cg) <= dist && abs(c.B, cb) <= dist {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func differingPixels(a, b *image.RGBA, r image.Rectangle) float64 {
+	r = r.Intersect(a.Bounds()).Intersect(b.Bounds())
+	n, total := 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.RGBAAt(x, y) != b.RGBAAt(x, y) {
+				n++
+			}
+			total++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(n) / float64(total)
+}
+
+// Issue 6, the fallback: when Wails' channel stays open (as it would if
+// the window could not close it; FLOWDECK_TEST_KEEP_CHANNEL simulates
+// that), no card script runs until the user agrees in the consent dialog.
+// After the user clicks through it (XTEST clicks, as a user), the same card
+// reaches the dispatcher: this shows the recorder sees the channel, that
+// the consent dialog names real risks, and what stops the rest: the PATH
+// guard stops BrowserOpenURL, OnBeforeClose asks before quitting.
+func TestWindowConsentFallback(t *testing.T) {
+	can := startCanary(t)
+	root := copyFixture(t, "hostile")
+	addAttackCards(t, root)
+	attackKey := cardKey("HostileFlow", hostileRun, "start", "1", attackStem)
+	s := launch(t, launchOpts{args: []string{root}, env: []string{
+		"FLOWDECK_TEST_ROUTE=" + hostileRoute(attackKey), "FLOWDECK_TEST_KEEP_CHANNEL=1"}})
+	w0 := s.window("Flowdeck", 30*time.Second)
+	ch := s.waitFor("the channel state", 20*time.Second, func(r record) bool { return r.str("kind") == "channel" })
+	if ch["closed"] != false || ch.str("policy") != "ask" {
+		t.Fatalf("want the channel left open and the ask policy, got %v", ch)
+	}
+	btn := s.waitFor("the consent button", 20*time.Second, func(r record) bool {
+		return r.str("event") == "original:element" && r.str("name") == "run-scripts"
+	})
+	// Nothing of the card ran: no bridge, no message on the channel (the
+	// page's own runtime:ready is the only one), the card file was served
+	// without scripts.
+	time.Sleep(2 * time.Second)
+	if r := s.pageEvents("original:ready"); len(r) > 0 {
+		t.Fatalf("card scripts ran before consent: %v", r)
+	}
+	for _, r := range s.kinds("ipc") {
+		if r.str("msg") != "runtime:ready" {
+			t.Fatalf("a message reached the dispatcher before consent: %v", r)
+		}
+	}
+	if len(s.kinds("ipc")) == 0 {
+		t.Fatalf("the recorder saw not even the page's runtime:ready: it does not see the channel")
+	}
+	for _, r := range s.kinds("http") {
+		if strings.HasPrefix(r.str("path"), "/card/") && strings.Contains(r.str("query"), "scripts=1") {
+			t.Fatalf("the card was loaded with scripts before consent: %v", r)
+		}
+	}
+	s.screenshot(w0, "window-consent-before")
+
+	// The user clicks "Run this card's scripts…", then "Run scripts".
+	clickAt(t, s, w0, btn)
+	run := s.waitFor("the dialog's run button", 10*time.Second, func(r record) bool {
+		return r.str("event") == "original:element" && r.str("name") == "consent-run"
+	})
+	time.Sleep(300 * time.Millisecond)
+	s.screenshot(w0, "window-consent-dialog")
+	clickAt(t, s, w0, run)
+	s.waitFor("consent given", 10*time.Second, func(r record) bool {
+		return r.str("event") == "original:consent-answered" && r["ok"] == true
+	})
+	ready := s.waitFor("the card's scripts ran", 20*time.Second, func(r record) bool {
+		return r.str("event") == "original:ready" && strings.HasPrefix(r.str("token"), "attack:top=posted")
+	})
+	var posted, nestedPosted int
+	fmt.Sscanf(ready.str("token"), "attack:top=posted%d,nested=posted%d", &posted, &nestedPosted)
+	t.Logf("the card reports: %s", ready.str("token"))
+	// Its messages reach the dispatcher now (what the dialog warns about).
+	s.waitFor("the card's quit request", 10*time.Second, func(r record) bool { return r.str("kind") == "quit-requested" })
+	var seen []string
+	for _, r := range s.kinds("ipc") {
+		seen = append(seen, r.str("msg"))
+	}
+	if posted == 0 || len(seen) < posted+nestedPosted {
+		t.Errorf("the recorder saw %d messages, the card posted %d + %d: %q", len(seen), posted, nestedPosted, seen)
+	}
+	// Q asked the user (the dialog is up), and did not quit.
+	dlg := s.window("Quit Flowdeck?", 10*time.Second)
+	if !s.running() {
+		t.Fatalf("flowdeck exited on the card's quit request without the user confirming")
+	}
+	t.Logf("quit dialog %+v; the card's messages: %d", dlg.Geo, len(seen))
+	if len(s.kinds("quit-answered")) > 0 {
+		t.Errorf("the quit was answered without the user")
+	}
+	// BO reached Wails' BrowserOpenURL, which ran the PATH guard, not a browser.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(s.stderr.String(), "refused to open http://127.0.0.1:47291/window-attack") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(s.stderr.String(), "refused to open http://127.0.0.1:47291/window-attack") {
+		t.Errorf("the PATH guard did not see BrowserOpenURL: %s", s.stderr.String())
+	}
+	if b, err := os.ReadFile(s.opened); err == nil {
+		t.Errorf("xdg-open (or a browser) was run: %s", b)
+	}
+	if got := can.requests(); len(got) > 0 {
+		t.Errorf("the canary received %v", got)
+	}
+	// Four seconds later the card moves on to the fatal card, whose "LF"
+	// makes Wails call os.Exit(1): the residual risk the dialog names.
+	select {
+	case <-s.exited:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("flowdeck still runs after the fatal card")
+	}
+	fatal := false
+	for _, r := range s.kinds("wails-log") {
+		if r.str("level") == "fatal" && strings.Contains(r.str("msg"), "card says exit") {
+			fatal = true
+		}
+	}
+	if !fatal {
+		t.Errorf("flowdeck exited (%v), but not through the card's LF message", s.exitErr)
+	}
+}
+
+// clickAt clicks the middle of an element the page reported (client
+// coordinates), in screen coordinates.
+func clickAt(t *testing.T, s *session, w xwindow, r record) {
+	t.Helper()
+	num := func(k string) float64 { f, _ := r[k].(float64); return f }
+	x := w.Geo.X + int(num("x")+num("w")/2)
+	y := w.Geo.Y + int(num("y")+num("h")/2)
+	if err := s.x.click(x, y); err != nil {
+		t.Fatalf("click at %d,%d: %v", x, y, err)
+	}
+}
+
+// Issue 6: the window's own close button (WM_DELETE_WINDOW) asks before
+// quitting; the same OnBeforeClose guards a quit message from any frame.
+func TestWindowCloseAsks(t *testing.T) {
+	root := copyFixture(t, "default")
+	s := launch(t, launchOpts{args: []string{root}})
+	w := s.window("Flowdeck", 30*time.Second)
+	s.waitFor("the page", 30*time.Second, func(r record) bool { return r.str("kind") == "dom-ready" })
+	if err := s.x.closeWindow(w.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("the quit request", 10*time.Second, func(r record) bool { return r.str("kind") == "quit-requested" })
+	s.window("Quit Flowdeck?", 10*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	if !s.running() {
+		t.Fatalf("flowdeck quit without the user confirming")
+	}
+	if w1, ok := s.windowByID(w.ID); !ok || w1.State != 2 {
+		t.Errorf("the main window is gone or hidden: %+v", w1)
+	}
+}
+
+// SIGTERM (or Ctrl+C) stops the app without a dialog: Wails turns the
+// signal into a quit request, and the app knows it came from a signal.
+func TestWindowSignalQuits(t *testing.T) {
+	root := copyFixture(t, "default")
+	s := launch(t, launchOpts{args: []string{root}})
+	s.window("Flowdeck", 30*time.Second)
+	s.waitFor("the page", 30*time.Second, func(r record) bool { return r.str("kind") == "dom-ready" })
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(10 * time.Second):
+		ws, _ := s.x.toplevels()
+		t.Fatalf("flowdeck still runs 10 s after SIGTERM; windows %+v", ws)
+	}
+	if len(s.kinds("quit-requested")) > 0 {
+		t.Errorf("a quit dialog was shown for a signal")
+	}
+}
+
+// "Open folder" runs the system's opener by absolute path (found before
+// the PATH guard), so it still works while BrowserOpenURL reaches nothing:
+// the fake xdg-open gets the card's folder.
+func TestWindowRevealFolder(t *testing.T) {
+	root := copyFixture(t, "hostile")
+	key := cardKey("HostileFlow", hostileRun, "start", "1", "html-hostile_original-edc3ef390bde4375a5a6c1dd7d5cf783")
+	s := launch(t, launchOpts{args: []string{root}, env: []string{"FLOWDECK_TEST_ROUTE=" + hostileRoute(key)}})
+	w := s.window("Flowdeck", 30*time.Second)
+	btn := s.waitFor("the open-folder button", 20*time.Second, func(r record) bool {
+		return r.str("event") == "original:element" && r.str("name") == "card-reveal"
+	})
+	time.Sleep(500 * time.Millisecond)
+	clickAt(t, s, w, btn)
+	s.waitFor("the reveal request", 10*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && strings.HasSuffix(r.str("path"), "/reveal") && r["auth"] == true
+	})
+	want := filepath.Join(root, "mf.cards", "HostileFlow", "runs", hostileRun, "steps", "start", "tasks", "1", "cards")
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(s.opened); err == nil {
+			if !strings.Contains(string(b), "xdg-open "+want) {
+				t.Fatalf("the opener got %q, want the folder %s", b, want)
+			}
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the opener was not run")
+}
