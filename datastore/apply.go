@@ -14,6 +14,7 @@ type stepTask struct{ step, task string }
 type runPlan struct {
 	header, relistSteps, params, deep bool
 	steps                             map[string]bool
+	stepHeaders                       map[string]bool // step _meta changed: re-read it
 	tasks                             map[stepTask]bool
 	cardTasks                         map[stepTask]bool // step "" = legacy layout
 	allCards                          bool
@@ -35,7 +36,7 @@ func (p *applyPlan) run(flow, run string) *runPlan {
 	k := runKey{flow, run}
 	rp := p.runs[k]
 	if rp == nil {
-		rp = &runPlan{steps: map[string]bool{}, tasks: map[stepTask]bool{}, cardTasks: map[stepTask]bool{}}
+		rp = &runPlan{steps: map[string]bool{}, stepHeaders: map[string]bool{}, tasks: map[stepTask]bool{}, cardTasks: map[stepTask]bool{}}
 		p.runs[k] = rp
 	}
 	return rp
@@ -74,6 +75,7 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 		plan.root = true
 		if deep {
 			for _, f := range ix.Flows() {
+				plan.flows[f.Name] = true
 				plan.deepFlows[f.Name] = true
 			}
 		}
@@ -123,6 +125,9 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 	if len(parts) == 3 || parts[3] == "_meta" {
 		rp.relistSteps = true
 		rp.steps[step] = true
+		if len(parts) > 3 {
+			rp.stepHeaders[step] = true
+		}
 		return
 	}
 	rp.relistSteps = true
@@ -331,6 +336,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 		return nil
 	}
 	latest := ix.readLatestRun(dir)
+	metaErr := ix.readFlowMeta(dir)
 	ids, err := ix.listRuns(dir)
 	if err != nil {
 		return nil
@@ -349,6 +355,9 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	out := map[runKey]bool{}
 	ix.mu.Lock()
 	fst.flow.LatestRun = latest
+	if err == nil {
+		fst.flow.Err = metaErr
+	}
 	for _, rs := range added {
 		if _, ok := fst.runs[rs.id]; !ok {
 			fst.runs[rs.id] = rs

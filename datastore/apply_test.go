@@ -284,3 +284,52 @@ func TestStaleRun(t *testing.T) {
 		t.Errorf("after activity: %s", r.Status)
 	}
 }
+
+// Found by the watcher's tests: a root rescan re-lists known flows; flow
+// and step metadata that were unreadable are read again.
+func TestRescanAndMetadataRepair(t *testing.T) {
+	root := copyFixture(t, "live")
+	flowDir := filepath.Join(root, liveFlow)
+	flowMeta := filepath.Join(flowDir, "_meta", "_self.json")
+	good, _ := os.ReadFile(flowMeta)
+	os.WriteFile(flowMeta, nil, 0o644)
+	stepMeta := filepath.Join(flowDir, liveRun, "train", "_meta", "_self.json")
+	stepGood, _ := os.ReadFile(stepMeta)
+	os.WriteFile(stepMeta, []byte("{"), 0o644)
+	ix := openIndex(t, root, Options{})
+	ctx := context.Background()
+	if err := ix.LoadAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f := ix.Flows(); f[0].Err == "" {
+		t.Fatal("empty flow metadata not reported")
+	}
+	if d, _ := ix.Run(ctx, liveFlow, liveRun); d.Steps[1].Err == "" {
+		t.Fatal("broken step metadata not reported")
+	}
+	writeAtomic(t, flowMeta, good)
+	writeAtomic(t, stepMeta, stepGood)
+	ix.Apply([]string{flowMeta, stepMeta})
+	if f := ix.Flows(); f[0].Err != "" {
+		t.Errorf("flow error after repair: %s", f[0].Err)
+	}
+	if d, _ := ix.Run(ctx, liveFlow, liveRun); d.Steps[1].Err != "" {
+		t.Errorf("step error after repair: %s", d.Steps[1].Err)
+	}
+	// Move the run to a new id behind the index's back: a root rescan
+	// must see one run go and another come.
+	const moved = "1795642679591112"
+	if err := os.Rename(filepath.Join(flowDir, liveRun), filepath.Join(flowDir, moved)); err != nil {
+		t.Fatal(err)
+	}
+	res := ix.Rescan()
+	k := kinds(res.Changes)
+	if !strings.Contains(k, "run_removed") || !strings.Contains(k, "run_added") {
+		t.Errorf("rescan after a move: %s", k)
+	}
+	fresh, _ := openIndex(t, root, Options{}).Dump(ctx)
+	got, _ := ix.Dump(ctx)
+	if !bytes.Equal(got, fresh) {
+		t.Errorf("rescanned index differs from a fresh one:\n%s", firstDiff(got, fresh))
+	}
+}

@@ -128,7 +128,7 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 			continue
 		}
 		dir := filepath.Join(runDir, name)
-		if !st.step.headerRead {
+		if !st.step.headerRead || rp.stepHeaders[name] {
 			ix.readStepHeader(dir, &st.step)
 		}
 		ents, err := ix.fsys.ReadDir(dir)

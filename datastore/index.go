@@ -176,11 +176,7 @@ func (ix *Index) listFlows() ([]string, error) {
 func (ix *Index) readFlow(name string) *flowState {
 	dir := filepath.Join(ix.loc.Root, name)
 	st := &flowState{flow: Flow{Name: name}, runs: map[string]*runState{}}
-	if b, err := readFile(ix.fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes); err != nil {
-		st.flow.Err = fmt.Sprintf("flow metadata: %v", err)
-	} else if _, err := parseSelf(b); err != nil {
-		st.flow.Err = fmt.Sprintf("flow metadata: %v", err)
-	}
+	st.flow.Err = ix.readFlowMeta(dir)
 	st.flow.LatestRun = ix.readLatestRun(dir)
 	ids, err := ix.listRuns(dir)
 	if err != nil {
@@ -190,6 +186,19 @@ func (ix *Index) readFlow(name string) *flowState {
 		st.runs[id] = ix.newRunState(name, id)
 	}
 	return st
+}
+
+// readFlowMeta checks a flow's _meta/_self.json; it returns the error to
+// show, or "".
+func (ix *Index) readFlowMeta(dir string) string {
+	b, err := readFile(ix.fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes)
+	if err == nil {
+		_, err = parseSelf(b)
+	}
+	if err != nil {
+		return fmt.Sprintf("flow metadata: %v", err)
+	}
+	return ""
 }
 
 func (ix *Index) readLatestRun(flowDir string) string {

@@ -1,0 +1,73 @@
+package watcher
+
+import "testing"
+
+func TestPlace(t *testing.T) {
+	inside := newLayout("/d/.metaflow", "/d/.metaflow/mf.cards")
+	apart := newLayout("/d/.metaflow", "/c/cards")
+	for _, tc := range []struct {
+		lay  layout
+		path string
+		want place
+	}{
+		{inside, "/d/.metaflow", place{lv: lvRoot}},
+		{inside, "/d", place{lv: lvOutside}},
+		{inside, "/d/.metaflow2", place{lv: lvOutside}},
+		{inside, "/d/.metaflow/F", place{lv: lvFlow}},
+		{inside, "/d/.metaflow/F/_meta", place{lv: lvFlowMeta}},
+		{inside, "/d/.metaflow/F/data", place{lv: lvOther}},
+		{inside, "/d/.metaflow/F/data/ab", place{lv: lvOther}},
+		{inside, "/d/.metaflow/F/latest_run", place{lv: lvOther}},
+		{inside, "/d/.metaflow/F/1", place{lvRun, "F/1"}},
+		{inside, "/d/.metaflow/F/1/_meta", place{lvRunMeta, "F/1"}},
+		{inside, "/d/.metaflow/F/1/_parameters/0", place{lvInRun, "F/1"}},
+		{inside, "/d/.metaflow/F/1/train/2/_meta", place{lvInRun, "F/1"}},
+		{inside, "/d/.metaflow/F/1/train/2/tmpab12cd34", place{lv: lvOther}},
+		{inside, "/d/.metaflow/.git", place{lv: lvOther}},
+		{inside, "/d/.metaflow/mf.cards", place{lv: lvCardRoot}},
+		{inside, "/d/.metaflow/mf.cards/F", place{lv: lvCardFlow}},
+		{inside, "/d/.metaflow/mf.cards/F/runs", place{lv: lvCardRuns}},
+		{inside, "/d/.metaflow/mf.cards/F/other", place{lv: lvOther}},
+		{inside, "/d/.metaflow/mf.cards/F/runs/1", place{lvCardRun, "F/1"}},
+		{inside, "/d/.metaflow/mf.cards/F/runs/1/steps/train/tasks/2/runtime", place{lvInCardRun, "F/1"}},
+		{inside, "/d/.metaflow/mf.cards/F/runs/1/tasks/2/cards", place{lvInCardRun, "F/1"}},
+		{apart, "/d/.metaflow/mf.cards", place{lv: lvOther}},
+		{apart, "/c/cards", place{lv: lvCardRoot}},
+		{apart, "/c/cards/F/runs/1/steps", place{lvInCardRun, "F/1"}},
+		{apart, "/c", place{lv: lvOutside}},
+	} {
+		if got := tc.lay.place(tc.path); got != tc.want {
+			t.Errorf("place(%s) = %+v, want %+v", tc.path, got, tc.want)
+		}
+	}
+	ds, cards := inside.runDirs("F/1")
+	if ds != "/d/.metaflow/F/1" || cards != "/d/.metaflow/mf.cards/F/runs/1" {
+		t.Errorf("runDirs = %s, %s", ds, cards)
+	}
+}
+
+// TestBudgetLevels: the skeleton is always watched; inside a run, only
+// while the run is wide.
+func TestBudgetLevels(t *testing.T) {
+	w := &Watcher{runs: map[string]*runWatch{"F/1": {wide: true}, "F/2": {}}}
+	for _, tc := range []struct {
+		pl   place
+		want bool
+	}{
+		{place{lv: lvRoot}, true},
+		{place{lv: lvFlowMeta}, true},
+		{place{lvRun, "F/2"}, true},
+		{place{lvRunMeta, "F/2"}, true},
+		{place{lvInRun, "F/2"}, false},
+		{place{lvCardRun, "F/2"}, false},
+		{place{lvInRun, "F/1"}, true},
+		{place{lvInCardRun, "F/1"}, true},
+		{place{lvInRun, "F/3"}, false},
+		{place{lv: lvOther}, false},
+		{place{lv: lvOutside}, false},
+	} {
+		if got := w.want(tc.pl); got != tc.want {
+			t.Errorf("want(%+v) = %v", tc.pl, got)
+		}
+	}
+}
