@@ -221,3 +221,18 @@ func (a *App) getLog(w http.ResponseWriter, r *http.Request, flow, run, step, ta
 	}
 	writeJSON(w, http.StatusOK, l)
 }
+
+// postReloadRun reads a run again from disk and publishes what changed.
+func (a *App) postReloadRun(w http.ResponseWriter, r *http.Request, flow, run string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	res, err := ix.RescanRun(flow, run)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	a.publishChanges(res.Changes)
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "changes": len(res.Changes)})
+}

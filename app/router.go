@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"flowdeck/cards"
 	"flowdeck/datastore"
 )
 
@@ -64,6 +65,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.getRuns(w, r, p[1])
 	case n == 3 && p[0] == "runs" && get:
 		a.getRun(w, r, p[1], p[2])
+	case n == 4 && p[0] == "runs" && p[3] == "reload" && r.Method == http.MethodPost:
+		a.postReloadRun(w, r, p[1], p[2])
 	case n == 5 && p[0] == "runs" && p[3] == "steps" && get:
 		a.getStep(w, r, p[1], p[2], p[4])
 	case n == 5 && p[0] == "tasks" && get:
@@ -78,6 +81,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.postExport(w, r, p[1])
 	case n == 3 && p[0] == "cards" && p[2] == "reveal" && r.Method == http.MethodPost:
 		a.postReveal(w, r, p[1])
+	case n >= 2 && p[0] == "debug" && get:
+		a.dispatchDebug(w, r, p[1:])
 	case n == 2 && p[0] == "test" && p[1] == "log" && r.Method == http.MethodPost:
 		a.postTestLog(w, r)
 	default:
@@ -104,6 +109,15 @@ func writeLookupError(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusNotFound, "not found")
 	case errors.Is(err, errNoDatastore):
 		writeJSON(w, http.StatusConflict, map[string]any{"error": "no datastore", "welcome": true})
+	case errors.Is(err, datastore.ErrIncomplete):
+		// Caught mid-write, or damaged: the client keeps what it shows
+		// and the next change event brings the file again.
+		writeError(w, http.StatusServiceUnavailable, "the file is empty or cut off (being written, or damaged)")
+	case errors.Is(err, datastore.ErrTooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, err.Error())
+	case errors.Is(err, datastore.ErrBadMeta), errors.Is(err, cards.ErrInvalid), errors.Is(err, cards.ErrIncomplete),
+		errors.Is(err, datastore.ErrNotRegular):
+		writeError(w, http.StatusUnprocessableEntity, err.Error())
 	default:
 		writeError(w, http.StatusInternalServerError, err.Error())
 	}

@@ -275,8 +275,9 @@ func TestParseData(t *testing.T) {
 		{`{"reload_token": "final", "data": {"a"`, "incomplete"},
 		{`{"reload_token": "final", "data": {}, "created_on": 1.5}`, "ok"},
 		{`{"reload_token": "final", "data": {}}`, "ok"},
-		{`{"data": {}}`, "other"},
-		{`{"reload_token": 5, "data": {}}`, "other"},
+		// Complete JSON that is not a data file is invalid, as in Parse.
+		{`{"data": {}}`, "invalid"},
+		{`{"reload_token": 5, "data": {}}`, "invalid"},
 	} {
 		_, err := ParseData([]byte(tc.in))
 		if got := errKind(err); got != tc.want {

@@ -33,11 +33,11 @@ func ParseData(b []byte) (Data, error) {
 	}
 	var d Data
 	if err := json.Unmarshal(b, &d); err != nil {
-		return Data{}, fmt.Errorf("cards: data json: %w", err)
+		return Data{}, fmt.Errorf("cards: data json: %v: %w", err, ErrInvalid)
 	}
 	tok := gjson.GetBytes(b, "reload_token")
 	if !tok.Exists() || tok.Type != gjson.String {
-		return Data{}, errors.New("cards: data json: no reload_token string")
+		return Data{}, fmt.Errorf("cards: data json: no reload_token string: %w", ErrInvalid)
 	}
 	if len(d.Data) == 0 {
 		d.Data = json.RawMessage("null")

@@ -1,6 +1,7 @@
 package datastore
 
 import (
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -380,4 +381,14 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 		res.FinishedRuns = append(res.FinishedRuns, flow+"/"+id)
 	}
 	return out
+}
+
+// RescanRun reads one run again from disk, with its cards. Finished runs
+// are not watched below their run folder (they are immutable but for tags),
+// so this is how a run edited or repaired by hand is picked up.
+func (ix *Index) RescanRun(flow, run string) (ApplyResult, error) {
+	if _, ok := ix.runState(flow, run); !ok {
+		return ApplyResult{}, fmt.Errorf("run %s/%s: %w", flow, run, ErrUnknown)
+	}
+	return ix.Rescan(ix.runDir(flow, run), runCardBase(ix.loc, flow, run)), nil
 }

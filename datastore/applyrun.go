@@ -296,7 +296,7 @@ func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live bool)
 		// Not live (a run being read for the first time): leave tokens
 		// for on-demand reading.
 	default:
-		tok, _, err := resolveHTML(ix.fsys, &c.HTML)
+		tok, _, err := resolveHTML(ix.fsys, &c.HTML, c.Type)
 		switch {
 		case err == nil:
 			ix.markComplete(c.HTML.Path)
@@ -304,7 +304,7 @@ func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live bool)
 			if oc != nil && oc.HTML.sum == c.HTML.sum && oc.Token == tok && oc.TokenKnown {
 				c.HTML = oc.HTML // same content: not a change
 			}
-		case errors.Is(err, errIncomplete) || isNotExist(err):
+		case errors.Is(err, ErrIncomplete) || isNotExist(err):
 			if ix.giveUp(c.HTML.Path) {
 				c.HTML.Err = "the card file stays empty or cut off; Metaflow may have failed while writing it"
 				c.TokenKnown = true
@@ -345,7 +345,7 @@ func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live bool)
 					nd = *od
 				}
 				c.Data = &nd
-			case errors.Is(err, errIncomplete) || isNotExist(err):
+			case errors.Is(err, ErrIncomplete) || isNotExist(err):
 				if ix.giveUp(nd.Path) {
 					nd.Err = "the data file stays empty or cut off"
 					nd.resolved = true

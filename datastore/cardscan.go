@@ -132,15 +132,16 @@ func listCardDir(fsys FS, cardsDir, runtimeDir, flow, run, step, task string) ([
 const headBytes = 128 << 10
 
 // resolveHTML reads a card's reload token and checks that the file is not
-// caught mid-write. It returns errIncomplete for an empty or cut file.
-func resolveHTML(fsys FS, f *CardFile) (token string, hasToken bool, err error) {
+// caught mid-write. It returns ErrIncomplete for an empty or cut file, and
+// ErrNotTemplate for a template card type whose file is not HTML.
+func resolveHTML(fsys FS, f *CardFile, typ string) (token string, hasToken bool, err error) {
 	head, fi, err := readHead(fsys, f.Path, headBytes)
 	if err != nil {
 		return "", false, err
 	}
 	f.Size, f.ModTime = fi.Size(), fi.ModTime()
 	if len(head) == 0 {
-		return "", false, errIncomplete
+		return "", false, ErrIncomplete
 	}
 	token, hasToken = cards.ScanToken(head)
 	if !hasToken && fi.Size() > int64(len(head)) && looksHTML(head) {
@@ -150,6 +151,9 @@ func resolveHTML(fsys FS, f *CardFile) (token string, hasToken bool, err error) 
 			token, hasToken = cards.ScanToken(more)
 		}
 	}
+	if templateType(typ) && !looksHTML(head) {
+		return "", false, ErrNotTemplate
+	}
 	if looksHTML(head) {
 		tail := head
 		if fi.Size() > int64(len(head)) {
@@ -158,11 +162,11 @@ func resolveHTML(fsys FS, f *CardFile) (token string, hasToken bool, err error) 
 			}
 		}
 		if !bytes.HasSuffix(bytes.ToLower(bytes.TrimSpace(tail)), []byte("</html>")) {
-			return "", false, errIncomplete
+			return "", false, ErrIncomplete
 		}
 	} else if trimmed := bytes.TrimSpace(head); len(trimmed) > 0 && trimmed[0] == '{' && fi.Size() == int64(len(head)) {
 		if !jsonComplete(trimmed) {
-			return "", false, errIncomplete
+			return "", false, ErrIncomplete
 		}
 	}
 	h := fnv.New64a()
@@ -184,7 +188,7 @@ func resolveData(fsys FS, f *CardFile) error {
 	d, err := cards.ParseData(b)
 	if err != nil {
 		if errors.Is(err, cards.ErrIncomplete) {
-			return errIncomplete
+			return ErrIncomplete
 		}
 		return err
 	}
@@ -198,7 +202,17 @@ func resolveData(fsys FS, f *CardFile) error {
 	return nil
 }
 
-var errIncomplete = errors.New("datastore: file incomplete (caught mid-write)")
+// ErrIncomplete marks a file that is empty or cut off: caught mid-write by
+// a writer older than Metaflow 2.19.20, or damaged.
+var ErrIncomplete = errors.New("datastore: the file is empty or cut off")
+
+// ErrNotTemplate marks a default, blank or error card whose file is not a
+// Metaflow card template (damaged or overwritten).
+var ErrNotTemplate = errors.New("datastore: not a Metaflow card template")
+
+// templateTypes are the card types Metaflow renders from its template;
+// their files always carry a reload token (2.10.9+) and look like HTML.
+func templateType(typ string) bool { return typ == "default" || typ == "blank" || typ == "error" }
 
 func looksHTML(b []byte) bool {
 	b = bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))

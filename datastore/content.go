@@ -106,7 +106,7 @@ func (ix *Index) CardHTML(ctx context.Context, key string) ([]byte, Card, error)
 		return it.raw, c, nil
 	}
 	if err == nil {
-		err = errIncomplete
+		err = ErrIncomplete
 	}
 	return nil, c, fmt.Errorf("datastore: card %s: %w", c.Name(), err)
 }
@@ -136,7 +136,7 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 		p, err = cards.Parse(b)
 	}
 	if err != nil {
-		if errors.Is(err, cards.ErrIncomplete) || errors.Is(err, errIncomplete) {
+		if errors.Is(err, cards.ErrIncomplete) || errors.Is(err, ErrIncomplete) {
 			ix.content.mu.Lock()
 			defer ix.content.mu.Unlock()
 			if it := ix.content.get(key); it != nil && it.content.ReadAt != (time.Time{}) {
@@ -152,6 +152,10 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 		return out, nil
 	}
 	out.Kind, out.Token, out.UpdateDisabled = p.Kind, p.Token, p.UpdateDisabled
+	if templateType(c.Type) && p.Kind != cards.KindTemplate && p.Kind != cards.KindJSON {
+		out.Err = fmt.Sprintf("this %s card is not a Metaflow card template: the file is damaged or was overwritten", c.Type)
+		return out, nil
+	}
 	switch p.Kind {
 	case cards.KindTemplate, cards.KindJSON:
 		tree, err := cards.DecodeCard(p.CardJSON)
@@ -222,7 +226,7 @@ func (ix *Index) CardData(ctx context.Context, key string) ([]byte, cards.Data, 
 		}
 	}
 	if errors.Is(err, cards.ErrIncomplete) {
-		return nil, cards.Data{}, fmt.Errorf("datastore: card %s data: %w", c.Name(), errIncomplete)
+		return nil, cards.Data{}, fmt.Errorf("datastore: card %s data: %w", c.Name(), ErrIncomplete)
 	}
 	return nil, cards.Data{}, fmt.Errorf("datastore: card %s data: %w", c.Name(), err)
 }

@@ -309,11 +309,11 @@ func (ix *Index) loadTask(flow, run, step, id string, cd cardDirs) (*Task, []str
 func (ix *Index) resolveCard(c *Card) []string {
 	var retry []string
 	if !c.TokenKnown {
-		tok, _, err := resolveHTML(ix.fsys, &c.HTML)
+		tok, _, err := resolveHTML(ix.fsys, &c.HTML, c.Type)
 		switch {
 		case err == nil:
 			c.Token, c.TokenKnown, c.HTML.Err = tok, true, ""
-		case errors.Is(err, errIncomplete):
+		case errors.Is(err, ErrIncomplete):
 			retry = append(retry, c.HTML.Path)
 		default:
 			c.HTML.Err = err.Error()
@@ -324,7 +324,7 @@ func (ix *Index) resolveCard(c *Card) []string {
 		err := resolveData(ix.fsys, c.Data)
 		switch {
 		case err == nil:
-		case errors.Is(err, errIncomplete):
+		case errors.Is(err, ErrIncomplete):
 			retry = append(retry, c.Data.Path)
 		default:
 			c.Data.Err = err.Error()

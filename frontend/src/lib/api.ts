@@ -128,6 +128,8 @@ export function createApi(opts: ApiOptions) {
     /** A run with its steps; `limit` caps the tasks listed per step (0: steps only). */
     run: (flow: string, run: string, opts: { limit?: number } = {}) =>
       request<RunDetail>(`/api/runs/${seg(flow)}/${seg(run)}${query({ limit: opts.limit })}`),
+    /** Reads a run again from disk (finished runs are not watched below their folder). */
+    reloadRun: (flow: string, run: string) => post<{ ok: boolean; changes: number }>(`/api/runs/${seg(flow)}/${seg(run)}/reload`, {}),
     step: (flow: string, run: string, step: string, opts: { offset?: number; limit?: number } = {}) =>
       request<Step>(
         `/api/runs/${seg(flow)}/${seg(run)}/steps/${seg(step)}${query({ offset: opts.offset, limit: opts.limit })}`,
