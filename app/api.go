@@ -61,6 +61,17 @@ func (a *App) index(w http.ResponseWriter) *datastore.Index {
 	return s.ix
 }
 
+// cardIndex is index() for routes that take a card key: a key that cannot
+// be one is 404 before the index is asked.
+func (a *App) cardIndex(w http.ResponseWriter, key string) *datastore.Index {
+	ix := a.index(w)
+	if ix != nil && !validKey(key) {
+		writeError(w, http.StatusNotFound, "not found")
+		return nil
+	}
+	return ix
+}
+
 type flowJSON struct {
 	Name      string `json:"name"`
 	Runs      int    `json:"runs"`
@@ -121,14 +132,23 @@ func pageParams(r *http.Request) (offset, limit int) {
 	return offset, limit
 }
 
-func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
+// runWithGraph fetches a run in DAG order, or writes the error answer.
+func (a *App) runWithGraph(w http.ResponseWriter, r *http.Request, flow, run string) (datastore.RunDetail, *datastore.Graph, bool) {
 	ix := a.index(w)
 	if ix == nil {
-		return
+		return datastore.RunDetail{}, nil, false
 	}
 	d, g, err := ix.RunWithGraph(r.Context(), flow, run)
 	if err != nil {
 		writeLookupError(w, err)
+		return d, nil, false
+	}
+	return d, g, true
+}
+
+func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
+	d, g, ok := a.runWithGraph(w, r, flow, run)
+	if !ok {
 		return
 	}
 	_, limit := pageParams(r)
@@ -143,13 +163,8 @@ func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
 }
 
 func (a *App) getStep(w http.ResponseWriter, r *http.Request, flow, run, step string) {
-	ix := a.index(w)
-	if ix == nil {
-		return
-	}
-	d, g, err := ix.RunWithGraph(r.Context(), flow, run)
-	if err != nil {
-		writeLookupError(w, err)
+	d, g, ok := a.runWithGraph(w, r, flow, run)
+	if !ok {
 		return
 	}
 	offset, limit := pageParams(r)

@@ -39,12 +39,8 @@ type cardDetailJSON struct {
 }
 
 func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
-	ix := a.index(w)
+	ix := a.cardIndex(w, key)
 	if ix == nil {
-		return
-	}
-	if !validKey(key) {
-		writeError(w, http.StatusNotFound, "not found")
 		return
 	}
 	cc, err := ix.CardContent(r.Context(), key)
@@ -85,12 +81,8 @@ func firstOf(s ...string) string {
 }
 
 func (a *App) getCardData(w http.ResponseWriter, r *http.Request, key string) {
-	ix := a.index(w)
+	ix := a.cardIndex(w, key)
 	if ix == nil {
-		return
-	}
-	if !validKey(key) {
-		writeError(w, http.StatusNotFound, "not found")
 		return
 	}
 	b, _, err := ix.CardData(r.Context(), key)

@@ -37,12 +37,8 @@ const cardCSPNoScripts = "default-src 'none'; script-src 'none'; style-src 'unsa
 // scripts unless the page asks for ?scripts=1, which it does only after
 // the user agreed.
 func (a *App) serveCardFile(w http.ResponseWriter, r *http.Request, key string) {
-	ix := a.index(w)
+	ix := a.cardIndex(w, key)
 	if ix == nil {
-		return
-	}
-	if !validKey(key) {
-		writeError(w, http.StatusNotFound, "not found")
 		return
 	}
 	b, c, err := ix.CardHTML(r.Context(), key)

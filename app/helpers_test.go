@@ -3,44 +3,15 @@ package app
 import (
 	"encoding/json"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"flowdeck/internal/fixture"
 )
 
-const fixtures = "../../shared/fixtures"
-
-func copyFixture(t testing.TB, name string) string {
-	t.Helper()
-	src := filepath.Join(fixtures, name)
-	if _, err := os.Stat(src); err != nil {
-		t.Fatalf("fixture %s missing: %v", name, err)
-	}
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(dst, ".metaflow")
-}
+func copyFixture(t testing.TB, name string) string { return fixture.Copy(t, name) }
 
 // testAssets stands in for the built frontend (which has its own tests).
 var testAssets = fstest.MapFS{

@@ -73,7 +73,7 @@ func TestBridgeScriptIsSafeInline(t *testing.T) {
 // in front, for text and JSON cards), and nothing else changes.
 func TestInjectBridgeFixtures(t *testing.T) {
 	n := 0
-	filepath.WalkDir(fixturesRoot, func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(fixtures(t), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || !strings.Contains(p, string(filepath.Separator)+"cards"+string(filepath.Separator)) {
 			return nil
 		}
@@ -97,7 +97,7 @@ func TestInjectBridgeFixtures(t *testing.T) {
 		return nil
 	})
 	if n < 20 {
-		t.Fatalf("only %d card files found under %s", n, fixturesRoot)
+		t.Fatalf("only %d card files found under %s", n, fixtures(t))
 	}
 }
 

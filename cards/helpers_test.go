@@ -9,21 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	corpus "flowdeck/internal/fixture"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/golden and testdata/markdown")
 
-// fixturesRoot is ../shared/fixtures seen from the module root. Tests read
-// it and never write there.
-const fixturesRoot = "../../shared/fixtures"
-
-func fixtures(t testing.TB) string {
-	t.Helper()
-	if fi, err := os.Stat(fixturesRoot); err != nil || !fi.IsDir() {
-		t.Fatalf("fixtures not found at %s (the shared folder must sit next to the project): %v", fixturesRoot, err)
-	}
-	return fixturesRoot
-}
+// fixtures is ../shared/fixtures beside the module. Tests read it and
+// never write there.
+func fixtures(t testing.TB) string { return corpus.Path(t) }
 
 // fixture reads a file given relative to the fixtures root.
 func fixture(t testing.TB, rel string) []byte {

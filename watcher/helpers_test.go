@@ -1,13 +1,10 @@
 package watcher
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,87 +16,31 @@ import (
 	"time"
 
 	"flowdeck/datastore"
+	"flowdeck/internal/fixture"
 )
 
 // fixtures is the read-only corpus of real Metaflow output.
-const fixtures = "../../shared/fixtures"
+var fixtures = fixture.Dir()
 
 // Generous deadlines: tests wait for outcomes, never assert timings.
 const settle = 30 * time.Second
 
-// copyFixture copies fixtures/<name> into a temp folder, with writable
-// modes, and returns its .metaflow path.
-func copyFixture(t testing.TB, name string) string {
-	t.Helper()
-	src := filepath.Join(fixtures, name)
-	if _, err := os.Stat(src); err != nil {
-		t.Fatalf("fixture %s missing: %v", name, err)
-	}
-	dst := t.TempDir()
-	copyTree(t, src, dst)
-	return filepath.Join(dst, ".metaflow")
-}
+func copyFixture(t testing.TB, name string) string { return fixture.Copy(t, name) }
 
-// copyTree copies a folder tree, with writable modes.
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+func copyTree(t testing.TB, src, dst string) { fixture.CopyTree(t, src, dst) }
 
 // writeAtomic writes like Metaflow 2.19.20+: folders made with mkdir -p,
 // then a tmp file in the target folder renamed over the final name.
 func writeAtomic(t testing.TB, path string, b []byte) {
 	t.Helper()
-	if err := atomicWrite(path, b); err != nil {
+	if err := fixture.WriteAtomic(path, b); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // atomicWrite is writeAtomic for goroutines other than the test's own,
 // which must not call t.Fatal.
-func atomicWrite(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "tmp")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
-}
+func atomicWrite(path string, b []byte) error { return fixture.WriteAtomic(path, b) }
 
 // bulkTempDir is a temporary folder for tests that write thousands of
 // files: on tmpfs (/dev/shm) when there is one, because on the ext4 of some
@@ -174,42 +115,11 @@ func firstDiff(a, b []byte) string {
 }
 
 // replayEvent is one line of fixtures/live-replay/events.jsonl.
-type replayEvent struct {
-	T     float64 `json:"t"`
-	Op    string  `json:"op"`
-	Path  string  `json:"path"`
-	Blob  string  `json:"blob"`
-	Exact bool    `json:"exact"`
-}
+type replayEvent = fixture.Event
 
-func loadReplay(t testing.TB) []replayEvent {
-	t.Helper()
-	f, err := os.Open(filepath.Join(fixtures, "live-replay", "events.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var evs []replayEvent
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var e replayEvent
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatal(err)
-		}
-		evs = append(evs, e)
-	}
-	return evs
-}
+func loadReplay(t testing.TB) []replayEvent { return fixture.Events(t) }
 
-func blob(t testing.TB, e replayEvent) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixtures, "live-replay", e.Blob))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func blob(t testing.TB, e replayEvent) []byte { return e.Content(t) }
 
 // replay writes events into root at speed times real time, atomically.
 func replay(t testing.TB, root string, evs []replayEvent, speed float64) {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -19,9 +18,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-const fixtures = "../../../shared/fixtures"
+	"flowdeck/internal/fixture"
+)
 
 func newCommand(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
@@ -41,32 +40,7 @@ func flowdeckBin(t *testing.T) string {
 	return bin
 }
 
-// copyFixture copies fixtures/<name> into a writable temp folder and
-// returns its .metaflow path.
-func copyFixture(t *testing.T, name string) string {
-	t.Helper()
-	src := filepath.Join(fixtures, name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatalf("copy fixture %s: %v", name, err)
-	}
-	return filepath.Join(dst, ".metaflow")
-}
+func copyFixture(t *testing.T, name string) string { return fixture.Copy(t, name) }
 
 // record is one line of the app's FLOWDECK_TEST_LOG.
 type record map[string]any
