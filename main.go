@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"flowdeck/app"
+	"flowdeck/build"
 	"flowdeck/datastore"
 	"flowdeck/frontend"
 )
@@ -207,6 +208,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		a.Close()
 	}()
 	return app.RunWindow(a, app.WindowOptions{
+		Icon:         build.Icon,
 		Stop:         ctx.Done(),
 		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
 		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",

@@ -35,6 +35,8 @@ func HasDisplay() bool {
 // WindowOptions configures the desktop window.
 type WindowOptions struct {
 	Title string
+	// Icon is the window icon (PNG), shown by the Linux window manager.
+	Icon []byte
 	// OnReady runs once the window's runtime is up.
 	OnReady func()
 	// InitialRoute is a URL hash (#/flows/…/cards/<key>) the page opens
@@ -194,7 +196,7 @@ func RunWindow(a *App, wo WindowOptions) error {
 			return !ok
 		},
 		OnShutdown: func(ctx context.Context) { a.Close() },
-		Linux:      &linux.Options{ProgramName: "flowdeck", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		Linux:      &linux.Options{ProgramName: "flowdeck", Icon: wo.Icon, WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
 	}
 	if tl != nil {
 		wopts.Logger = wailsLog{tl}
