@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"runtime"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -398,3 +399,61 @@ func (c *fakeClock) Advance(ns int64) {
 }
 
 var _ = errors.New
+
+// TestHugeCard: a 200 MB card file (sparse) is listed and its token read
+// from its head, but reads of the whole file are capped: the card says it
+// is too large, and memory does not grow by the file's size.
+func TestHugeCard(t *testing.T) {
+	root := copyFixture(t, "live")
+	cardsDir := glob1(t, filepath.Join(root, "mf.cards", liveFlow, "runs", liveRun, "steps", "train", "tasks", "2", "cards"))
+	src := glob1(t, filepath.Join(cardsDir, "blank-live-*.html"))
+	html, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(src, os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 200 << 20
+	f.Write(html[:len(html)-20])
+	tail := html[len(html)-20:]
+	f.WriteAt(tail, size-int64(len(tail)))
+	f.Close()
+
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ix := openIndex(t, root, Options{})
+	ctx := context.Background()
+	tk := taskOf(t, ix, liveFlow, liveRun, "train", "2")
+	var key string
+	for _, c := range tk.Cards {
+		if c.Type == "blank" {
+			key = c.Key
+			if c.HTML.Size != size || c.Token != "final" {
+				t.Errorf("huge card listed with size %d token %q", c.HTML.Size, c.Token)
+			}
+		}
+	}
+	cc, err := ix.CardContent(ctx, key)
+	if err != nil || !strings.Contains(cc.Err, "larger than Flowdeck reads") {
+		t.Errorf("content: %v %q", err, cc.Err)
+	}
+	if _, _, err := ix.CardHTML(ctx, key); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("CardHTML: %v", err)
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Errorf("reading a 200 MB card allocated %d MB", grew>>20)
+	}
+	// The other cards of the task are unaffected.
+	for _, c := range tk.Cards {
+		if c.Key != key {
+			if cc, err := ix.CardContent(ctx, c.Key); err != nil || cc.Err != "" {
+				t.Errorf("card %s: %v %q", c.Name(), err, cc.Err)
+			}
+		}
+	}
+}
