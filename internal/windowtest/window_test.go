@@ -370,13 +370,13 @@ func TestWindowConsentFallback(t *testing.T) {
 
 	// The user clicks "Run this card's scripts…", then "Run scripts".
 	clickAt(t, s, w0, btn)
-	run := s.waitFor("the dialog's run button", 10*time.Second, func(r record) bool {
+	run := s.waitFor("the dialog's run button", 30*time.Second, func(r record) bool {
 		return r.str("event") == "original:element" && r.str("name") == "consent-run"
 	})
 	time.Sleep(300 * time.Millisecond)
 	s.screenshot(w0, "window-consent-dialog")
 	clickAt(t, s, w0, run)
-	s.waitFor("consent given", 10*time.Second, func(r record) bool {
+	s.waitFor("consent given", 30*time.Second, func(r record) bool {
 		return r.str("event") == "original:consent-answered" && r["ok"] == true
 	})
 	ready := s.waitFor("the card's scripts ran", 20*time.Second, func(r record) bool {
@@ -386,7 +386,7 @@ func TestWindowConsentFallback(t *testing.T) {
 	fmt.Sscanf(ready.str("token"), "attack:top=posted%d,nested=posted%d", &posted, &nestedPosted)
 	t.Logf("the card reports: %s", ready.str("token"))
 	// Its messages reach the dispatcher now (what the dialog warns about).
-	s.waitFor("the card's quit request", 10*time.Second, func(r record) bool { return r.str("kind") == "quit-requested" })
+	s.waitFor("the card's quit request", 30*time.Second, func(r record) bool { return r.str("kind") == "quit-requested" })
 	var seen []string
 	for _, r := range s.kinds("ipc") {
 		seen = append(seen, r.str("msg"))
@@ -395,7 +395,7 @@ func TestWindowConsentFallback(t *testing.T) {
 		t.Errorf("the recorder saw %d messages, the card posted %d + %d: %q", len(seen), posted, nestedPosted, seen)
 	}
 	// Q asked the user (the dialog is up), and did not quit.
-	dlg := s.window("Quit Flowdeck?", 10*time.Second)
+	dlg := s.window("Quit Flowdeck?", 30*time.Second)
 	if !s.running() {
 		t.Fatalf("flowdeck exited on the card's quit request without the user confirming")
 	}
@@ -421,7 +421,7 @@ func TestWindowConsentFallback(t *testing.T) {
 	// makes Wails call os.Exit(1): the residual risk the dialog names.
 	select {
 	case <-s.exited:
-	case <-time.After(15 * time.Second):
+	case <-time.After(45 * time.Second):
 		t.Fatalf("flowdeck still runs after the fatal card")
 	}
 	fatal := false
@@ -457,8 +457,8 @@ func TestWindowCloseAsks(t *testing.T) {
 	if err := s.x.closeWindow(w.ID); err != nil {
 		t.Fatal(err)
 	}
-	s.waitFor("the quit request", 10*time.Second, func(r record) bool { return r.str("kind") == "quit-requested" })
-	s.window("Quit Flowdeck?", 10*time.Second)
+	s.waitFor("the quit request", 30*time.Second, func(r record) bool { return r.str("kind") == "quit-requested" })
+	s.window("Quit Flowdeck?", 30*time.Second)
 	time.Sleep(500 * time.Millisecond)
 	if !s.running() {
 		t.Fatalf("flowdeck quit without the user confirming")
@@ -478,9 +478,9 @@ func TestWindowSignalQuits(t *testing.T) {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-s.exited:
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		ws, _ := s.x.toplevels()
-		t.Fatalf("flowdeck still runs 10 s after SIGTERM; windows %+v", ws)
+		t.Fatalf("flowdeck still runs 30 s after SIGTERM; windows %+v", ws)
 	}
 	if len(s.kinds("quit-requested")) > 0 {
 		t.Errorf("a quit dialog was shown for a signal")
@@ -500,7 +500,7 @@ func TestWindowRevealFolder(t *testing.T) {
 	})
 	time.Sleep(500 * time.Millisecond)
 	clickAt(t, s, w, btn)
-	s.waitFor("the reveal request", 10*time.Second, func(r record) bool {
+	s.waitFor("the reveal request", 30*time.Second, func(r record) bool {
 		return r.str("kind") == "http" && strings.HasSuffix(r.str("path"), "/reveal") && r["auth"] == true
 	})
 	want := filepath.Join(root, "mf.cards", "HostileFlow", "runs", hostileRun, "steps", "start", "tasks", "1", "cards")
