@@ -212,5 +212,9 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		Stop:         ctx.Done(),
 		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
 		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",
+		// Benchmarks only: the live stream as Wails events, and the page's
+		// test probe (docs/benchmarks.md).
+		Transport: os.Getenv("FLOWDECK_TEST_TRANSPORT"),
+		TestProbe: os.Getenv("FLOWDECK_TEST_PROBE"),
 	})
 }

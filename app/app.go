@@ -91,6 +91,9 @@ type App struct {
 	// gate decides whether card scripts may run in the original view
 	// without asking (window only; see window_gate.go).
 	gate *scriptGate
+	// pageMeta is extra <meta> the window adds to index.html (see
+	// windowMeta); set before the window opens.
+	pageMeta string
 }
 
 type session struct {

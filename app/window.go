@@ -49,6 +49,15 @@ type WindowOptions struct {
 	// where it cannot be closed: card scripts then wait for the user's
 	// consent. Tests only (FLOWDECK_TEST_KEEP_CHANNEL, with a test log).
 	KeepChannel bool
+	// Transport is how the page gets the live change stream: TransportSSE
+	// (the default, also when empty) or TransportWails (Go -> page Wails
+	// events; tests and benchmarks only, FLOWDECK_TEST_TRANSPORT). See
+	// window_events.go and docs/benchmarks.md.
+	Transport string
+	// TestProbe configures the page's test probe (JSON, see
+	// frontend/src/lib/transport-probe.ts); only honoured with a test log
+	// (FLOWDECK_TEST_PROBE).
+	TestProbe string
 }
 
 // windowPlatform implements Platform with Wails' native dialogs.
@@ -140,6 +149,13 @@ func RunWindow(a *App, wo WindowOptions) error {
 		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
 	}
 	keep := wo.KeepChannel && tl != nil
+	transport := TransportSSE
+	if wo.Transport == TransportWails {
+		transport = TransportWails
+	} else if wo.Transport != "" && wo.Transport != TransportSSE {
+		return fmt.Errorf("app: unknown transport %q (want %q or %q)", wo.Transport, TransportSSE, TransportWails)
+	}
+	a.pageMeta = windowMeta(transport, wo.TestProbe, tl != nil)
 	var routeOnce sync.Once
 	wopts := &options.App{
 		Title:            title,
@@ -166,6 +182,15 @@ func RunWindow(a *App, wo WindowOptions) error {
 				gate.decide(policy)
 				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
 			}()
+			// With a test probe the page may listen to both transports
+			// (transport-probe.ts, shadow), so the events are forwarded too.
+			if transport == TransportWails || (tl != nil && wo.TestProbe != "") {
+				// Go -> page only: EventsEmit runs a script in the main
+				// frame; no listener or binding is registered on the Go side.
+				go a.forwardEvents(ctx, func(batch []wailsEvent) {
+					wruntime.EventsEmit(ctx, WailsEventName, batch)
+				})
+			}
 			if wo.OnReady != nil {
 				wo.OnReady()
 			}
