@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"flowdeck/datastore"
 )
@@ -91,11 +92,34 @@ func (a *App) getFlows(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// Rows a run list shows first are read before it is answered, so they come
+// with their status, but never for longer than shownWait (a slow or network
+// file system): the rest arrive as the index reads them.
+const (
+	shownRuns = 40
+	shownWait = 150 * time.Millisecond
+)
+
+func (a *App) loadShown(ix *datastore.Index, flow string) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ix.LoadNewest(a.ctx, flow, shownRuns)
+	}()
+	t := time.NewTimer(shownWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
 func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 	ix := a.index(w)
 	if ix == nil {
 		return
 	}
+	a.loadShown(ix, flow)
 	runs, err := ix.Runs(flow)
 	if err != nil {
 		writeLookupError(w, err)
@@ -106,6 +130,9 @@ func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 		out = append(out, toRun(run))
 	}
 	writeJSON(w, http.StatusOK, out)
+	if s := a.session(); s != nil {
+		s.runsServed(flow)
+	}
 }
 
 type runDetailJSON struct {

@@ -48,6 +48,9 @@ func (a *App) serveAsset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Security-Policy", appCSP)
 		h.Set("X-Frame-Options", "DENY")
 		b = a.injectMeta(b, a.cardScriptPolicy(r.Context()))
+		if s := a.session(); s != nil {
+			s.pageLoaded()
+		}
 	} else if strings.HasPrefix(name, "assets/") {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	}

@@ -318,6 +318,23 @@ func (ix *Index) runState(flow, run string) (*runState, bool) {
 
 // LoadAll reads every run not read yet, newest first, a few at a time.
 func (ix *Index) LoadAll(ctx context.Context) error {
+	return ix.LoadAllPaced(ctx, nil, nil)
+}
+
+// LoadAllPaced is LoadAll that starts reading when start is closed (nil:
+// at once). The app holds it back while the first page boots: on a
+// two-core machine the readers would take both cores from the browser that
+// is about to show the run list, and the page asks for the runs it shows
+// itself (docs/benchmarks.md). Runs of the flow first names (if any, asked
+// when reading starts) come first: the run list the page shows.
+func (ix *Index) LoadAllPaced(ctx context.Context, start <-chan struct{}, first func() string) error {
+	if start != nil {
+		select {
+		case <-start:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	ix.mu.RLock()
 	var all []*runState
 	for _, f := range ix.flows {
@@ -326,7 +343,14 @@ func (ix *Index) LoadAll(ctx context.Context) error {
 		}
 	}
 	ix.mu.RUnlock()
+	preferred := ""
+	if first != nil {
+		preferred = first()
+	}
 	sort.Slice(all, func(i, j int) bool {
+		if pi, pj := all[i].flow == preferred, all[j].flow == preferred; pi != pj {
+			return pi
+		}
 		return all[i].snap.Load().run.Started.After(all[j].snap.Load().run.Started)
 	})
 	work := make(chan *runState)
@@ -348,6 +372,49 @@ func (ix *Index) LoadAll(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
+	return nil
+}
+
+// LoadNewest reads the newest n runs of flow not read yet, Options.Workers
+// at a time: the rows a run list shows first, so they have their status
+// without waiting for LoadAll.
+func (ix *Index) LoadNewest(ctx context.Context, flow string, n int) error {
+	ix.mu.RLock()
+	f, ok := ix.flows[flow]
+	if !ok {
+		ix.mu.RUnlock()
+		return fmt.Errorf("flow %q: %w", flow, ErrUnknown)
+	}
+	all := make([]*runState, 0, len(f.runs))
+	for _, rs := range f.runs {
+		all = append(all, rs)
+	}
+	ix.mu.RUnlock()
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].snap.Load().run.Started.After(all[j].snap.Load().run.Started)
+	})
+	var todo []*runState
+	for _, rs := range all[:min(n, len(all))] {
+		if !rs.snap.Load().loaded {
+			todo = append(todo, rs)
+		}
+	}
+	sem := make(chan struct{}, ix.opts.Workers)
+	var wg sync.WaitGroup
+	for _, rs := range todo {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return ctx.Err()
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ix.ensureLoaded(rs)
+		}()
+	}
+	wg.Wait()
 	return nil
 }
 

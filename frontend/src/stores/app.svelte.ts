@@ -30,6 +30,9 @@ export interface AppDeps {
 /** The list that holds the items of each route level. */
 const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards' };
 
+/** How often the shown run list is reloaded while the index reads runs. */
+const UNLOADED_REFRESH_MS = 400;
+
 export class AppState {
   readonly api: Api;
   readonly datastore: DatastoreStore;
@@ -48,6 +51,7 @@ export class AppState {
   readonly #graceMs: number;
   #loaded = false;
   #lastUnloadedRefresh = 0;
+  #unloadedTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: AppDeps) {
     this.api = deps.api;
@@ -78,6 +82,7 @@ export class AppState {
     const grace = setTimeout(() => this.#firstLoad(), this.#graceMs);
     stops.push(() => clearTimeout(grace));
     stops.push(() => this.#stopRouter?.());
+    stops.push(() => clearTimeout(this.#unloadedTimer));
     return () => {
       for (const stop of stops.reverse()) stop();
     };
@@ -143,12 +148,23 @@ export class AppState {
     }
   }
 
-  /** While indexing, reload the shown run list at most once a second. */
+  /**
+   * While indexing, reload the shown run list at most every 400 ms. A status
+   * inside that window schedules one reload at its end, so the last status
+   * of the indexing (there is no later one) is never dropped.
+   */
   #refreshUnloaded(): void {
     const flow = this.route.flow;
-    const now = Date.now();
-    if (flow === undefined || now - this.#lastUnloadedRefresh < 1000) return;
-    this.#lastUnloadedRefresh = now;
+    if (flow === undefined) return;
+    const wait = this.#lastUnloadedRefresh + UNLOADED_REFRESH_MS - Date.now();
+    if (wait > 0) {
+      this.#unloadedTimer ??= setTimeout(() => {
+        this.#unloadedTimer = undefined;
+        this.#refreshUnloaded();
+      }, wait);
+      return;
+    }
+    this.#lastUnloadedRefresh = Date.now();
     void this.runs.refreshUnloaded(flow);
   }
 

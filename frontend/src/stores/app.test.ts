@@ -156,6 +156,26 @@ describe('AppState', () => {
     expect(app.datastore.status?.watch.error).toBe('inotify limit reached');
   });
 
+  it('while indexing, reloads the shown run list at most every 400 ms, and once more after the last status', async () => {
+    const { app, api, transport } = setup('#/flows/F');
+    api.runs.mockImplementation(async () => [run('2', '2026-11-25T21:20:00.000Z', { loaded: false }), run('1', '2026-11-25T21:10:00.000Z')]);
+    transport.emit({ type: 'state', state: 'connected' });
+    await flush();
+    const calls = () => api.runs.mock.calls.length;
+    const base = calls();
+    const status = { root: '/r/.metaflow', flows: 1, runs: 2, indexing: { done: 1, total: 2 }, watch: { mode: 'inotify', error: null } };
+    transport.emit({ type: 'status', status });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(calls()).toBe(base + 1);
+    // The last status of the indexing comes inside the window: it is not dropped.
+    transport.emit({ type: 'status', status: { ...status, indexing: { done: 2, total: 2 } } });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls()).toBe(base + 1);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(calls()).toBe(base + 2);
+    expect(app.runs.forFlow('F').items.length).toBe(2);
+  });
+
   it('back and forward restore the view', async () => {
     const { app, back, host } = setup('#/flows/F');
     await flush();
