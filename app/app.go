@@ -121,7 +121,7 @@ type session struct {
 // the runs it shows itself), or pageBootMax after the page came; with no
 // page it starts after pageWait. docs/benchmarks.md has the numbers.
 const (
-	pageWait       = 200 * time.Millisecond
+	pageWait       = 100 * time.Millisecond
 	pageBootMax    = time.Second
 	firstListGrace = 150 * time.Millisecond
 )
