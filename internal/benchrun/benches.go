@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"flowdeck/internal/fixture"
 	"flowdeck/internal/mfsim"
 )
 
@@ -186,7 +186,7 @@ func benchOpen(ctx context.Context, c *config, res *results, root string) error 
 		return err
 	}
 	defer os.RemoveAll(small)
-	if err := copyDir(filepath.Join(c.repo, "..", "shared", "fixtures", "live"), small); err != nil {
+	if err := fixture.CopyDir(filepath.Join(c.repo, "..", "shared", "fixtures", "live"), small); err != nil {
 		return fmt.Errorf("one-run datastore: %w", err)
 	}
 	out1 := filepath.Join(c.outDir, "open-one-run.json")
@@ -211,28 +211,6 @@ func benchOpen(ctx context.Context, c *config, res *results, root string) error 
 		Result:   fmt.Sprintf("%s (%s–%s, %d rounds)", fmtMs(s1.P50), fmtMs(s1.Min), fmtMs(s1.Max), int(s1.N)),
 		Target:   "(floor of the above on this machine)", Load: ld1.String()})
 	return nil
-}
-
-// copyDir copies the tree at src into dst (files and folders only).
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		to := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(to, b, 0o644)
-	})
 }
 
 // benchIndex: serve start -> every run read (from /api/datastore), and the
@@ -306,18 +284,11 @@ func benchIdle(ctx context.Context, c *config, res *results, root string) error 
 	if _, _, err := srv.waitIndexed(ctx, 5*time.Minute); err != nil {
 		return err
 	}
-	drv, err := startNode(ctx, c, "bench-drive.mjs")
+	drv, err := openPage(ctx, c, srv.url, "#/flows/BenchFlow00", `[data-testid="list-runs"] [data-testid^="run-"]`)
 	if err != nil {
 		return err
 	}
 	defer drv.close()
-	if _, err := drv.wait(ctx, "started", time.Minute); err != nil {
-		return err
-	}
-	drv.send(map[string]any{"cmd": "open", "url": srv.url, "hash": "#/flows/BenchFlow00", "wait": `[data-testid="list-runs"] [data-testid^="run-"]`})
-	if _, err := drv.wait(ctx, "opened", 2*time.Minute); err != nil {
-		return err
-	}
 	// Let the page's start-up work (Vega warm-up, first status events) pass.
 	time.Sleep(10 * time.Second)
 	ld := startLoad()
@@ -479,18 +450,11 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 		}
 		finishedWatches = st.Watch.Watches
 	}
-	drv, err := startNode(ctx, c, "bench-drive.mjs")
+	drv, err := openPage(ctx, c, srv.url, "#/", `[data-testid]`)
 	if err != nil {
 		return err
 	}
 	defer drv.close()
-	if _, err := drv.wait(ctx, "started", time.Minute); err != nil {
-		return err
-	}
-	drv.send(map[string]any{"cmd": "open", "url": srv.url, "hash": "#/", "wait": `[data-testid]`})
-	if _, err := drv.wait(ctx, "opened", 2*time.Minute); err != nil {
-		return err
-	}
 
 	window := 30 * time.Second
 	updates := 450
@@ -599,7 +563,7 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	res.add(row{What: fmt.Sprintf("inotify watches, %s + one live 300-task run", finished),
 		Measured: how,
 		Result:   fmt.Sprintf("%s at the peak (finished runs alone: %s; %s)", commas(combined), commas(finishedWatches), after),
-		Target:   "≤ 3,000", Met: metStr(combined <= 3000), Load: load})
+		Target:   "far under Linux's common 8,192 (issue 3): ≤ 4,096", Met: metStr(combined <= 4096), Load: load})
 	res.add(row{What: "CPU while the 300-task live run writes",
 		Measured: fmt.Sprintf("serve process, %s window, UI open on one of its cards, %s in the datastore", wall.Round(time.Second), finished),
 		Result:   fmt.Sprintf("%.0f %% of one core (%.0f card data writes/s)", cpuPct, wps),

@@ -117,3 +117,22 @@ func runNode(ctx context.Context, c *config, script string, args ...string) erro
 	cmd.Stdout, cmd.Stderr = w, w
 	return cmd.Run()
 }
+
+// openPage starts bench-drive.mjs and opens url#hash in it, waiting for
+// the selector wait. The caller closes the driver.
+func openPage(ctx context.Context, c *config, url, hash, wait string) (*nodeScript, error) {
+	drv, err := startNode(ctx, c, "bench-drive.mjs")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := drv.wait(ctx, "started", time.Minute); err != nil {
+		drv.close()
+		return nil, err
+	}
+	drv.send(map[string]any{"cmd": "open", "url": url, "hash": hash, "wait": wait})
+	if _, err := drv.wait(ctx, "opened", 2*time.Minute); err != nil {
+		drv.close()
+		return nil, err
+	}
+	return drv, nil
+}

@@ -153,7 +153,7 @@ func runSoak(ctx context.Context, c *config) (*soakResult, error) {
 	}
 	r.GoroutinesNoPage = rt.Goroutines
 
-	drv, err := startNode(ctx, c, "bench-drive.mjs")
+	drv, err := openPage(ctx, c, srv.url, "#/flows/"+soakFlow, `[data-testid="list-runs"] [data-testid^="run-"]`)
 	if err != nil {
 		return r, err
 	}
@@ -163,13 +163,6 @@ func runSoak(ctx context.Context, c *config) (*soakResult, error) {
 			drv.close()
 		}
 	}()
-	if _, err := drv.wait(ctx, "started", time.Minute); err != nil {
-		return r, err
-	}
-	drv.send(map[string]any{"cmd": "open", "url": srv.url, "hash": "#/flows/" + soakFlow, "wait": `[data-testid="list-runs"] [data-testid^="run-"]`})
-	if _, err := drv.wait(ctx, "opened", 2*time.Minute); err != nil {
-		return r, err
-	}
 	drv.send(map[string]any{"cmd": "follow"})
 	if _, err := drv.wait(ctx, "following", time.Minute); err != nil {
 		return r, err

@@ -62,6 +62,30 @@ export interface SseOptions {
   clearTimeout?: (id: unknown) => void;
 }
 
+/** The subscribers and connection state both transports keep. */
+function streamHandlers() {
+  const handlers = new Set<StreamHandler>();
+  const hs = {
+    handlers,
+    state: 'closed' as ConnectionState,
+    emit(ev: StreamEvent) {
+      for (const h of [...handlers]) {
+        try {
+          h(ev);
+        } catch (err) {
+          console.error('flowdeck: event handler failed', err);
+        }
+      }
+    },
+    setState(next: ConnectionState) {
+      if (next === hs.state) return;
+      hs.state = next;
+      hs.emit({ type: 'state', state: next });
+    },
+  };
+  return hs;
+}
+
 /**
  * An SSE transport: it connects when the first handler subscribes and closes
  * when the last one leaves. On any error it closes the EventSource and
@@ -72,27 +96,11 @@ export function createSseTransport(opts: SseOptions): Transport {
   const create = opts.createEventSource ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
   const setT = opts.setTimeout ?? ((fn: () => void, ms: number) => globalThis.setTimeout(fn, ms));
   const clearT = opts.clearTimeout ?? ((id: unknown) => globalThis.clearTimeout(id as number));
-  const handlers = new Set<StreamHandler>();
+  const hs = streamHandlers();
+  const { handlers, emit, setState } = hs;
   let source: EventSourceLike | null = null;
   let timer: unknown = null;
   let failures = 0;
-  let state: ConnectionState = 'closed';
-
-  function emit(ev: StreamEvent) {
-    for (const h of [...handlers]) {
-      try {
-        h(ev);
-      } catch (err) {
-        console.error('flowdeck: event handler failed', err);
-      }
-    }
-  }
-
-  function setState(next: ConnectionState) {
-    if (next === state) return;
-    state = next;
-    emit({ type: 'state', state: next });
-  }
 
   function parse<T>(ev: MessageEvent): T | null {
     try {
@@ -111,7 +119,7 @@ export function createSseTransport(opts: SseOptions): Transport {
       if (source !== es) return;
       failures = 0;
       // Each open is a fresh start: report it even if we never saw the drop.
-      state = 'connecting';
+      hs.state = 'connecting';
       setState('connected');
     };
     es.onerror = () => {
@@ -140,13 +148,13 @@ export function createSseTransport(opts: SseOptions): Transport {
     source?.close();
     source = null;
     failures = 0;
-    state = 'closed';
+    hs.state = 'closed';
   }
 
   return {
     kind: 'sse',
     get state() {
-      return state;
+      return hs.state;
     },
     subscribe(handler) {
       handlers.add(handler);
@@ -193,25 +201,9 @@ export interface WailsOptions {
  */
 export function createWailsTransport(opts: WailsOptions): Transport {
   const name = opts.eventName ?? WAILS_EVENT;
-  const handlers = new Set<StreamHandler>();
+  const hs = streamHandlers();
+  const { handlers, emit, setState } = hs;
   let listening = false;
-  let state: ConnectionState = 'closed';
-
-  function emit(ev: StreamEvent) {
-    for (const h of [...handlers]) {
-      try {
-        h(ev);
-      } catch (err) {
-        console.error('flowdeck: event handler failed', err);
-      }
-    }
-  }
-
-  function setState(next: ConnectionState) {
-    if (next === state) return;
-    state = next;
-    emit({ type: 'state', state: next });
-  }
 
   function onBatch(batch: unknown) {
     if (handlers.size === 0 || !Array.isArray(batch)) return;
@@ -234,7 +226,7 @@ export function createWailsTransport(opts: WailsOptions): Transport {
   return {
     kind: 'wails',
     get state() {
-      return state;
+      return hs.state;
     },
     subscribe(handler) {
       handlers.add(handler);
@@ -252,7 +244,7 @@ export function createWailsTransport(opts: WailsOptions): Transport {
       }
       return () => {
         if (!handlers.delete(handler)) return;
-        if (handlers.size === 0) state = 'closed';
+        if (handlers.size === 0) hs.state = 'closed';
       };
     },
   };
