@@ -197,7 +197,9 @@ func TestReliability(t *testing.T) {
 	})
 
 	// Random damage to the live run while it writes; every request keeps
-	// answering, and the run list always lists every run.
+	// answering, and the run list always lists every run once the live
+	// run's flow has appeared.
+	waitFor(t, "the live run's flow listed", func() bool { return len(list("/api/flows")) == 3 })
 	rng := rand.New(rand.NewPCG(1, 2))
 	var liveDamages []*mfsim.Damage
 	var deniedDirs []string
