@@ -96,6 +96,14 @@ func (w *Watcher) checkRoot(r *rootWatch, now time.Time) {
 			w.dropRoot(r) // replaced: the old watches follow the old folder
 		}
 		r.present, r.info = true, fi
+		// As at Start, the runs the index knows as live are watched in
+		// full before the walk: the folder events that would mark them
+		// wide came while nothing watched the root (or never came: a
+		// folder put back by a rename), and the rescan below reports only
+		// runs that newly became live.
+		for _, run := range w.ix.LiveRuns() {
+			w.markWide(run, now)
+		}
 		w.addTree(r.path, false, now)
 		w.queue.Rescan(r.path, now)
 	}
