@@ -114,12 +114,25 @@ func (a *App) loadShown(ix *datastore.Index, flow string) {
 	}
 }
 
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
 func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 	ix := a.index(w)
 	if ix == nil {
 		return
 	}
-	a.loadShown(ix, flow)
+	if s := a.session(); s != nil && !isClosed(s.loaded) {
+		// Only while the background index runs: after it, nothing is left
+		// to read and the list's live reloads skip this.
+		a.loadShown(ix, flow)
+	}
 	runs, err := ix.Runs(flow)
 	if err != nil {
 		writeLookupError(w, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -263,31 +264,45 @@ func (ix *Index) Flows() []Flow {
 
 // Runs lists a flow's runs, newest first.
 func (ix *Index) Runs(flow string) ([]Run, error) {
-	ix.mu.RLock()
-	f, ok := ix.flows[flow]
-	if !ok {
-		ix.mu.RUnlock()
-		return nil, fmt.Errorf("flow %q: %w", flow, ErrUnknown)
+	states, err := ix.flowStates(flow)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]Run, 0, len(f.runs))
-	for _, rs := range f.runs {
+	out := make([]Run, 0, len(states))
+	for _, rs := range states {
 		out = append(out, rs.snap.Load().run)
 	}
-	ix.mu.RUnlock()
 	sortRuns(out)
+	return out, nil
+}
+
+// flowStates lists a flow's runs, in no order.
+func (ix *Index) flowStates(flow string) ([]*runState, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f, ok := ix.flows[flow]
+	if !ok {
+		return nil, fmt.Errorf("flow %q: %w", flow, ErrUnknown)
+	}
+	out := make([]*runState, 0, len(f.runs))
+	for _, rs := range f.runs {
+		out = append(out, rs)
+	}
 	return out, nil
 }
 
 // sortRuns orders newest first: numeric ids as integers, the rest by the
 // time in their _self.json.
 func sortRuns(rs []Run) {
-	sort.Slice(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if !a.Started.Equal(b.Started) {
-			return a.Started.After(b.Started)
-		}
-		return !lessID(a.ID, b.ID)
-	})
+	sort.Slice(rs, func(i, j int) bool { return newerRun(rs[i], rs[j]) })
+}
+
+// newerRun is the run lists' order: newest start first, then the higher id.
+func newerRun(a, b Run) bool {
+	if !a.Started.Equal(b.Started) {
+		return a.Started.After(b.Started)
+	}
+	return !lessID(a.ID, b.ID)
 }
 
 // Counts of runs read so far and in all, for a progress indicator.
@@ -351,11 +366,16 @@ func (ix *Index) LoadAllPaced(ctx context.Context, start <-chan struct{}, first 
 		if pi, pj := all[i].flow == preferred, all[j].flow == preferred; pi != pj {
 			return pi
 		}
-		return all[i].snap.Load().run.Started.After(all[j].snap.Load().run.Started)
+		return newerRun(all[i].snap.Load().run, all[j].snap.Load().run)
 	})
+	return ix.loadEach(ctx, all)
+}
+
+// loadEach reads runs not read yet, in order, Options.Workers at a time.
+func (ix *Index) loadEach(ctx context.Context, runs []*runState) error {
 	work := make(chan *runState)
 	var wg sync.WaitGroup
-	for w := 0; w < ix.opts.Workers; w++ {
+	for w := 0; w < min(ix.opts.Workers, len(runs)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -365,7 +385,7 @@ func (ix *Index) LoadAllPaced(ctx context.Context, start <-chan struct{}, first 
 		}()
 	}
 	defer func() { close(work); wg.Wait() }()
-	for _, rs := range all {
+	for _, rs := range runs {
 		select {
 		case work <- rs:
 		case <-ctx.Done():
@@ -379,43 +399,14 @@ func (ix *Index) LoadAllPaced(ctx context.Context, start <-chan struct{}, first 
 // at a time: the rows a run list shows first, so they have their status
 // without waiting for LoadAll.
 func (ix *Index) LoadNewest(ctx context.Context, flow string, n int) error {
-	ix.mu.RLock()
-	f, ok := ix.flows[flow]
-	if !ok {
-		ix.mu.RUnlock()
-		return fmt.Errorf("flow %q: %w", flow, ErrUnknown)
+	states, err := ix.flowStates(flow)
+	if err != nil {
+		return err
 	}
-	all := make([]*runState, 0, len(f.runs))
-	for _, rs := range f.runs {
-		all = append(all, rs)
-	}
-	ix.mu.RUnlock()
-	sort.Slice(all, func(i, j int) bool {
-		return all[i].snap.Load().run.Started.After(all[j].snap.Load().run.Started)
-	})
-	var todo []*runState
-	for _, rs := range all[:min(n, len(all))] {
-		if !rs.snap.Load().loaded {
-			todo = append(todo, rs)
-		}
-	}
-	sem := make(chan struct{}, ix.opts.Workers)
-	var wg sync.WaitGroup
-	for _, rs := range todo {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return ctx.Err()
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			ix.ensureLoaded(rs)
-		}()
-	}
-	wg.Wait()
-	return nil
+	sort.Slice(states, func(i, j int) bool { return newerRun(states[i].snap.Load().run, states[j].snap.Load().run) })
+	// Once they are read (every later request), no reader is started.
+	todo := slices.DeleteFunc(states[:min(n, len(states))], func(rs *runState) bool { return rs.snap.Load().loaded })
+	return ix.loadEach(ctx, todo)
 }
 
 // ensureLoaded reads a run's tasks once.

@@ -141,43 +141,55 @@ func runBenchmarks(ctx context.Context, c *config, res *results) error {
 	return ctx.Err()
 }
 
+// openSpan is one measure of bench-open.mjs over its rounds, in ms.
+type openSpan struct{ N, Min, P50, Max float64 }
+
+func (o openSpan) String() string {
+	return fmt.Sprintf("%s (%s–%s, %d rounds)", fmtMs(o.P50), fmtMs(o.Min), fmtMs(o.Max), int(o.N))
+}
+
+// runOpen runs bench-open.mjs on root's flow, keeps its JSON as the
+// results' detail name, and returns its summary.
+func runOpen(ctx context.Context, c *config, res *results, name, root, flow, rounds string) (map[string]openSpan, error) {
+	out := filepath.Join(c.outDir, name+".json")
+	if err := runNode(ctx, c, "bench-open.mjs", "--root", root, "--flow", flow, "--rounds", rounds, "--out", out); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		return nil, err
+	}
+	var j struct {
+		Summary map[string]openSpan `json:"summary"`
+	}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, err
+	}
+	res.detail(name, json.RawMessage(b))
+	return j.Summary, nil
+}
+
 // benchOpen: cold open in headless Chromium (frontend/e2e/bench-open.mjs).
 func benchOpen(ctx context.Context, c *config, res *results, root string) error {
-	out := filepath.Join(c.outDir, "open.json")
 	rounds := "7"
 	if c.quick {
 		rounds = "3"
 	}
 	ld := startLoad()
-	if err := runNode(ctx, c, "bench-open.mjs", "--root", root, "--rounds", rounds, "--out", out); err != nil {
-		return err
-	}
-	var j struct {
-		Summary map[string]struct{ N, Min, P50, Max float64 } `json:"summary"`
-		Rounds  []map[string]any                              `json:"rounds"`
-	}
-	b, err := os.ReadFile(out)
+	s, err := runOpen(ctx, c, res, "open", root, "BenchFlow00", rounds)
 	if err != nil {
 		return err
-	}
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	res.detail("open", json.RawMessage(b))
-	s := j.Summary
-	span := func(k string) string {
-		return fmt.Sprintf("%s (%s–%s, %d rounds)", fmtMs(s[k].P50), fmtMs(s[k].Min), fmtMs(s[k].Max), int(s[k].N))
 	}
 	load := ld.String()
 	res.add(row{What: fmt.Sprintf("Cold open, %s runs: process start → first run row painted", commas(res.Runs)),
 		Measured: "serve spawned → row in DOM + 1 frame, headless Chromium, new context, `#/flows/BenchFlow00`",
-		Result:   span("spawn_to_row"), Target: "run list ≤ 300 ms", Met: metStr(s["spawn_to_row"].P50 <= 300), Load: load})
+		Result:   s["spawn_to_row"].String(), Target: "run list ≤ 300 ms", Met: metStr(s["spawn_to_row"].P50 <= 300), Load: load})
 	res.add(row{What: "Cold open: server ready → first run row painted",
 		Measured: "URL printed → row painted (page load, API, render)",
-		Result:   span("ready_to_row"), Target: "run list ≤ 300 ms", Met: metStr(s["ready_to_row"].P50 <= 300), Load: load})
+		Result:   s["ready_to_row"].String(), Target: "run list ≤ 300 ms", Met: metStr(s["ready_to_row"].P50 <= 300), Load: load})
 	res.add(row{What: "Cold open: process start → server ready",
 		Measured: "spawn → URL printed (binary start, flows + run headers listed, watcher started)",
-		Result:   span("spawn_to_ready"), Target: "(part of the above)", Load: load})
+		Result:   s["spawn_to_ready"].String(), Target: "(part of the above)", Load: load})
 
 	// The same page on a one-run datastore: what the browser needs to boot
 	// the app at all on this machine, whatever the datastore's size.
@@ -189,27 +201,14 @@ func benchOpen(ctx context.Context, c *config, res *results, root string) error 
 	if err := fixture.CopyDir(filepath.Join(c.repo, "..", "shared", "fixtures", "live"), small); err != nil {
 		return fmt.Errorf("one-run datastore: %w", err)
 	}
-	out1 := filepath.Join(c.outDir, "open-one-run.json")
 	ld1 := startLoad()
-	if err := runNode(ctx, c, "bench-open.mjs", "--root", filepath.Join(small, ".metaflow"), "--flow", "LiveCardFlow", "--rounds", rounds, "--out", out1); err != nil {
-		return err
-	}
-	b1, err := os.ReadFile(out1)
+	s1, err := runOpen(ctx, c, res, "open-one-run", filepath.Join(small, ".metaflow"), "LiveCardFlow", rounds)
 	if err != nil {
 		return err
 	}
-	var j1 struct {
-		Summary map[string]struct{ N, Min, P50, Max float64 } `json:"summary"`
-	}
-	if err := json.Unmarshal(b1, &j1); err != nil {
-		return err
-	}
-	res.detail("open-one-run", json.RawMessage(b1))
-	s1 := j1.Summary["ready_to_row"]
 	res.add(row{What: "Cold open of a one-run datastore: server ready → its run row painted",
 		Measured: "the same page on a copy of `fixtures/live`: the browser's own floor for booting the app, whatever the datastore",
-		Result:   fmt.Sprintf("%s (%s–%s, %d rounds)", fmtMs(s1.P50), fmtMs(s1.Min), fmtMs(s1.Max), int(s1.N)),
-		Target:   "(floor of the above on this machine)", Load: ld1.String()})
+		Result:   s1["ready_to_row"].String(), Target: "(floor of the above on this machine)", Load: ld1.String()})
 	return nil
 }
 

@@ -126,16 +126,5 @@ func ReplayUntil(ctx context.Context, root, eventsPath string, speed, tMax float
 }
 
 func sleepUntil(ctx context.Context, at time.Time) error {
-	d := time.Until(at)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return realClock{}.Sleep(ctx, time.Until(at))
 }

@@ -105,23 +105,13 @@ export interface Artifact {
   attempt?: number;
 }
 
-export interface TaskDetail {
+export interface TaskDetail extends TaskSummary {
   flow: string;
   run: string;
   step: string;
-  id: string;
-  status: Status;
-  attempt: number;
-  started_at: string | null;
-  finished_at: string | null;
-  foreach_index: number | null;
-  foreach_value?: unknown;
-  origin: string | null;
   attempts: Attempt[];
-  cards: CardRef[];
   artifacts: Artifact[];
   logs: { stdout: boolean; stderr: boolean };
-  error?: string | null;
 }
 
 export interface LogLine {
