@@ -343,7 +343,7 @@ func TestWindowConsentFallback(t *testing.T) {
 	if ch["closed"] != false || ch.str("policy") != "ask" {
 		t.Fatalf("want the channel left open and the ask policy, got %v", ch)
 	}
-	btn := s.waitFor("the consent button", 20*time.Second, func(r record) bool {
+	s.waitFor("the consent button", 20*time.Second, func(r record) bool {
 		return r.str("event") == "original:element" && r.str("name") == "run-scripts"
 	})
 	// Nothing of the card ran: no bridge, no message on the channel (the
@@ -369,11 +369,8 @@ func TestWindowConsentFallback(t *testing.T) {
 	s.screenshot(w0, "window-consent-before")
 
 	// The user clicks "Run this card's scripts…", then "Run scripts".
-	clickAt(t, s, w0, btn)
-	run := s.waitFor("the dialog's run button", 30*time.Second, func(r record) bool {
-		return r.str("event") == "original:element" && r.str("name") == "consent-run"
-	})
-	time.Sleep(300 * time.Millisecond)
+	clickAt(t, s, w0, s.settled("run-scripts", 20*time.Second))
+	run := s.settled("consent-run", 30*time.Second)
 	s.screenshot(w0, "window-consent-dialog")
 	clickAt(t, s, w0, run)
 	s.waitFor("consent given", 30*time.Second, func(r record) bool {
@@ -437,6 +434,35 @@ func TestWindowConsentFallback(t *testing.T) {
 
 // clickAt clicks the middle of an element the page reported (client
 // coordinates), in screen coordinates.
+// settled waits for a located element to stop moving and returns where it
+// is now: clicking where it was first drawn can miss (a deep link draws the
+// card before its task's card list fills in above it).
+func (s *session) settled(name string, timeout time.Duration) record {
+	s.t.Helper()
+	what := "the element " + name
+	s.waitFor(what, timeout, func(r record) bool {
+		return r.str("event") == "original:element" && r.str("name") == name
+	})
+	deadline := time.Now().Add(timeout)
+	for {
+		var last record
+		for _, r := range s.pageEvents("original:element") {
+			if r.str("name") == name {
+				last = r
+			}
+		}
+		// The page checks every 100 ms; 500 ms without a report is still.
+		age := time.Duration(int64(time.Now().UnixMilli())-int64(last["unix_ms"].(float64))) * time.Millisecond
+		if age >= 500*time.Millisecond {
+			return last
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s kept moving for %s", what, timeout)
+		}
+		time.Sleep(500*time.Millisecond - age)
+	}
+}
+
 func clickAt(t *testing.T, s *session, w xwindow, r record) {
 	t.Helper()
 	num := func(k string) float64 { f, _ := r[k].(float64); return f }
@@ -495,10 +521,7 @@ func TestWindowRevealFolder(t *testing.T) {
 	key := cardKey("HostileFlow", hostileRun, "start", "1", "html-hostile_original-edc3ef390bde4375a5a6c1dd7d5cf783")
 	s := launch(t, launchOpts{args: []string{root}, env: []string{"FLOWDECK_TEST_ROUTE=" + hostileRoute(key)}})
 	w := s.window("Flowdeck", 30*time.Second)
-	btn := s.waitFor("the open-folder button", 20*time.Second, func(r record) bool {
-		return r.str("event") == "original:element" && r.str("name") == "card-reveal"
-	})
-	time.Sleep(500 * time.Millisecond)
+	btn := s.settled("card-reveal", 20*time.Second)
 	clickAt(t, s, w, btn)
 	s.waitFor("the reveal request", 30*time.Second, func(r record) bool {
 		return r.str("kind") == "http" && strings.HasSuffix(r.str("path"), "/reveal") && r["auth"] == true

@@ -39,12 +39,30 @@ export function reportTest(event: string, fields: Record<string, unknown> = {}):
 
 /**
  * Test hook (a Svelte action): reports where an element is, so the window
- * test can click it through X like a user. No-op without a test log.
+ * test can click it through X like a user. No-op without a test log. The
+ * element can move after it mounts (a deep link shows the card before its
+ * task's card list fills in above it), so it reports again whenever its
+ * box changes, for as long as the test may still be aiming at it.
  */
 export function locateForTest(el: HTMLElement, name: string) {
   if (!testLogOn()) return;
-  requestAnimationFrame(() => {
+  let last = '';
+  const report = () => {
+    if (!el.isConnected) return;
     const r = el.getBoundingClientRect();
-    reportTest('original:element', { name, x: r.left, y: r.top, w: r.width, h: r.height, dpr: devicePixelRatio });
-  });
+    const box = { x: r.left, y: r.top, w: r.width, h: r.height };
+    const key = JSON.stringify(box);
+    if (key === last) return;
+    last = key;
+    reportTest('original:element', { name, ...box, dpr: devicePixelRatio });
+  };
+  requestAnimationFrame(report);
+  const poll = setInterval(report, 100);
+  const stop = setTimeout(() => clearInterval(poll), 15_000);
+  return {
+    destroy() {
+      clearInterval(poll);
+      clearTimeout(stop);
+    },
+  };
 }
