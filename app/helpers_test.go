@@ -63,6 +63,14 @@ func (s *testServer) get(t testing.TB, path string) (int, []byte) {
 
 func (s *testServer) do(t testing.TB, req *http.Request) (int, []byte) {
 	t.Helper()
+	resp, b := s.send(t, req)
+	return resp.StatusCode, b
+}
+
+// send does req without following redirects and returns the response with
+// its body read.
+func (s *testServer) send(t testing.TB, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.Do(req)
 	if err != nil {
@@ -70,7 +78,7 @@ func (s *testServer) do(t testing.TB, req *http.Request) (int, []byte) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return resp, b
 }
 
 func (s *testServer) getJSON(t testing.TB, path string, v any) {

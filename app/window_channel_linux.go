@@ -50,7 +50,7 @@ func closeWailsChannel(keep bool, record func(string)) <-chan channelResult {
 	c.mu.Lock()
 	c.record = record
 	c.result = make(chan channelResult, 1)
-	c.closes, c.checks, c.done = 0, 0, false
+	c.closes, c.checks, c.done = 1, 0, false
 	flags := 0
 	if record != nil {
 		flags |= channelRecord
@@ -59,7 +59,6 @@ func closeWailsChannel(keep bool, record func(string)) <-chan channelResult {
 		flags |= channelKeep
 	}
 	ch := c.result
-	c.closes = 1
 	c.mu.Unlock()
 	C.flowdeck_channel_close(C.int(flags))
 	// Only the first attempt that finds the webview connects the recorder;

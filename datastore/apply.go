@@ -355,10 +355,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	}
 	out := map[runKey]bool{}
 	ix.mu.Lock()
-	fst.flow.LatestRun = latest
-	if err == nil {
-		fst.flow.Err = metaErr
-	}
+	fst.flow.LatestRun, fst.flow.Err = latest, metaErr
 	for _, rs := range added {
 		if _, ok := fst.runs[rs.id]; !ok {
 			fst.runs[rs.id] = rs

@@ -104,8 +104,8 @@ func BenchmarkFullIndex(b *testing.B) {
 	b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
 }
 
-// BenchmarkApplyCardData: one runtime data JSON rewritten in a live run of
-// the benchmark datastore, applied to a fully read index.
+// BenchmarkApplyCardData: one runtime data JSON rewritten in
+// fixtures/live_midrun, applied to a fully read index.
 func BenchmarkApplyCardData(b *testing.B) {
 	root := copyFixture(b, "live_midrun")
 	ix := openIndex(b, root, Options{})

@@ -143,18 +143,19 @@ func resolveHTML(fsys FS, f *CardFile, typ string) (token string, hasToken bool,
 	if len(head) == 0 {
 		return "", false, ErrIncomplete
 	}
+	isHTML := looksHTML(head)
 	token, hasToken = cards.ScanToken(head)
-	if !hasToken && fi.Size() > int64(len(head)) && looksHTML(head) {
+	if !hasToken && fi.Size() > int64(len(head)) && isHTML {
 		// A favicon or stylesheet bigger than usual: look further.
 		more, _, err := readHead(fsys, f.Path, 4<<20)
 		if err == nil {
 			token, hasToken = cards.ScanToken(more)
 		}
 	}
-	if templateType(typ) && !looksHTML(head) {
+	if templateType(typ) && !isHTML {
 		return "", false, ErrNotTemplate
 	}
-	if looksHTML(head) {
+	if isHTML {
 		tail := head
 		if fi.Size() > int64(len(head)) {
 			if tail, err = readTail(fsys, f.Path, fi.Size(), 256); err != nil {
@@ -210,8 +211,9 @@ var ErrIncomplete = errors.New("datastore: the file is empty or cut off")
 // Metaflow card template (damaged or overwritten).
 var ErrNotTemplate = errors.New("datastore: not a Metaflow card template")
 
-// templateTypes are the card types Metaflow renders from its template;
-// their files always carry a reload token (2.10.9+) and look like HTML.
+// templateType reports whether typ is a card type Metaflow renders from its
+// template; such files always carry a reload token (2.10.9+) and look like
+// HTML.
 func templateType(typ string) bool { return typ == "default" || typ == "blank" || typ == "error" }
 
 func looksHTML(b []byte) bool {

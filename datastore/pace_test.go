@@ -17,14 +17,7 @@ func TestLoadNewestAndPaced(t *testing.T) {
 	if err := mfsim.Bulk(context.Background(), root, mfsim.BulkOptions{Flows: 2, Runs: 12, TasksPerRun: 6, Workers: 2}); err != nil {
 		t.Fatal(err)
 	}
-	loc, err := Discover(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(context.Background(), loc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := openIndex(t, root, Options{})
 	flows := ix.Flows()
 	if len(flows) != 2 {
 		t.Fatalf("flows: %d", len(flows))
