@@ -100,14 +100,7 @@ func TestReleaseWhenFinished(t *testing.T) {
 		}
 	}
 	replay(t, root, rest, 20)
-	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		for _, c := range cs {
-			if c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded {
-				return true
-			}
-		}
-		return false
-	})
+	c.waitRunSucceeded(t)
 	eventually(t, func() string { return fmt.Sprintf("%d watches left under the run", countUnder()) },
 		func() bool { return countUnder() == 2 })
 	w.mu.Lock()

@@ -173,11 +173,7 @@ func TestOverflowRescans(t *testing.T) {
 	})
 	replay(t, root, after, 50)
 	sameAsFresh(t, ix, root)
-	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-		})
-	})
+	c.waitRunSucceeded(t)
 	endTask := filepath.Join(root, liveFlow, liveRun, "end", "3")
 	w.mu.Lock()
 	watched := w.watched[endTask]
@@ -231,11 +227,7 @@ func TestWatchLimitFallsBackToPolling(t *testing.T) {
 	})
 	replay(t, root, rest[half:], 20)
 	sameAsFresh(t, ix, root)
-	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-		})
-	})
+	c.waitRunSucceeded(t)
 	smu.Lock()
 	defer smu.Unlock()
 	if len(states) == 0 || states[0].Mode != "mixed" || states[len(states)-1].Mode != "inotify" {

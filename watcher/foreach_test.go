@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -67,13 +66,9 @@ func TestForeach100(t *testing.T) {
 		s.startTask(step, task)
 		s.finishTask(step, task)
 	}
-	all := c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-		})
-	})
+	c.waitRunSucceeded(t)
 	sameAsFresh(t, ix, root)
-	all = c.changes()
+	all := c.changes()
 
 	type cardSeen struct{ added, runtimeData, finalHTML, finalData, done int }
 	seen := map[string]*cardSeen{}
@@ -134,11 +129,7 @@ func TestForeachMfsim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-		})
-	})
+	c.waitRunSucceeded(t)
 	sameAsFresh(t, ix, root)
 	type seen struct{ added, data, final int }
 	cards := map[string]*seen{}

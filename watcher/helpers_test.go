@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -177,6 +178,16 @@ func (c *collector) waitFor(t testing.TB, what string, pred func([]datastore.Cha
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// waitRunSucceeded waits until a run is reported succeeded.
+func (c *collector) waitRunSucceeded(t testing.TB) {
+	t.Helper()
+	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
+		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
+			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
+		})
+	})
 }
 
 func kinds(cs []datastore.Change) string {

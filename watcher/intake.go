@@ -48,7 +48,6 @@ func (w *Watcher) intake(ctx context.Context, be Backend) {
 // or the backend failed): watches are added for folders made meanwhile,
 // then the roots are read again as a whole, so there is no silent gap.
 func (w *Watcher) lost(now time.Time) {
-	w.stats.overflows++
 	w.resync(now)
 	for _, r := range w.roots {
 		if r.present {
@@ -124,13 +123,13 @@ func (w *Watcher) newDir(p string, pl place, now time.Time) {
 			w.markWide(pl.run, now)
 		case !rw.wide:
 			// Cards appear for a run watched narrowly: it is alive again.
-			w.widen(pl.run, true, now)
+			w.widen(pl.run, now)
 			return
 		}
 	case pl.lv.inRun() && !w.want(pl):
 		// Something writes inside a run watched narrowly (its run folder
 		// saw the new folder): watch it in full, read it again.
-		w.widen(pl.run, true, now)
+		w.widen(pl.run, now)
 		return
 	}
 	w.addTree(p, true, now)

@@ -2,6 +2,7 @@ package watcher
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -75,10 +76,8 @@ func (l layout) place(p string) place {
 	if !ok {
 		return place{lv: lvOutside}
 	}
-	for _, s := range parts {
-		if hidden(s) {
-			return place{lv: lvOther}
-		}
+	if slices.ContainsFunc(parts, hidden) {
+		return place{lv: lvOther}
 	}
 	switch {
 	case len(parts) == 0:
@@ -110,10 +109,8 @@ func (l layout) place(p string) place {
 }
 
 func cardPlace(parts []string) place {
-	for _, s := range parts {
-		if hidden(s) {
-			return place{lv: lvOther}
-		}
+	if slices.ContainsFunc(parts, hidden) {
+		return place{lv: lvOther}
 	}
 	switch {
 	case len(parts) == 0:

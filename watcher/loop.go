@@ -2,7 +2,7 @@ package watcher
 
 import (
 	"context"
-	"path/filepath"
+	"strings"
 	"time"
 
 	"flowdeck/datastore"
@@ -78,7 +78,7 @@ func (w *Watcher) step(ctx context.Context, now time.Time) {
 		switch {
 		case h.live:
 			// Read before its watches existed: widen, then read it again.
-			w.widen(h.run, true, now)
+			w.widen(h.run, now)
 		case rw != nil && rw.wide:
 			rw.check = rw.last.Add(w.opts.Linger)
 		}
@@ -112,7 +112,7 @@ func (w *Watcher) apply(ctx context.Context, b coalesce.Batch) {
 		res.FinishedRuns = append(res.FinishedRuns, r.FinishedRuns...)
 	}
 	if len(b.Rescan) > 0 {
-		merge(w.ix.Rescan(w.withFlows(b.Rescan)...))
+		merge(w.ix.Rescan(b.Rescan...))
 	}
 	if len(b.Paths) > 0 {
 		merge(w.ix.Apply(b.Paths))
@@ -128,7 +128,7 @@ func (w *Watcher) apply(ctx context.Context, b coalesce.Batch) {
 		// A run new to the index is wide already (its folder was just
 		// made); one that comes back to life was watched narrowly and
 		// is read again once its watches are in place.
-		w.widen(run, true, now)
+		w.widen(run, now)
 	}
 	for _, run := range res.FinishedRuns {
 		if rw := w.runs[run]; rw != nil && rw.wide {
@@ -139,30 +139,6 @@ func (w *Watcher) apply(ctx context.Context, b coalesce.Batch) {
 	if len(res.Changes) > 0 {
 		w.send(ctx, res.Changes)
 	}
-}
-
-// withFlows adds the flow folders to a rescan of the datastore root:
-// Index.Rescan(root) re-reads the runs it knows but does not list the
-// known flows again, so runs added or removed meanwhile, and latest_run,
-// would be missed; Rescan(flow folder) lists them.
-func (w *Watcher) withFlows(dirs []string) []string {
-	for _, d := range dirs {
-		if d != w.lay.root {
-			continue
-		}
-		ents, err := w.fs.ReadDir(d)
-		if err != nil {
-			break
-		}
-		for _, e := range ents {
-			p := filepath.Join(d, e.Name())
-			if e.IsDir() && w.lay.place(p).lv == lvFlow {
-				dirs = append(dirs, p)
-			}
-		}
-		break
-	}
-	return dirs
 }
 
 // checkRuns narrows the wide runs that are due for a check, quiet for
@@ -181,7 +157,7 @@ func (w *Watcher) checkRuns(now time.Time) {
 	}
 	live := make(map[string]bool, len(due))
 	for _, run := range due {
-		flow, id := splitRun(run)
+		flow, id, _ := strings.Cut(run, "/")
 		live[run] = w.ix.RunLive(flow, id)
 	}
 	w.mu.Lock()
@@ -201,15 +177,6 @@ func (w *Watcher) checkRuns(now time.Time) {
 			w.narrow(run)
 		}
 	}
-}
-
-func splitRun(run string) (flow, id string) {
-	for i := 0; i < len(run); i++ {
-		if run[i] == '/' {
-			return run[:i], run[i+1:]
-		}
-	}
-	return run, ""
 }
 
 // send delivers a batch unless the watcher stops first.

@@ -3,12 +3,12 @@ package watcher
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"flowdeck/datastore"
+	"flowdeck/internal/fixture"
 )
 
 // TestMidrunToLive opens fixtures/live_midrun (a copy taken while the task
@@ -35,22 +35,8 @@ func TestMidrunToLive(t *testing.T) {
 	}
 
 	evs := loadReplay(t)
-	cut := -1
-	for i, e := range evs {
-		b, err := os.ReadFile(filepath.Join(root, e.Path))
-		if err == nil && bytes.Equal(b, blob(t, e)) {
-			cut = i
-		}
-	}
-	if cut < 0 || cut >= len(evs)-1 {
-		t.Fatalf("cannot place live_midrun in the replay (cut %d of %d)", cut, len(evs))
-	}
-	replay(t, root, evs[cut+1:], 10)
-	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-		})
-	})
+	replay(t, root, evs[fixture.MidrunCut(t, root, evs):], 10)
+	c.waitRunSucceeded(t)
 	got := sameAsFresh(t, ix, root)
 	if want := dump(t, openIndex(t, copyFixture(t, "live"))); !bytes.Equal(got, want) {
 		t.Errorf("index differs from fixtures/live:\n%s", firstDiff(got, want))

@@ -40,16 +40,12 @@ func TestReplayLive(t *testing.T) {
 			_, c := start(t, ix, opts)
 			evs := loadReplay(t)
 			replay(t, root, evs, speed)
-			all := c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-				return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-					return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-				})
-			})
+			c.waitRunSucceeded(t)
 			got := sameAsFresh(t, ix, root)
 			if want := dump(t, openIndex(t, copyFixture(t, "live"))); !bytes.Equal(got, want) {
 				t.Errorf("replayed index differs from fixtures/live:\n%s", firstDiff(got, want))
 			}
-			all = c.changes()
+			all := c.changes()
 			checkLiveOrder(t, all)
 
 			// Every write of the blank card's data is a change, except that
@@ -189,11 +185,7 @@ func TestSeparateCardRoot(t *testing.T) {
 		}
 	}
 	replay(t, root, evs, 10)
-	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-		})
-	})
+	c.waitRunSucceeded(t)
 	want := dump(t, open())
 	eventually(t, func() string { return firstDiff(dump(t, ix), want) }, func() bool { return bytes.Equal(dump(t, ix), want) })
 	if fixture := dump(t, openIndex(t, copyFixture(t, "live"))); !bytes.Equal(want, fixture) {
@@ -217,11 +209,7 @@ func TestReplayPolling(t *testing.T) {
 		t.Errorf("state = %+v", s)
 	}
 	replay(t, root, loadReplay(t), 10)
-	c.waitFor(t, "the run to succeed", func(cs []datastore.Change) bool {
-		return slices.ContainsFunc(cs, func(c datastore.Change) bool {
-			return c.Kind == datastore.RunChanged && c.Status == datastore.StatusSucceeded
-		})
-	})
+	c.waitRunSucceeded(t)
 	got := sameAsFresh(t, ix, root)
 	if want := dump(t, openIndex(t, copyFixture(t, "live"))); !bytes.Equal(got, want) {
 		t.Errorf("replayed index differs from fixtures/live:\n%s", firstDiff(got, want))

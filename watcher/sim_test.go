@@ -89,7 +89,7 @@ func (s *sim) finishTask(step, task string) {
 	s.write(filepath.Join(dir, "0.DONE.lock"), []byte(`""`))
 }
 
-// cardName is a blank card with id "live" and a uuid made from the task.
+// cardStem is a blank card with id "live" and a uuid made from the task.
 func cardStem(task string) string { return fmt.Sprintf("blank-live-%032s", task) }
 
 // cardHTML writes the card's HTML with a reload token.

@@ -55,8 +55,7 @@ type Watcher struct {
 
 // stats are counters for tests and diagnostics.
 type stats struct {
-	rescans   int // batches that re-read whole folders
-	overflows int // backend overflows and errors
+	rescans int // batches that re-read whole folders
 }
 
 // runWatch is how a run is watched: its run folder and _meta only

@@ -157,7 +157,7 @@ func (w *Watcher) release(drop func(string) bool) {
 }
 
 // markWide records a run as watched in full, without adding watches.
-func (w *Watcher) markWide(run string, now time.Time) *runWatch {
+func (w *Watcher) markWide(run string, now time.Time) {
 	rw := w.runs[run]
 	if rw == nil {
 		rw = &runWatch{}
@@ -165,12 +165,11 @@ func (w *Watcher) markWide(run string, now time.Time) *runWatch {
 	}
 	rw.wide, rw.last, rw.check = true, now, now.Add(w.opts.Linger)
 	w.wide[run] = rw
-	return rw
 }
 
-// widen watches a run in full. With rescan the index reads the run again
-// once the watches are in place, for what changed while they were not.
-func (w *Watcher) widen(run string, rescan bool, now time.Time) {
+// widen watches a run in full, then has the index read the run again once
+// the watches are in place, for what changed while they were not.
+func (w *Watcher) widen(run string, now time.Time) {
 	if rw := w.runs[run]; rw != nil && rw.wide {
 		return
 	}
@@ -178,10 +177,8 @@ func (w *Watcher) widen(run string, rescan bool, now time.Time) {
 	ds, cards := w.lay.runDirs(run)
 	w.addTree(ds, false, now)
 	w.addTree(cards, false, now)
-	if rescan {
-		w.queue.Rescan(ds, now)
-		w.queue.Rescan(cards, now)
-	}
+	w.queue.Rescan(ds, now)
+	w.queue.Rescan(cards, now)
 }
 
 // narrow releases a finished run's watches but its run folder and _meta

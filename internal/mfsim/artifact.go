@@ -134,13 +134,9 @@ func (t *Task) standardArtifacts(ok bool) []namedValue {
 	if ok && len(t.next) > 0 {
 		transition = Tuple{stringsToAny(t.next), nil}
 	}
-	var foreachStack []any
-	if t.opts.Foreach != nil {
-		fe := t.opts.Foreach
+	foreachStack := []any{}
+	if fe := t.opts.Foreach; fe != nil {
 		foreachStack = []any{Tuple{t.step.name, fe.Num, fe.Index, fe.Value}}
-	}
-	if foreachStack == nil {
-		foreachStack = []any{}
 	}
 	var exc any
 	if !ok {

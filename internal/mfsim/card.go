@@ -55,7 +55,7 @@ type Card struct {
 	htmlToken string
 	rendered  bool
 	dirty     bool // a component was added since the last HTML render
-	userData  any  // custom cards: the last data passed to UpdateRaw
+	userData  any  // custom cards: the last data passed to SetUser
 }
 
 // Card declares a card of the current attempt; nothing is written until it
@@ -209,12 +209,6 @@ func (c *Card) Update(comps ...Obj) error {
 // SetUser sets what a custom card type's data JSON carries as "user" (the
 // dict passed to refresh()). Nothing is written.
 func (c *Card) SetUser(v any) { c.userData = v }
-
-// UpdateRaw is SetUser followed by WriteData.
-func (c *Card) UpdateRaw(v any) error {
-	c.SetUser(v)
-	return c.WriteData()
-}
 
 // AddComponent is a component added mid-run: the HTML is rendered again
 // with a new token, then the data JSON is written with that token.

@@ -19,7 +19,6 @@ func (s *Step) CloneTask(origin *Task) (*Task, error) {
 		return nil, err
 	}
 	d := r.ds()
-	t.origin = origin
 	if err := d.put(t.file("0.attempt.json"), attemptJSON(t.attemptStart)); err != nil {
 		return nil, err
 	}

@@ -170,17 +170,14 @@ func writeInPlace(full string, data []byte, perm os.FileMode, pause time.Duratio
 	if err != nil {
 		return err
 	}
-	if pause > 0 {
-		time.Sleep(pause)
-		half := len(data) / 2
-		if _, err := f.Write(data[:half]); err != nil {
-			f.Close()
-			return err
-		}
-		time.Sleep(pause)
-		data = data[half:]
+	time.Sleep(pause)
+	half := len(data) / 2
+	if _, err := f.Write(data[:half]); err != nil {
+		f.Close()
+		return err
 	}
-	if _, err := f.Write(data); err != nil {
+	time.Sleep(pause)
+	if _, err := f.Write(data[half:]); err != nil {
 		f.Close()
 		return err
 	}

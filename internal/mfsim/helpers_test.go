@@ -13,17 +13,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	corpus "flowdeck/internal/fixture"
 )
 
-const fixtures = "../../../shared/fixtures"
-
+// fixture is the .metaflow folder of a fixture datastore; a missing one
+// fails the test, as everywhere else in the project.
 func fixture(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(fixtures, name, ".metaflow")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("fixture %s not available: %v", name, err)
-	}
-	return p
+	return corpus.Path(t, name, ".metaflow")
 }
 
 // decodeOrdered decodes JSON keeping object key order (as Obj) and number

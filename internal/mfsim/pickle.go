@@ -84,11 +84,7 @@ func (p *pickler) value(v any) {
 		p.b = append(p.b, x...)
 		p.memoize()
 	case []string:
-		items := make([]any, len(x))
-		for i, s := range x {
-			items[i] = s
-		}
-		p.list(items)
+		p.list(stringsToAny(x))
 	case []any:
 		p.list(x)
 	case Tuple:

@@ -46,7 +46,7 @@ func TestPyJSONReproducesFixtures(t *testing.T) {
 			}
 			var js []byte
 			switch {
-			case strings.HasSuffix(rel, ".json") || strings.HasSuffix(rel, ".data.json") || strings.HasSuffix(rel, "_meta") || strings.HasSuffix(rel, ".task_begin") || strings.HasSuffix(rel, ".runtime"):
+			case strings.HasSuffix(rel, ".json") || strings.HasSuffix(rel, "_meta") || strings.HasSuffix(rel, ".task_begin") || strings.HasSuffix(rel, ".runtime"):
 				js = b
 			case strings.HasSuffix(rel, ".html") && bytes.Contains(b, []byte("__MF_DATA__")):
 				_, _, _, js = cardParts(t, b)

@@ -10,16 +10,13 @@ import (
 	"sync"
 	"testing"
 	"time"
-)
 
-const eventsFile = fixtures + "/live-replay/events.jsonl"
+	corpus "flowdeck/internal/fixture"
+)
 
 func events(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat(eventsFile); err != nil {
-		t.Skipf("live-replay fixture not available: %v", err)
-	}
-	return eventsFile
+	return corpus.Path(t, "live-replay", "events.jsonl")
 }
 
 // sameTree asserts that got holds exactly want's files, byte for byte.

@@ -94,7 +94,6 @@ type Task struct {
 	ok           bool // outcome of the current attempt, once done
 	finishedAt   time.Time
 	lastData     []storedArtifact
-	origin       *Task
 }
 
 type logLine struct {
