@@ -10,6 +10,11 @@ export function cardKey(flow, run, step, task, name) {
   return Buffer.from(`${flow}/${run}/${step}/${task}/${name.replace(/\.html$/, '')}`).toString('base64url');
 }
 
+/** The deep link (hash) that opens a card. */
+export function cardRoute(flow, run, step, task, key) {
+  return `#/flows/${flow}/runs/${run}/steps/${step}/tasks/${task}/cards/${key}`;
+}
+
 export function cardsDir(root, flow, run, step, task) {
   return path.join(root, 'mf.cards', flow, 'runs', run, 'steps', step, 'tasks', task, 'cards');
 }
@@ -49,7 +54,7 @@ export function components(card) {
 
 /** Opens the app on a card by deep link and waits for the native view (unless told not to). */
 export async function openCard(browser, srv, { flow, run, step, task, key }, opts = {}) {
-  const page = await openPage(browser, `${srv.url}#/flows/${flow}/runs/${run}/steps/${step}/tasks/${task}/cards/${key}`, opts);
+  const page = await openPage(browser, srv.url + cardRoute(flow, run, step, task, key), opts);
   if (opts.wait !== false) await page.getByTestId('native-view').waitFor({ timeout: 15000 });
   return page;
 }

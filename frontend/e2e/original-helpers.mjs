@@ -4,15 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from './harness.mjs';
 
-/** The card key of datastore.CardKey: base64url of flow/run/step/task/stem. */
-export function cardKey(flow, run, step, task, stem) {
-  return Buffer.from([flow, run, step, task, stem].join('/')).toString('base64url');
-}
-
-/** The deep link (hash) that opens a card. */
-export function cardRoute(flow, run, step, task, key) {
-  return `#/flows/${flow}/runs/${run}/steps/${step}/tasks/${task}/cards/${key}`;
-}
+export { cardKey, cardRoute } from './native-lib.mjs';
 
 /** A fresh file for FLOWDECK_TEST_LOG. */
 export async function testLogFile() {

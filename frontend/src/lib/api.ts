@@ -148,6 +148,11 @@ export function createApi(opts: ApiOptions) {
         throw err;
       }
     },
+    /** Saves the card's HTML file where the user picks (window only: a native save dialog). */
+    exportCard: (key: string) =>
+      post<{ ok?: boolean; cancelled?: boolean; path?: string }>(`/api/cards/${seg(key)}/export`, {}),
+    /** Opens the folder that holds the card file (window only). */
+    revealCard: (key: string) => post<{ ok?: boolean }>(`/api/cards/${seg(key)}/reveal`, {}),
     /** The URL of the card's own HTML, for a sandboxed iframe (no secret: see docs/api.md). */
     cardHtmlUrl: (key: string) => `${base}/card/${seg(key)}`,
     /** The event stream URL; EventSource cannot set headers, so the secret is a query parameter. */

@@ -6,7 +6,7 @@
 // was given probe settings (<meta name="flowdeck-test-probe">, from
 // FLOWDECK_TEST_PROBE); otherwise withTestProbe returns the transport as is.
 
-import { readToken, TOKEN_HEADER } from './api';
+import { createApi, readToken, TOKEN_HEADER } from './api';
 import { createSseTransport, createWailsTransport, type Transport, type WailsRuntimeLike } from './transport';
 
 export interface ProbeConfig {
@@ -118,7 +118,7 @@ export function withTestProbe(transport: Transport, doc: Document | undefined = 
     const runtime = (globalThis as { runtime?: Partial<WailsRuntimeLike> }).runtime;
     let other: Transport | null = null;
     if (transport.kind === 'wails') {
-      other = createSseTransport({ url: `/api/events?token=${encodeURIComponent(readToken(doc))}` });
+      other = createSseTransport({ url: createApi({ token: readToken(doc) }).eventsUrl() });
     } else if (typeof runtime?.EventsOn === 'function') {
       other = createWailsTransport({ runtime: runtime as WailsRuntimeLike });
     }

@@ -10,7 +10,7 @@
 // so a slow response cannot undo a newer one.
 
 import { asApiError, type Api, type ApiError } from '../lib/api';
-import type { CardData, CardDetail, Change } from '../lib/schema';
+import { createdOn, type CardData, type CardDetail, type Change } from '../lib/schema';
 import type { Unsubscribe } from '../lib/transport';
 import { Coalescer } from './coalesce';
 
@@ -35,8 +35,6 @@ export class CardStore {
   removed = $state(false);
   /** The newest runtime data JSON of the card (null: none on disk, or not loaded yet). */
   data = $state.raw<CardData | null>(null);
-  /** When `data` arrived (ms, the store's clock), for latency measurements. */
-  dataAt = $state<number | null>(null);
   /**
    * False from opening a card until its data is known (fetched, none on
    * disk, or the card is final): a view that waits for it never shows the
@@ -87,7 +85,6 @@ export class CardStore {
   #resetData(): void {
     this.#dataGen++;
     this.data = null;
-    this.dataAt = null;
     this.dataReady = false;
     this.#dataSeq = 0;
   }
@@ -114,7 +111,6 @@ export class CardStore {
     this.dataReady = true;
     if (d === null || !this.#newer(d, seq)) return;
     this.data = d;
-    this.dataAt = this.#now();
     this.#dataSeq = seq;
     this.#reloadIfAhead(d);
   }
@@ -224,9 +220,4 @@ export class CardStore {
     }
     return this.#co.run('card', () => this.load());
   }
-}
-
-function createdOn(d: CardData): number | null {
-  const v = typeof d.created_on === 'string' ? Number(d.created_on) : d.created_on;
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

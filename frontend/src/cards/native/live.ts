@@ -44,10 +44,6 @@ export class LiveTree {
   #data: DataPayload | null = null;
   #state: LiveState = { tree: null, applied: null, pending: null, changed: [] };
 
-  get state(): LiveState {
-    return this.#state;
-  }
-
   /**
    * Moves to (base, data) and returns what to show. Same inputs return the
    * same state object; base and data are compared by identity.

@@ -17,7 +17,7 @@
 // - Heights are clamped, and a frame whose height keeps growing (content
 //   sized to its own viewport) stops growing and scrolls instead.
 
-import type { CardData } from '../../lib/schema';
+import { createdOn, type CardData } from '../../lib/schema';
 import { clampHeight, dataMessage, type BridgeMessage, type HostMessage, type Outcome } from './protocol';
 
 export type FrameReason = 'open' | 'html' | 'reload' | 'consent';
@@ -265,15 +265,13 @@ export class OriginalController {
 
   #settled(f: Frame, seq: number, outcome: Outcome): void {
     this.stats.lastOutcome = outcome;
-    if (outcome === 'applied' && f.phase === 'shown') {
+    // A loading frame that settled the data it waited for is shown next.
+    const promote = f.phase === 'loading' && f.awaitSeq !== null && seq >= f.awaitSeq;
+    if (outcome === 'applied' && (f.phase === 'shown' || promote)) {
       this.stats.applied++;
       this.stats.appliedCreated = this.#created.get(seq) ?? this.stats.appliedCreated;
     }
-    if (f.phase === 'loading' && f.awaitSeq !== null && seq >= f.awaitSeq) {
-      if (outcome === 'applied') {
-        this.stats.applied++;
-        this.stats.appliedCreated = this.#created.get(seq) ?? this.stats.appliedCreated;
-      }
+    if (promote) {
       this.#promote(f);
       return;
     }
@@ -400,9 +398,4 @@ export class OriginalController {
     for (const t of f.timers) this.#d.clearTimer(t);
     f.timers = [];
   }
-}
-
-function createdOn(d: CardData): number | null {
-  const v = typeof d.created_on === 'string' ? Number(d.created_on) : d.created_on;
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

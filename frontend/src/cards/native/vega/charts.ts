@@ -156,9 +156,15 @@ export function valuesOnlyChange(result: Result, prev: unknown, next: unknown): 
   return typeof src.name === 'string' ? src.name : null;
 }
 
-/** Replaces every row of dataset `name`; resolves when the view has redrawn. */
-export async function replaceValues(result: Result, name: string, values: unknown[]): Promise<void> {
+/**
+ * Replaces every row of each named dataset (entries that are not arrays are
+ * skipped); resolves when the view has redrawn.
+ */
+export async function replaceData(result: Result, sets: Record<string, unknown>): Promise<void> {
   const { vega } = await loadVega();
-  const cs = vega.changeset().remove(() => true).insert(structuredClone(values) as object[]);
-  await result.view.change(name, cs).runAsync();
+  for (const [name, values] of Object.entries(sets)) {
+    if (!Array.isArray(values)) continue;
+    result.view.change(name, vega.changeset().remove(() => true).insert(structuredClone(values) as object[]));
+  }
+  await result.view.runAsync();
 }
