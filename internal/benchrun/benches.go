@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,13 +42,6 @@ type row struct {
 	Met      string `json:"met"` // "yes", "no", "" (no target)
 	Load     string `json:"load"`
 	Measured string `json:"measured"` // how, in a few words
-}
-
-func metStr(ok bool) string {
-	if ok {
-		return "yes"
-	}
-	return "no"
 }
 
 func (r *results) add(rw row) {
@@ -183,10 +177,10 @@ func benchOpen(ctx context.Context, c *config, res *results, root string) error 
 	load := ld.String()
 	res.add(row{What: fmt.Sprintf("Cold open, %s runs: process start → first run row painted", commas(res.Runs)),
 		Measured: "serve spawned → row in DOM + 1 frame, headless Chromium, new context, `#/flows/BenchFlow00`",
-		Result:   s["spawn_to_row"].String(), Target: "run list ≤ 300 ms", Met: metStr(s["spawn_to_row"].P50 <= 300), Load: load})
+		Result:   s["spawn_to_row"].String(), Target: "run list ≤ 300 ms", Met: yesNo(s["spawn_to_row"].P50 <= 300), Load: load})
 	res.add(row{What: "Cold open: server ready → first run row painted",
 		Measured: "URL printed → row painted (page load, API, render)",
-		Result:   s["ready_to_row"].String(), Target: "run list ≤ 300 ms", Met: metStr(s["ready_to_row"].P50 <= 300), Load: load})
+		Result:   s["ready_to_row"].String(), Target: "run list ≤ 300 ms", Met: yesNo(s["ready_to_row"].P50 <= 300), Load: load})
 	res.add(row{What: "Cold open: process start → server ready",
 		Measured: "spawn → URL printed (binary start, flows + run headers listed, watcher started)",
 		Result:   s["spawn_to_ready"].String(), Target: "(part of the above)", Load: load})
@@ -244,32 +238,16 @@ func benchIndex(ctx context.Context, c *config, res *results, root string) error
 	res.detail("index", map[string]any{"ms": times, "rss_mb": rssAfter, "rss_peak_mb": rssPeak, "heap_mb": heap})
 	res.add(row{What: fmt.Sprintf("Full index, %s runs / %s tasks", commas(res.Runs), commas(res.Runs*100)),
 		Measured: "serve spawned → `/api/datastore` says every run read (polled every 10 ms)",
-		Result:   fmt.Sprintf("%s (%s–%s, %d rounds)", fmtMs(median(times)), fmtMs(slicesMin(times)), fmtMs(slicesMax(times)), rounds),
-		Target:   "≤ 3 s", Met: metStr(median(times) <= 3000), Load: load})
+		Result:   fmt.Sprintf("%s (%s–%s, %d rounds)", fmtMs(median(times)), fmtMs(slices.Min(times)), fmtMs(slices.Max(times)), rounds),
+		Target:   "≤ 3 s", Met: yesNo(median(times) <= 3000), Load: load})
 	res.add(row{What: "RSS of the serve process after the full index",
 		Measured: "VmRSS 2 s after the index is complete (peak VmHWM; Go live heap after GC)",
 		Result:   fmt.Sprintf("%.0f MB (peak %.0f MB; heap %.0f MB)", median(rssAfter), median(rssPeak), median(heap)),
-		Target:   "≤ 250 MB", Met: metStr(median(rssAfter) <= 250 && median(rssPeak) <= 250), Load: load})
+		Target:   "≤ 250 MB", Met: yesNo(median(rssAfter) <= 250 && median(rssPeak) <= 250), Load: load})
 	return nil
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
-
-func slicesMin(xs []float64) float64 {
-	m := math.Inf(1)
-	for _, x := range xs {
-		m = math.Min(m, x)
-	}
-	return m
-}
-
-func slicesMax(xs []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x)
-	}
-	return m
-}
 
 // benchIdle: the serve process with the UI open on a flow's run list and
 // nothing changing: CPU over the window, and (strace) no directory listing
@@ -332,7 +310,7 @@ func benchIdle(ctx context.Context, c *config, res *results, root string) error 
 	}
 	res.add(row{What: fmt.Sprintf("Idle, %s runs, nothing changing", commas(res.Runs)),
 		Measured: "serve CPU from /proc/<pid>/stat; then `strace -f -c` on the process",
-		Result:   result, Target: "no periodic full scans while inotify works", Met: metStr(met), Load: load})
+		Result:   result, Target: "no periodic full scans while inotify works", Met: yesNo(met), Load: load})
 	return nil
 }
 
@@ -483,21 +461,9 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	case <-time.After(time.Minute):
 		return fmt.Errorf("live run did not start")
 	}
-	// Wait until every foreach task has its card in the index.
-	var first runDetail
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		var d runDetail
-		if err := srv.get(fmt.Sprintf("/api/runs/LiveBenchFlow/%s?limit=5000", run), &d); err == nil {
-			if st := d.step("process"); st != nil && st.TasksTotal == width && st.cardsAll() == width {
-				first = d
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the live run's %d tasks and cards never all showed in the API", width)
-		}
-		time.Sleep(250 * time.Millisecond)
+	first, err := waitCards(srv, fmt.Sprintf("/api/runs/LiveBenchFlow/%s?limit=5000", run), width, 250*time.Millisecond)
+	if err != nil {
+		return err
 	}
 	c.logf("  live run %s: all %d tasks with cards in the index after %s", run, width, time.Since(liveStart).Round(time.Millisecond))
 	t0 := first.step("process").Tasks[0]
@@ -562,7 +528,7 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	res.add(row{What: fmt.Sprintf("inotify watches, %s + one live 300-task run", finished),
 		Measured: how,
 		Result:   fmt.Sprintf("%s at the peak (finished runs alone: %s; %s)", commas(combined), commas(finishedWatches), after),
-		Target:   "far under Linux's common 8,192 (issue 3): ≤ 4,096", Met: metStr(combined <= 4096), Load: load})
+		Target:   "far under Linux's common 8,192 (issue 3): ≤ 4,096", Met: yesNo(combined <= 4096), Load: load})
 	res.add(row{What: "CPU while the 300-task live run writes",
 		Measured: fmt.Sprintf("serve process, %s window, UI open on one of its cards, %s in the datastore", wall.Round(time.Second), finished),
 		Result:   fmt.Sprintf("%.0f %% of one core (%.0f card data writes/s)", cpuPct, wps),
@@ -576,27 +542,22 @@ func cardHash(flow, run, step, task, key string) string {
 
 type cardRef struct {
 	Key   string `json:"key"`
-	Type  string `json:"type"`
 	Final bool   `json:"final"`
 }
 
 type taskRef struct {
-	ID     string    `json:"id"`
-	Status string    `json:"status"`
-	Cards  []cardRef `json:"cards"`
+	ID    string    `json:"id"`
+	Cards []cardRef `json:"cards"`
 }
 
 type stepRef struct {
 	Name       string    `json:"name"`
-	Status     string    `json:"status"`
 	TasksTotal int       `json:"tasks_total"`
 	Tasks      []taskRef `json:"tasks"`
 }
 
 // runDetail is the part of GET /api/runs/{flow}/{run} the benchmarks read.
 type runDetail struct {
-	Flow   string    `json:"flow"`
-	ID     string    `json:"id"`
 	Status string    `json:"status"`
 	Steps  []stepRef `json:"steps"`
 }
@@ -618,6 +579,23 @@ func (s *stepRef) cardsAll() int {
 	return n
 }
 
+// waitCards polls a live run's detail at runPath until its process step
+// has all width tasks, each with its card.
+func waitCards(srv *serveProc, runPath string, width int, every time.Duration) (runDetail, error) {
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		var d runDetail
+		if err := srv.get(runPath, &d); err == nil {
+			if st := d.step("process"); st != nil && st.TasksTotal == width && st.cardsAll() == width {
+				return d, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return runDetail{}, fmt.Errorf("the live run's %d tasks and cards never all showed in the API", width)
+		}
+		time.Sleep(every)
+	}
+}
+
 // benchDecode: cards.Parse + DecodeCard + markdown + JSON of the padded
 // 1.1 MB template card (cards/bench_test.go).
 func benchDecode(ctx context.Context, c *config, res *results, _ string) error {
@@ -632,7 +610,7 @@ func benchDecode(ctx context.Context, c *config, res *results, _ string) error {
 	res.add(row{What: "Card decode, 1.1 MB template card",
 		Measured: "`go test -bench DecodeTemplate1MB ./cards/`: parse + decode tree + markdown + JSON, median of 5",
 		Result:   fmt.Sprintf("%.2f ms (parse and token alone %.2f ms)", dec, parse),
-		Target:   "≤ 5 ms", Met: metStr(dec <= 5), Load: ld.String()})
+		Target:   "≤ 5 ms", Met: yesNo(dec <= 5), Load: ld.String()})
 	return nil
 }
 
@@ -686,11 +664,11 @@ func benchGo(ctx context.Context, c *config, res *results, root string) error {
 		detail := median(out["BenchmarkRunDetail"]["ns/op"]) / 1e6
 		res.add(row{What: "In process: open + list every flow's runs (Go)",
 			Measured: "`go test -bench OpenListRuns ./datastore/`, median of 3",
-			Result:   fmtMs(open), Target: "run list ≤ 300 ms", Met: metStr(open <= 300), Load: ld.String()})
+			Result:   fmtMs(open), Target: "run list ≤ 300 ms", Met: yesNo(open <= 300), Load: ld.String()})
 		res.add(row{What: "In process: full index (Go)",
 			Measured: "`go test -bench FullIndex ./datastore/`: Open + LoadAll, median of 3",
 			Result:   fmt.Sprintf("%.2f s, live heap %.0f MB; opening one 100-task run in detail %s", full, heap, fmtMs(detail)),
-			Target:   "≤ 3 s, ≤ 250 MB", Met: metStr(full <= 3 && heap <= 250), Load: ld.String()})
+			Target:   "≤ 3 s, ≤ 250 MB", Met: yesNo(full <= 3 && heap <= 250), Load: ld.String()})
 	}
 	ld = startLoad()
 	out, err := goBench(ctx, c, nil, "./watcher/", "RenameToChange", "1x", 1)
@@ -715,15 +693,9 @@ func benchGo(ctx context.Context, c *config, res *results, root string) error {
 // and the click on a 1.1 MB card).
 func benchNative(ctx context.Context, c *config, res *results, _ string) error {
 	ld := startLoad()
-	t0 := time.Now()
-	err := runNode(ctx, c, "bench-native.mjs")
-	file := filepath.Join(c.repo, "frontend", "e2e", "artifacts", "bench-native.json")
-	b, rerr := readFresh(file, t0)
-	if rerr != nil {
-		if err != nil {
-			return err
-		}
-		return rerr
+	b, err := runArtifact(ctx, c, "bench-native")
+	if err != nil {
+		return err
 	}
 	var j struct {
 		Live struct {
@@ -747,13 +719,30 @@ func benchNative(ctx context.Context, c *config, res *results, _ string) error {
 	res.add(row{What: "Live update, native view: data JSON rename → new value in the DOM",
 		Measured: fmt.Sprintf("`bench-native.mjs`: %d renames 100 ms apart, MutationObserver in the page", total),
 		Result:   fmt.Sprintf("p50 %s, p95 %s, p99 %s, max %s; %d of %d not seen", fmtMs(l.P50), fmtMs(l.P95), fmtMs(l.P99), fmtMs(l.Max), l.Missed, total),
-		Target:   "p50 ≤ 50 ms, p99 ≤ 150 ms", Met: metStr(l.P50 <= 50 && l.P99 <= 150 && total >= 200), Load: load})
+		Target:   "p50 ≤ 50 ms, p99 ≤ 150 ms", Met: yesNo(l.P50 <= 50 && l.P99 <= 150 && total >= 200), Load: load})
 	o := j.Open
 	res.add(row{What: fmt.Sprintf("Card click → components on screen (%.2f MB template card)", float64(o.CardBytes)/1e6),
 		Measured: fmt.Sprintf("`bench-native.mjs`: click in the card list → all sections and the DAG in the DOM + 1 frame, %d clicks", o.N),
 		Result:   fmt.Sprintf("p50 %s, p95 %s, max %s", fmtMs(o.P50), fmtMs(o.P95), fmtMs(o.Max)),
-		Target:   "≤ 150 ms", Met: metStr(o.P95 <= 150), Load: load})
+		Target:   "≤ 150 ms", Met: yesNo(o.P95 <= 150), Load: load})
 	return nil
+}
+
+// runArtifact runs frontend/e2e/<name>.mjs and reads the JSON it writes to
+// artifacts/<name>.json. A script may exit non-zero for a missed target
+// while its numbers are still good, so a fresh artifact wins over its exit
+// status.
+func runArtifact(ctx context.Context, c *config, name string) ([]byte, error) {
+	t0 := time.Now()
+	err := runNode(ctx, c, name+".mjs")
+	b, rerr := readFresh(filepath.Join(c.repo, "frontend", "e2e", "artifacts", name+".json"), t0)
+	if rerr != nil {
+		if err != nil {
+			return nil, err
+		}
+		return nil, rerr
+	}
+	return b, nil
 }
 
 // readFresh reads a file written after t0 (a benchmark's own artifact).
@@ -773,14 +762,9 @@ func readFresh(file string, t0 time.Time) ([]byte, error) {
 // the numbers are read from its artifact either way.
 func benchOriginal(ctx context.Context, c *config, res *results, _ string) error {
 	ld := startLoad()
-	t0 := time.Now()
-	err := runNode(ctx, c, "bench-original.mjs")
-	b, rerr := readFresh(filepath.Join(c.repo, "frontend", "e2e", "artifacts", "bench-original.json"), t0)
-	if rerr != nil {
-		if err != nil {
-			return err
-		}
-		return rerr
+	b, err := runArtifact(ctx, c, "bench-original")
+	if err != nil {
+		return err
 	}
 	var j struct {
 		N       int       `json:"n"`
@@ -796,7 +780,7 @@ func benchOriginal(ctx context.Context, c *config, res *results, _ string) error
 		Measured: fmt.Sprintf("`bench-original.mjs`: %d renames 100 ms apart, stamped inside the sandboxed frame", j.N),
 		Result: fmt.Sprintf("p50 %s, p95 %s, p99 %s, max %s; %d of %d not seen", fmtMs(p50), fmtMs(pct(lat, 95)), fmtMs(p99), fmtMs(pct(lat, 100)),
 			j.N-len(lat), j.N),
-		Target: "p50 ≤ 50 ms, p99 ≤ 150 ms", Met: metStr(p50 <= 50 && p99 <= 150 && len(lat) >= 200), Load: ld.String()})
+		Target: "p50 ≤ 50 ms, p99 ≤ 150 ms", Met: yesNo(p50 <= 50 && p99 <= 150 && len(lat) >= 200), Load: ld.String()})
 	return nil
 }
 

@@ -28,7 +28,7 @@ func (c *config) nodeEnv() []string {
 	return append(os.Environ(), "FLOWDECK_BIN="+c.bin)
 }
 
-func startNode(ctx context.Context, c *config, script string, args ...string) (*nodeScript, error) {
+func startNode(c *config, script string, args ...string) (*nodeScript, error) {
 	cmd := exec.Command("node", append([]string{filepath.Join(c.repo, "frontend", "e2e", script)}, args...)...)
 	cmd.Dir = c.repo
 	cmd.Env = c.nodeEnv()
@@ -121,7 +121,7 @@ func runNode(ctx context.Context, c *config, script string, args ...string) erro
 // openPage starts bench-drive.mjs and opens url#hash in it, waiting for
 // the selector wait. The caller closes the driver.
 func openPage(ctx context.Context, c *config, url, hash, wait string) (*nodeScript, error) {
-	drv, err := startNode(ctx, c, "bench-drive.mjs")
+	drv, err := startNode(c, "bench-drive.mjs")
 	if err != nil {
 		return nil, err
 	}

@@ -144,17 +144,15 @@ func (s *serveProc) get(path string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
+// dsStatus is the part of GET /api/datastore the benchmarks read.
 type dsStatus struct {
-	Flows    int `json:"flows"`
-	Runs     int `json:"runs"`
 	Indexing struct {
 		Done  int `json:"done"`
 		Total int `json:"total"`
 	} `json:"indexing"`
 	Watch struct {
-		Mode    string  `json:"mode"`
-		Error   *string `json:"error"`
-		Watches int     `json:"watches"`
+		Mode    string `json:"mode"`
+		Watches int    `json:"watches"`
 	} `json:"watch"`
 }
 
@@ -186,15 +184,11 @@ func (s *serveProc) waitIndexed(ctx context.Context, timeout time.Duration) (tim
 	}
 }
 
+// runtimeStats is the part of GET /api/debug/runtime the benchmarks read.
 type runtimeStats struct {
-	Goroutines   int     `json:"goroutines"`
-	HeapAlloc    uint64  `json:"heap_alloc"`
-	HeapInuse    uint64  `json:"heap_inuse"`
-	HeapObjects  uint64  `json:"heap_objects"`
-	Sys          uint64  `json:"sys"`
-	NumGC        uint32  `json:"num_gc"`
-	EventClients int     `json:"event_clients"`
-	Uptime       float64 `json:"uptime_s"`
+	Goroutines int    `json:"goroutines"`
+	HeapAlloc  uint64 `json:"heap_alloc"`
+	HeapInuse  uint64 `json:"heap_inuse"`
 }
 
 func (s *serveProc) runtime(gc bool) (runtimeStats, error) {

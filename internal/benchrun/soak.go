@@ -240,17 +240,9 @@ func runSoak(ctx context.Context, c *config) (*soakResult, error) {
 		c.logf("  the page followed run %s (%.0f ms after it was looked for)", r.Run, r.FollowMs)
 	}
 	// Once every task has its card: browse a few cards, 30 s each, round after round.
-	var d runDetail
-	for deadline := time.Now().Add(2 * time.Minute); ; {
-		if err := srv.get(runPath, &d); err == nil {
-			if st := d.step("process"); st != nil && st.TasksTotal == r.Width && st.cardsAll() == r.Width {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return r, fmt.Errorf("the live run's %d tasks and cards never all showed in the API", r.Width)
-		}
-		time.Sleep(500 * time.Millisecond)
+	d, err := waitCards(srv, runPath, r.Width, 500*time.Millisecond)
+	if err != nil {
+		return r, err
 	}
 	proc := d.step("process")
 	var browse []map[string]any

@@ -18,8 +18,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"flowdeck/internal/fixture"
 )
 
 func newCommand(name string, args ...string) *exec.Cmd {
@@ -39,8 +37,6 @@ func flowdeckBin(t *testing.T) string {
 	}
 	return bin
 }
-
-func copyFixture(t *testing.T, name string) string { return fixture.Copy(t, name) }
 
 // record is one line of the app's FLOWDECK_TEST_LOG.
 type record map[string]any
@@ -86,11 +82,9 @@ type session struct {
 	cmd     *exec.Cmd
 	log     string
 	opened  string // the fake xdg-open's record
-	stdout  *bytes.Buffer
 	stderr  *bytes.Buffer
 	exited  chan struct{}
 	exitErr error
-	start   time.Time
 	home    string
 }
 
@@ -127,7 +121,7 @@ func launch(t *testing.T, o launchOpts) *session {
 	home := filepath.Join(dir, "home")
 	os.MkdirAll(home, 0o755)
 	s := &session{t: t, x: x, log: filepath.Join(dir, "test.jsonl"), opened: opened, home: home,
-		stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
+		stderr: &bytes.Buffer{}, exited: make(chan struct{})}
 	cmd := newCommand(flowdeckBin(t), o.args...)
 	env := []string{}
 	for _, kv := range os.Environ() {
@@ -142,9 +136,7 @@ func launch(t *testing.T, o launchOpts) *session {
 	env = append(env, fmt.Sprintf("DISPLAY=:%d", display), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "FLOWDECK_TEST_LOG="+s.log, "NO_AT_BRIDGE=1")
 	cmd.Env = append(env, o.env...)
-	cmd.Stdout = s.stdout
 	cmd.Stderr = s.stderr
-	s.start = time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -205,20 +197,28 @@ func (s *session) records() []record {
 // waitFor polls the test log until match finds a record.
 func (s *session) waitFor(what string, timeout time.Duration, match func(record) bool) record {
 	s.t.Helper()
+	return poll(s, what, timeout, 50*time.Millisecond, s.records, match)
+}
+
+// poll reads items every interval until match finds one; it fails the test
+// at timeout, or at once when flowdeck has exited.
+func poll[T any](s *session, what string, timeout, interval time.Duration, items func() []T, match func(T) bool) T {
+	s.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		for _, r := range s.records() {
-			if match(r) {
-				return r
+		for _, it := range items() {
+			if match(it) {
+				return it
 			}
 		}
 		if !s.running() {
 			s.t.Fatalf("flowdeck exited (%v) while waiting for %s", s.exitErr, what)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(interval)
 	}
 	s.t.Fatalf("timed out after %s waiting for %s", timeout, what)
-	return nil
+	var zero T
+	return zero
 }
 
 func (s *session) kinds(kind string) []record {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"flowdeck/internal/fixture"
 )
 
 // Issue 4: in the window, the live change stream can travel as SSE
@@ -180,20 +182,7 @@ func (s *session) probe() []probeItem {
 
 func (s *session) waitProbe(what string, timeout time.Duration, match func(probeItem) bool) probeItem {
 	s.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		for _, it := range s.probe() {
-			if match(it) {
-				return it
-			}
-		}
-		if !s.running() {
-			s.t.Fatalf("flowdeck exited (%v) while waiting for %s", s.exitErr, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	s.t.Fatalf("timed out after %s waiting for %s", timeout, what)
-	return probeItem{}
+	return poll(s, what, timeout, 10*time.Millisecond, s.probe, match)
 }
 
 var leadingInt = regexp.MustCompile(`^\s*(\d+)`)
@@ -373,7 +362,7 @@ func addTasks(t *testing.T, root string, first, n int) {
 func runTransport(t *testing.T, mode string, updates int) *transportRun {
 	res := &transportRun{mode: mode, steadyN: updates}
 	res.load[0] = loadavg()
-	root := copyFixture(t, "live_midrun")
+	root := fixture.Copy(t, "live_midrun")
 	w := newDataWriter(t, root)
 	key := cardKey(liveFlow, liveRun, "train", "2", liveStem)
 	route := fmt.Sprintf("#/flows/%s/runs/%s/steps/train/tasks/2/cards/%s", liveFlow, liveRun, key)

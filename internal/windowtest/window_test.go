@@ -13,12 +13,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"flowdeck/internal/fixture"
 )
 
 // Issue 4: with no display the binary says to use `flowdeck serve`, in one
 // line, and exits non-zero (GTK would otherwise abort).
 func TestNoDisplay(t *testing.T) {
-	root := copyFixture(t, "default")
+	root := fixture.Copy(t, "default")
 	cmd := exec.Command(flowdeckBin(t), root)
 	var env []string
 	for _, kv := range os.Environ() {
@@ -51,7 +53,7 @@ func TestNoDisplay(t *testing.T) {
 
 // Issue 4: the real window on a fixture shows the run list.
 func TestWindowShowsRunList(t *testing.T) {
-	root := copyFixture(t, "default")
+	root := fixture.Copy(t, "default")
 	// The route names the flow, as a user's click on it would.
 	s := launch(t, launchOpts{args: []string{root}, env: []string{"FLOWDECK_TEST_ROUTE=#/flows/DefaultCardFlow"}})
 	w := s.window("Flowdeck", 30*time.Second)
@@ -190,7 +192,7 @@ func addAttackCards(t *testing.T, root string) {
 // its run list, and the canary hears nothing.
 func TestWindowHostileCards(t *testing.T) {
 	can := startCanary(t)
-	root := copyFixture(t, "hostile")
+	root := fixture.Copy(t, "hostile")
 	addAttackCards(t, root)
 	hostileKey := cardKey("HostileFlow", hostileRun, "start", "1", "html-hostile_original-edc3ef390bde4375a5a6c1dd7d5cf783")
 	attackKey := cardKey("HostileFlow", hostileRun, "start", "1", attackStem)
@@ -333,7 +335,7 @@ func differingPixels(a, b *image.RGBA, r image.Rectangle) float64 {
 // guard stops BrowserOpenURL, OnBeforeClose asks before quitting.
 func TestWindowConsentFallback(t *testing.T) {
 	can := startCanary(t)
-	root := copyFixture(t, "hostile")
+	root := fixture.Copy(t, "hostile")
 	addAttackCards(t, root)
 	attackKey := cardKey("HostileFlow", hostileRun, "start", "1", attackStem)
 	s := launch(t, launchOpts{args: []string{root}, env: []string{
@@ -432,8 +434,6 @@ func TestWindowConsentFallback(t *testing.T) {
 	}
 }
 
-// clickAt clicks the middle of an element the page reported (client
-// coordinates), in screen coordinates.
 // settled waits for a located element to stop moving and returns where it
 // is now: clicking where it was first drawn can miss (a deep link draws the
 // card before its task's card list fills in above it).
@@ -463,6 +463,8 @@ func (s *session) settled(name string, timeout time.Duration) record {
 	}
 }
 
+// clickAt clicks the middle of an element the page reported (client
+// coordinates), in screen coordinates.
 func clickAt(t *testing.T, s *session, w xwindow, r record) {
 	t.Helper()
 	num := func(k string) float64 { f, _ := r[k].(float64); return f }
@@ -476,7 +478,7 @@ func clickAt(t *testing.T, s *session, w xwindow, r record) {
 // Issue 6: the window's own close button (WM_DELETE_WINDOW) asks before
 // quitting; the same OnBeforeClose guards a quit message from any frame.
 func TestWindowCloseAsks(t *testing.T) {
-	root := copyFixture(t, "default")
+	root := fixture.Copy(t, "default")
 	s := launch(t, launchOpts{args: []string{root}})
 	w := s.window("Flowdeck", 30*time.Second)
 	s.waitFor("the page", 30*time.Second, func(r record) bool { return r.str("kind") == "dom-ready" })
@@ -497,7 +499,7 @@ func TestWindowCloseAsks(t *testing.T) {
 // SIGTERM (or Ctrl+C) stops the app without a dialog: Wails turns the
 // signal into a quit request, and the app knows it came from a signal.
 func TestWindowSignalQuits(t *testing.T) {
-	root := copyFixture(t, "default")
+	root := fixture.Copy(t, "default")
 	s := launch(t, launchOpts{args: []string{root}})
 	s.window("Flowdeck", 30*time.Second)
 	s.waitFor("the page", 30*time.Second, func(r record) bool { return r.str("kind") == "dom-ready" })
@@ -517,7 +519,7 @@ func TestWindowSignalQuits(t *testing.T) {
 // the PATH guard), so it still works while BrowserOpenURL reaches nothing:
 // the fake xdg-open gets the card's folder.
 func TestWindowRevealFolder(t *testing.T) {
-	root := copyFixture(t, "hostile")
+	root := fixture.Copy(t, "hostile")
 	key := cardKey("HostileFlow", hostileRun, "start", "1", "html-hostile_original-edc3ef390bde4375a5a6c1dd7d5cf783")
 	s := launch(t, launchOpts{args: []string{root}, env: []string{"FLOWDECK_TEST_ROUTE=" + hostileRoute(key)}})
 	w := s.window("Flowdeck", 30*time.Second)

@@ -25,17 +25,14 @@ import (
 // user would). It talks to a local Xvfb over its Unix socket, with no
 // authorization (the tests start Xvfb themselves).
 type xconn struct {
-	mu     sync.Mutex
-	c      net.Conn
-	seq    uint16
-	root   uint32
-	width  int
-	height int
-	depth  int
-	bpp    map[int]int
-	lsb    bool
-	atoms  map[string]uint32
-	xtest  byte
+	mu    sync.Mutex
+	c     net.Conn
+	seq   uint16
+	root  uint32
+	bpp   map[int]int
+	lsb   bool
+	atoms map[string]uint32
+	xtest byte
 }
 
 var le = binary.LittleEndian
@@ -85,11 +82,7 @@ func (x *xconn) setup() error {
 		x.bpp[int(f[0])] = int(f[1])
 	}
 	off += 8 * nformats
-	s := body[off:]
-	x.root = le.Uint32(s[0:])
-	x.width = int(le.Uint16(s[20:]))
-	x.height = int(le.Uint16(s[22:]))
-	x.depth = int(s[38])
+	x.root = le.Uint32(body[off:])
 	return nil
 }
 
@@ -393,15 +386,15 @@ func startXvfb() (int, func(), error) {
 				<-exited
 			}
 		}
-		deadline := time.Now().Add(15 * time.Second)
-		for time.Now().Before(deadline) {
+		// This attempt's own error: one left from an earlier attempt would
+		// end the wait before the new server is even dialled.
+		var failed error
+		for deadline := time.Now().Add(15 * time.Second); failed == nil && time.Now().Before(deadline); {
 			select {
 			case <-exited:
-				lastErr = fmt.Errorf("Xvfb :%d exited: %s", d, stderr.String())
+				failed = fmt.Errorf("Xvfb :%d exited: %s", d, stderr.String())
+				continue
 			default:
-			}
-			if lastErr != nil {
-				break
 			}
 			if x, err := dialX(d); err == nil {
 				x.Close()
@@ -409,9 +402,10 @@ func startXvfb() (int, func(), error) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		if lastErr == nil {
-			lastErr = fmt.Errorf("Xvfb :%d did not answer: %s", d, stderr.String())
+		if failed == nil {
+			failed = fmt.Errorf("Xvfb :%d did not answer: %s", d, stderr.String())
 		}
+		lastErr = failed
 		stop()
 	}
 	return 0, nil, lastErr
