@@ -222,9 +222,15 @@ func runSoak(ctx context.Context, c *config) (*soakResult, error) {
 	)
 	until := liveStart.Add(time.Duration(c.soakMinutes * float64(time.Minute)))
 	go func() {
-		liveErr <- soakRun(lctx, root, mfsim.Options{OnWrite: onWrite}, soakFlow, r.Width, 100*time.Millisecond, until, r.Updates,
-			func(run *mfsim.Run) { runID <- run.ID() },
-			func(task string, k int) { lmu.Lock(); lastK[task] = k; lmu.Unlock() })
+		// Every foreach task at once, each updating its card until the
+		// soak's end (or r.Updates times, on a fast machine).
+		liveErr <- mfsim.Live(lctx, root, mfsim.LiveOptions{
+			Options: mfsim.Options{OnWrite: onWrite}, Flow: soakFlow, SkipTrain: true, NoRetry: true,
+			Width: r.Width, MaxWorkers: r.Width, TaskUpdates: r.Updates, Interval: 100 * time.Millisecond,
+			Until:      until,
+			OnRun:      func(run *mfsim.Run) { runID <- run.ID() },
+			OnTaskDone: func(task string, k int) { lmu.Lock(); lastK[task] = k; lmu.Unlock() },
+		})
 	}()
 	select {
 	case r.Run = <-runID:

@@ -36,6 +36,13 @@ type LiveOptions struct {
 	RepeatPause time.Duration
 	// OnRun, if set, is called with each run as it starts.
 	OnRun func(*Run)
+	// Until, if set, ends each foreach task's updates at that time even
+	// before it has made TaskUpdates of them, so that a soak lasts its
+	// duration on a slow machine too.
+	Until time.Time
+	// OnTaskDone, if set, is called as each foreach task succeeds, with the
+	// number of updates its card got.
+	OnTaskDone func(task string, updates int)
 }
 
 func (o *LiveOptions) defaults() {
@@ -319,10 +326,12 @@ func liveForeachTask(ctx context.Context, t *Task, o *LiveOptions, index int) er
 		if err := c.Refresh(); err != nil {
 			return err
 		}
-		for k := 1; k <= updates; k++ {
+		k := 0
+		for k < updates && (o.Until.IsZero() || d.clock.Now().Before(o.Until)) {
 			if err := d.clock.Sleep(ctx, o.Interval); err != nil {
 				return err
 			}
+			k++
 			c.Set(state(k)...)
 			if err := c.Refresh(); err != nil {
 				return err
@@ -338,6 +347,9 @@ func liveForeachTask(ctx context.Context, t *Task, o *LiveOptions, index int) er
 		t.SetArtifact("shard_result", index*index)
 		if err := t.Complete(true); err != nil {
 			return err
+		}
+		if o.OnTaskDone != nil {
+			o.OnTaskDone(t.ID(), k)
 		}
 	}
 	return nil

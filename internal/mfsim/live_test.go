@@ -129,3 +129,38 @@ func TestLiveRepeat(t *testing.T) {
 		t.Fatalf("err %v after %d runs", err, runs)
 	}
 }
+
+// TestLiveUntil: with Until, the foreach tasks stop updating at that time
+// instead of after TaskUpdates, the run still ends, and OnTaskDone reports
+// each task's update count.
+func TestLiveUntil(t *testing.T) {
+	root := filepath.Join(t.TempDir(), ".metaflow")
+	var mu sync.Mutex
+	done := map[string]int{}
+	var run *Run
+	err := Live(context.Background(), root, LiveOptions{
+		Flow: "SoakFlow", SkipTrain: true, NoRetry: true, Width: 4, MaxWorkers: 4,
+		TaskUpdates: 10_000, Interval: 10 * time.Millisecond,
+		Until:      time.Now().Add(300 * time.Millisecond),
+		OnRun:      func(r *Run) { run = r },
+		OnTaskDone: func(task string, k int) { mu.Lock(); done[task] = k; mu.Unlock() },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 4 {
+		t.Fatalf("OnTaskDone for %d tasks, want 4: %v", len(done), done)
+	}
+	for task, k := range done {
+		if k < 1 || k >= 10_000 {
+			t.Errorf("task %s: %d updates, want some but fewer than TaskUpdates", task, k)
+		}
+		if !exists(filepath.Join(root, "SoakFlow", run.ID(), "process", task), "0.DONE.lock") {
+			t.Errorf("task %s not done", task)
+		}
+	}
+	// start is task 1, the foreach 2..5, join 6, end 7.
+	if !exists(filepath.Join(root, "SoakFlow", run.ID(), "end", "7"), "0.DONE.lock") {
+		t.Errorf("the end step did not finish")
+	}
+}
