@@ -26,7 +26,7 @@ type fixtureCase struct {
 	runs []wantRun
 }
 
-// TestFixtures checks every datastore in ../shared/fixtures against values
+// TestFixtures checks every fixture datastore (testdata/metaflow) against values
 // read off the files by hand and by the rules of FORMAT.md §5 and §12
 // (status from the latest N.attempt.json, N.DONE.lock and attempt_ok; card
 // attempts from card-info, or for 2.11/2.12 by the worked example of

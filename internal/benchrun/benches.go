@@ -192,7 +192,7 @@ func benchOpen(ctx context.Context, c *config, res *results, root string) error 
 		return err
 	}
 	defer os.RemoveAll(small)
-	if err := fixture.CopyDir(filepath.Join(c.repo, "..", "shared", "fixtures", "live"), small); err != nil {
+	if err := fixture.CopyDir(filepath.Join(fixture.In(c.repo), "live"), small); err != nil {
 		return fmt.Errorf("one-run datastore: %w", err)
 	}
 	ld1 := startLoad()
