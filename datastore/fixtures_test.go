@@ -27,10 +27,10 @@ type fixtureCase struct {
 }
 
 // TestFixtures checks every fixture datastore (testdata/metaflow) against values
-// read off the files by hand and by the rules of FORMAT.md §5 and §12
+// read off the files by hand and by the rules of docs/format.md §6 and §15
 // (status from the latest N.attempt.json, N.DONE.lock and attempt_ok; card
 // attempts from card-info, or for 2.11/2.12 by the worked example of
-// FORMAT-older.md §7.2; final = HTML token and data token both final, or a
+// docs/format.md §8; final = HTML token and data token both final, or a
 // static card with no token).
 func TestFixtures(t *testing.T) {
 	for _, fc := range fixtureWant {

@@ -183,7 +183,7 @@ func (c *Card) Name() string {
 // Pathspec is flow/run/step/task of the task the card file belongs to.
 func (c *Card) Pathspec() string { return c.Flow + "/" + c.Run + "/" + c.Step + "/" + c.Task }
 
-// updateFinal applies FORMAT-older.md §11.6: final when the HTML token and
+// updateFinal applies docs/format.md §12: final when the HTML token and
 // the data token are both "final" (or there is no data file). A card with
 // no token, or the "[METAFLOW_RELOAD_TOKEN]" placeholder of 2.10.9-2.12.4
 // error cards, is static: it never updates, so it is final as it is.

@@ -434,7 +434,7 @@ func lessID(a, b string) bool {
 	return a < b
 }
 
-// derive computes step and run status from the tasks (FORMAT.md §5):
+// derive computes step and run status from the tasks (docs/format.md §6):
 // succeeded when the end step succeeded; running while any latest attempt
 // has no DONE; failed when an attempt failed and nothing runs; and
 // "unknown" when a run that looks running has been quiet for StaleAfter

@@ -74,7 +74,7 @@ func (w *Watcher) poll(dir string) bool {
 // watch is added before the folder is listed, so an entry made meanwhile
 // is either listed or reported by the watch. With synth every entry found
 // is queued as an event: a folder made with mkdir -p and a file renamed
-// into it at once (FORMAT.md §14.5) would otherwise be missed.
+// into it at once (docs/format.md §13) would otherwise be missed.
 func (w *Watcher) addTree(dir string, synth bool, now time.Time) {
 	pl := w.lay.place(dir)
 	if (pl.lv == lvRun || pl.lv == lvCardRun) && w.runs[pl.run] == nil {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes fixtures_expected.json: what every card file of the Metaflow fixtures
 (../../testdata/metaflow, or $FLOWDECK_FIXTURES)
-holds, read with the regular expressions of FORMAT.md §7 and Python's own
+holds, read with the regular expressions of docs/format.md §9 and Python's own
 base64/json, independently of the Go code under test.
 
 Run from cards/: python3 testdata/expect_fixtures.py > testdata/fixtures_expected.json

@@ -1,6 +1,6 @@
 // Layout of the `dag` component: the run's graph as layered step boxes.
 // Both data shapes are read: `{steps, start_step, end_step}` (Metaflow
-// 2.19.23+) and the older plain step map (FORMAT-older.md §5.1). Steps are
+// 2.19.23+) and the older plain step map (docs/format.md §10). Steps are
 // layered by their longest path from the start (back edges of a recursive
 // switch are ignored for layering and drawn on the side), ordered within a
 // layer by their parents' positions, and nested foreach bodies are marked so

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 // Test-only helpers: read the Metaflow fixtures (testdata/metaflow, or
-// $FLOWDECK_FIXTURES as for the Go tests) the way the Go side decodes them (FORMAT.md §7).
+// $FLOWDECK_FIXTURES as for the Go tests) the way the Go side decodes them (docs/format.md §9).
 
 import fs from 'node:fs';
 import path from 'node:path';
