@@ -88,7 +88,7 @@ def value(x, depth=0):
     if x is None:
         return {"kind": "none", "type": t, "repr": "None"}
     if np is not None and isinstance(x, np.generic):
-        return numpy_scalar(x)
+        return numpy_scalar(x) | {"dtype": str(x.dtype)}
     if isinstance(x, bool):
         return {"kind": "bool", "type": t, "value": x, "repr": repr(x)}
     if isinstance(x, int):
@@ -205,10 +205,18 @@ def numpy_scalar(x):
     return v
 
 
+def array_item(x):
+    """An item of an array, a column or an index: numpy scalars without
+    their dtype (the array has it), other objects as themselves."""
+    if isinstance(x, np.generic):
+        return numpy_scalar(x)
+    return value(x, 1)
+
+
 def ndarray(a):
     v = {"kind": "ndarray", "type": typename(a), "dtype": str(a.dtype), "shape": list(a.shape), "len": int(a.size)}
     n = min(a.size, MAX_ITEMS)
-    items = [value(x, 1) for x in a.flat[:n]]
+    items = [array_item(x) for x in a.flat[:n]]
     if items:
         v["items"] = items
     if a.size > n:
@@ -219,14 +227,14 @@ def ndarray(a):
 
 def column(name, s, rows):
     return {"name": str(name) if name is not None else "", "dtype": str(s.dtype),
-            "values": [value(s.iloc[i], 1) for i in range(rows)]}
+            "values": [array_item(s.iloc[i]) for i in range(rows)]}
 
 
 def dataframe(df):
     rows = min(len(df), MAX_ROWS)
     v = {"kind": "dataframe", "type": typename(df), "shape": list(df.shape), "len": len(df),
          "columns": [column(c, df.iloc[:, j], rows) for j, c in enumerate(df.columns)],
-         "index": [value(df.index[i], 1) for i in range(rows)],
+         "index": [array_item(df.index[i]) for i in range(rows)],
          "repr": "DataFrame(shape=%s)" % (df.shape,)}
     if len(df) > rows:
         v["truncated"] = True
@@ -237,7 +245,7 @@ def series(s):
     rows = min(len(s), MAX_ROWS)
     v = {"kind": "series", "type": typename(s), "dtype": str(s.dtype), "shape": list(s.shape), "len": len(s),
          "columns": [column(s.name, s, rows)],
-         "index": [value(s.index[i], 1) for i in range(rows)],
+         "index": [array_item(s.index[i]) for i in range(rows)],
          "repr": "Series(name=%r, shape=%s)" % (s.name, s.shape)}
     if len(s) > rows:
         v["truncated"] = True
