@@ -239,6 +239,9 @@ func (c *converter) dict(d *pyDict, depth int) *Value {
 func (c *converter) object(o *pyObject, depth int) *Value {
 	cls, ok := o.callee.(*pyClass)
 	if !ok {
+		if depth == 0 {
+			c.refused = true
+		}
 		return &Value{Kind: KindError, Type: "builtins.object", Error: "refused to call the result of another call (" + goKind(o.callee) + "); nothing was called", Repr: "<refused call>"}
 	}
 	if fn := reconstructors[cls.full()]; fn != nil {

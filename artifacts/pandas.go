@@ -115,7 +115,7 @@ func placement(x any) ([]int64, error) {
 		if _, none := o.args[2].(pyNone); none {
 			step, ok3 = 1, true
 		}
-		if !ok1 || !ok2 || !ok3 || step <= 0 || stop-start > 1<<24 {
+		if !ok1 || !ok2 || !ok3 || step <= 0 || stop-start > 1<<20 {
 			return nil, fmt.Errorf("slice arguments")
 		}
 		var out []int64
