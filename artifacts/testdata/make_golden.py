@@ -276,7 +276,23 @@ def main():
             f.write(text + "\n")
 
 
+def benchmark_frame():
+    """bench/df100k.pkl.gz: a 100,000-row DataFrame (int, float and str
+    columns), pickled as Metaflow does (protocol 4, gzip), for
+    BenchmarkDecodeDataFrame100k."""
+    if pd is None:
+        return
+    n = 100000
+    df = pd.DataFrame({"epoch": list(range(n)), "loss": [1.0 / (i + 1) for i in range(n)],
+                       "split": ["train", "val"] * (n // 2)})
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench", "df100k.pkl.gz")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with gzip.GzipFile(out, "wb", mtime=0) as f:
+        f.write(pickle.dumps(df, protocol=4))
+
+
 if __name__ == "__main__":
     if os.path.exists("/tmp/flowdeck-pickle-was-executed"):
         sys.exit("/tmp/flowdeck-pickle-was-executed exists: remove it first")
     main()
+    benchmark_frame()
