@@ -31,6 +31,7 @@ function fakeApi() {
   return {
     datastore: vi.fn(async () => status),
     flows: vi.fn(async () => [{ name: 'F', runs: 2, latest_run: '2' }]),
+    landing: vi.fn(async () => ({ flow: 'F', run: '2', step: null, task: null, card: null })),
     runs: vi.fn(async () => runs.map((r) => ({ ...r }))),
     run: vi.fn(async (_f: string, id: string) => runDetail(run(id, '2026-11-25T21:30:00.000Z'), [step('train', [task('5')])])),
     step: vi.fn(),
