@@ -124,7 +124,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		demos.Wait()
 	}()
 	if err := start(ctx, cfg, stdout); err != nil {
-		fmt.Fprintf(stderr, "flowdeck: %v\n", err)
+		fmt.Fprintf(stderr, "flowdeck: %s\n", plainError(err, cfg))
 		return 1
 	}
 	return 0

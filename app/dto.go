@@ -90,7 +90,10 @@ type taskJSON struct {
 	ForeachValue optStr           `json:"foreach_value"`
 	Origin       optStr           `json:"origin"`
 	Cards        []cardJSON       `json:"cards"`
-	Err          optStr           `json:"error"`
+	// FirstCard is the key of the card the task opens on
+	// (datastore.FirstCard), null when it has none.
+	FirstCard optStr `json:"first_card"`
+	Err       optStr `json:"error"`
 }
 
 // toTask lists the cards of the latest attempt only (allCards false) for
@@ -111,7 +114,23 @@ func toTask(t datastore.Task, allCards bool) taskJSON {
 			tj.Cards = append(tj.Cards, toCard(c))
 		}
 	}
+	if c, ok := datastore.FirstCard(t.Cards); ok {
+		tj.FirstCard = optStr(c.Key)
+	}
 	return tj
+}
+
+// landingJSON is a route: the levels the UI opens, null past the last.
+type landingJSON struct {
+	Flow optStr `json:"flow"`
+	Run  optStr `json:"run"`
+	Step optStr `json:"step"`
+	Task optStr `json:"task"`
+	Card optStr `json:"card"`
+}
+
+func toLanding(l datastore.Landing) landingJSON {
+	return landingJSON{Flow: optStr(l.Flow), Run: optStr(l.Run), Step: optStr(l.Step), Task: optStr(l.Task), Card: optStr(l.Card)}
 }
 
 type stepJSON struct {

@@ -61,6 +61,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.postOpen(w, r)
 	case n == 1 && p[0] == "flows" && get:
 		a.getFlows(w, r)
+	case n == 1 && p[0] == "landing" && get:
+		a.getLanding(w, r)
 	case n == 3 && p[0] == "flows" && p[2] == "runs" && get:
 		a.getRuns(w, r, p[1])
 	case n == 3 && p[0] == "runs" && get:

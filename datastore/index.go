@@ -297,8 +297,13 @@ func sortRuns(rs []Run) {
 	sort.Slice(rs, func(i, j int) bool { return newerRun(rs[i], rs[j]) })
 }
 
-// newerRun is the run lists' order: newest start first, then the higher id.
+// newerRun is the run lists' order, and the only one: the UI shows runs in
+// the order the API lists them. Runs with no start time yet (just created)
+// come first, then the newest start, then the higher id.
 func newerRun(a, b Run) bool {
+	if a.Started.IsZero() != b.Started.IsZero() {
+		return a.Started.IsZero()
+	}
 	if !a.Started.Equal(b.Started) {
 		return a.Started.After(b.Started)
 	}

@@ -7,6 +7,7 @@ import type {
   CardDetail,
   DatastoreStatus,
   Flow,
+  Landing,
   LogData,
   LogStream,
   OpenRequest,
@@ -124,6 +125,7 @@ export function createApi(opts: ApiOptions) {
   return {
     datastore: () => request<DatastoreStatus>('/api/datastore'),
     flows: () => request<Flow[]>('/api/flows'),
+    landing: () => request<Landing>('/api/landing'),
     runs: (flow: string) => request<RunSummary[]>(`/api/flows/${seg(flow)}/runs`),
     /** A run with its steps; `limit` caps the tasks listed per step (0: steps only). */
     run: (flow: string, run: string, opts: { limit?: number } = {}) =>

@@ -67,7 +67,18 @@ export interface TaskSummary {
   foreach_value?: unknown;
   origin: string | null;
   cards: CardRef[];
+  /** The key of the card the task opens on (datastore.FirstCard), null when none. */
+  first_card?: string | null;
   error?: string | null;
+}
+
+/** Where the UI opens with no route (GET /api/landing): a route prefix. */
+export interface Landing {
+  flow: string | null;
+  run: string | null;
+  step: string | null;
+  task: string | null;
+  card: string | null;
 }
 
 export interface Step {
