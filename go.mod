@@ -8,6 +8,7 @@ require (
 	github.com/tidwall/gjson v1.20.2
 	github.com/wailsapp/wails/v2 v2.9.2
 	github.com/yuin/goldmark v1.8.7
+	golang.org/x/image v0.30.0
 )
 
 require (
@@ -38,5 +39,5 @@ require (
 	golang.org/x/exp v0.0.0-20230522175609-2e198f4a06a1 // indirect
 	golang.org/x/net v0.25.0 // indirect
 	golang.org/x/sys v0.20.0 // indirect
-	golang.org/x/text v0.15.0 // indirect
+	golang.org/x/text v0.28.0 // indirect
 )
