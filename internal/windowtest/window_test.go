@@ -71,20 +71,31 @@ func TestWindowShowsRunList(t *testing.T) {
 // checkRunList checks that the sidebar (flows and runs) has content.
 func checkRunList(t *testing.T, img *image.RGBA) {
 	t.Helper()
+	for _, p := range runListProblems(t, img) {
+		t.Error(p)
+	}
+}
+
+// runListProblems says what is missing from a window that should show a
+// run list; none when it shows one.
+func runListProblems(t *testing.T, img *image.RGBA) []string {
+	t.Helper()
+	var out []string
 	all, dom := contentStats(img, img.Bounds())
 	side, sideDom := contentStats(img, image.Rect(0, 0, 300, 260))
 	t.Logf("screenshot: %d colours (dominant %.0f%%); sidebar %d colours (dominant %.0f%%)", all, dom*100, side, sideDom*100)
 	if all < 20 || dom > 0.97 {
-		t.Errorf("the window looks blank: %d colours, dominant %.0f%%", all, dom*100)
+		out = append(out, fmt.Sprintf("the window looks blank: %d colours, dominant %.0f%%", all, dom*100))
 	}
 	if side < 8 || sideDom > 0.97 {
-		t.Errorf("the sidebar (flows and run list) looks empty: %d colours, dominant %.0f%%", side, sideDom*100)
+		out = append(out, fmt.Sprintf("the sidebar (flows and run list) looks empty: %d colours, dominant %.0f%%", side, sideDom*100))
 	}
 	// A run row: its status badge (the "succeeded" green) below the
 	// filters, in the sidebar.
 	if n := countNear(img, image.Rect(0, 185, 300, 400), 0x18, 0x7a, 0x34, 40); n < 10 {
-		t.Errorf("no run row with a succeeded badge in the sidebar (%d green pixels)", n)
+		out = append(out, fmt.Sprintf("no run row with a succeeded badge in the sidebar (%d green pixels)", n))
 	}
+	return out
 }
 
 const hostileRun = "1795642761955764"
