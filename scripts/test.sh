@@ -26,7 +26,8 @@ if ! grep -q "not a dynamic executable" <<<"$ldd_out"; then
   echo "bin/flowdeck-serve is not static; ldd says:"; echo "$ldd_out"
   exit 1
 fi
-if CGO_ENABLED=0 go list -deps . | grep -i wails; then
+deps=$(CGO_ENABLED=0 go list -deps .)
+if grep -i wails <<<"$deps"; then
   echo "the serve-only build imports Wails (above)"
   exit 1
 fi
