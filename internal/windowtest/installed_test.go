@@ -39,8 +39,7 @@ func TestInstalledOpensWorkingDir(t *testing.T) {
 		s.waitFor("the run list request", 30*time.Second, func(r record) bool {
 			return r.str("kind") == "http" && r.str("path") == "/api/flows/DefaultCardFlow/runs"
 		})
-		time.Sleep(1500 * time.Millisecond) // let it draw
-		checkRunList(t, s.screenshot(w, "installed-cwd"))
+		waitRunList(s, w, "installed-cwd", 20*time.Second)
 		if !s.running() {
 			t.Fatalf("flowdeck exited: %v", s.exitErr)
 		}
@@ -50,9 +49,15 @@ func TestInstalledOpensWorkingDir(t *testing.T) {
 		s := launch(t, launchOpts{bin: bin, dir: t.TempDir(), env: []string{noSysroot, route}})
 		w := s.window("Flowdeck", 30*time.Second)
 		s.waitFor("the page", 30*time.Second, func(r record) bool { return r.str("kind") == "dom-ready" })
-		time.Sleep(2500 * time.Millisecond) // as long as the run list gets above, and more
-		if len(runListProblems(t, s.screenshot(w, "installed-empty"))) == 0 {
-			t.Fatal("a window started in an empty folder shows a run list: the check above cannot tell a datastore from none")
+		// The welcome screen's own requests are made once the page runs;
+		// then look for a run list for a while, as the case above does.
+		s.waitFor("the page's datastore request", 30*time.Second, func(r record) bool {
+			return r.str("kind") == "http" && r.str("path") == "/api/datastore"
+		})
+		for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(500 * time.Millisecond) {
+			if len(runListProblems(t, s.screenshot(w, "installed-empty"))) == 0 {
+				t.Fatal("a window started in an empty folder shows a run list: the check above cannot tell a datastore from none")
+			}
 		}
 	})
 }

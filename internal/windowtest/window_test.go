@@ -60,9 +60,7 @@ func TestWindowShowsRunList(t *testing.T) {
 	s.waitFor("the run list request", 30*time.Second, func(r record) bool {
 		return r.str("kind") == "http" && r.str("path") == "/api/flows/DefaultCardFlow/runs"
 	})
-	time.Sleep(1500 * time.Millisecond) // let it draw
-	img := s.screenshot(w, "window-runlist")
-	checkRunList(t, img)
+	waitRunList(s, w, "window-runlist", 20*time.Second)
 	if !s.running() {
 		t.Fatalf("flowdeck exited: %v", s.exitErr)
 	}
@@ -73,6 +71,27 @@ func checkRunList(t *testing.T, img *image.RGBA) {
 	t.Helper()
 	for _, p := range runListProblems(t, img) {
 		t.Error(p)
+	}
+}
+
+// waitRunList takes screenshots until one shows the run list (a loaded
+// machine can take seconds to draw it after the request), and fails with
+// what the last one lacks at timeout. The last one is artifacts/<name>.png.
+func waitRunList(s *session, w xwindow, name string, timeout time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		problems := runListProblems(s.t, s.screenshot(w, name))
+		if len(problems) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, p := range problems {
+				s.t.Error(p)
+			}
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }
 
