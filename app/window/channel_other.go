@@ -1,4 +1,4 @@
-//go:build !(linux && desktop && cgo)
+//go:build desktop && !(linux && cgo)
 
 package window
 

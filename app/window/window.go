@@ -1,8 +1,12 @@
+//go:build desktop
+
 // Package window is Flowdeck's desktop shell: a Wails window that serves
 // the app's one HTTP handler from its AssetServer, with native dialogs, the
 // closing of Wails' message channel (channel_linux.go) and the browser
-// guard. Only the desktop build imports it (main_window.go, build tag
-// desktop); the serve-only build links no Wails, cgo or GTK.
+// guard. It builds only with the desktop tag, as main_window.go, which
+// composes it; the serve-only build links no Wails, cgo or GTK. Its tests:
+//
+//	go test -tags desktop,production,webkit2_41 ./app/window/
 package window
 
 import (
