@@ -2,7 +2,7 @@
 
 // Closes Wails' script message channel ("external") on the window's
 // webview, so no frame of the page, and above all no card frame, can post
-// to Wails' dispatcher. See window_channel_linux.go.
+// to Wails' dispatcher. See channel_linux.go.
 
 #include <string.h>
 #include <gtk/gtk.h>

@@ -18,13 +18,6 @@ const (
 	ScriptsAsk = "ask"
 )
 
-// channelResult is what closing Wails' message channel achieved.
-type channelResult struct {
-	Closed   bool
-	Webviews int
-	Detail   string
-}
-
 // scriptGate holds the window's card script policy. Until it is decided
 // (the channel is being closed), the app page and card files wait.
 type scriptGate struct {
@@ -43,6 +36,17 @@ func (g *scriptGate) decide(policy string) {
 		g.policy = policy
 		close(g.ready)
 	})
+}
+
+// GateScripts makes card files and the app page wait (at most wait) for
+// the card script policy, and returns the function that decides it once.
+// The window calls it before it opens (app/window): it can tell only after
+// trying to close Wails' message channel whether card scripts may run
+// without asking. Serve mode never calls it (ScriptsRun).
+func (a *App) GateScripts(wait time.Duration) (decide func(policy string)) {
+	g := newScriptGate(wait)
+	a.gate = g
+	return g.decide
 }
 
 // cardScriptPolicy is ScriptsRun in serve mode; in the window it waits

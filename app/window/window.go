@@ -1,4 +1,13 @@
-package app
+//go:build desktop
+
+// Package window is Flowdeck's desktop shell: a Wails window that serves
+// the app's one HTTP handler from its AssetServer, with native dialogs, the
+// closing of Wails' message channel (channel_linux.go) and the browser
+// guard. It builds only with the desktop tag, as main_window.go, which
+// composes it; the serve-only build links no Wails, cgo or GTK. Its tests:
+//
+//	go test -tags desktop,production,webkit2_41 ./app/window/
+package window
 
 import (
 	"context"
@@ -11,6 +20,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"flowdeck/app"
 
 	"github.com/wailsapp/wails/v2"
 	wlogger "github.com/wailsapp/wails/v2/pkg/logger"
@@ -32,8 +43,8 @@ func HasDisplay() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
-// WindowOptions configures the desktop window.
-type WindowOptions struct {
+// Options configures the desktop window.
+type Options struct {
 	Title string
 	// Icon is the window icon (PNG), shown by the Linux window manager.
 	Icon []byte
@@ -52,7 +63,7 @@ type WindowOptions struct {
 	// Transport is how the page gets the live change stream: TransportSSE
 	// (the default, also when empty) or TransportWails (Go -> page Wails
 	// events; tests and benchmarks only, FLOWDECK_TEST_TRANSPORT). See
-	// window_events.go and docs/benchmarks.md.
+	// transport.go and docs/benchmarks.md.
 	Transport string
 	// TestProbe configures the page's test probe (JSON, see
 	// frontend/src/lib/transport-probe.ts); only honoured with a test log
@@ -60,22 +71,23 @@ type WindowOptions struct {
 	TestProbe string
 }
 
-// windowPlatform implements Platform with Wails' native dialogs.
-type windowPlatform struct {
+// Platform implements app.Platform with Wails' native dialogs; Run gives it
+// the window's context.
+type Platform struct {
 	mu  sync.Mutex
 	ctx context.Context
 }
 
-func (p *windowPlatform) context() (context.Context, error) {
+func (p *Platform) context() (context.Context, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ctx == nil {
-		return nil, errors.New("app: the window is not ready")
+		return nil, errors.New("window: not ready")
 	}
 	return p.ctx, nil
 }
 
-func (p *windowPlatform) OpenDirectory(title string) (string, error) {
+func (p *Platform) OpenDirectory(title string) (string, error) {
 	ctx, err := p.context()
 	if err != nil {
 		return "", err
@@ -83,7 +95,7 @@ func (p *windowPlatform) OpenDirectory(title string) (string, error) {
 	return wruntime.OpenDirectoryDialog(ctx, wruntime.OpenDialogOptions{Title: title, CanCreateDirectories: false, ShowHiddenFiles: true})
 }
 
-func (p *windowPlatform) SaveFile(title, name string) (string, error) {
+func (p *Platform) SaveFile(title, name string) (string, error) {
 	ctx, err := p.context()
 	if err != nil {
 		return "", err
@@ -94,7 +106,7 @@ func (p *windowPlatform) SaveFile(title, name string) (string, error) {
 
 // Reveal runs the platform's file opener by absolute path, so it is not
 // affected by the PATH guard below.
-func (p *windowPlatform) Reveal(dir string) error {
+func (p *Platform) Reveal(dir string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":
@@ -109,29 +121,29 @@ func (p *windowPlatform) Reveal(dir string) error {
 		cmd = exec.Command(opener, dir)
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("app: open folder: %w", err)
+		return fmt.Errorf("window: open folder: %w", err)
 	}
 	go cmd.Wait()
 	return nil
 }
 
-// NewWindowPlatform is the Platform for RunWindow.
-func NewWindowPlatform() Platform { return &windowPlatform{} }
+// NewPlatform is the app.Platform for Run (Options.Platform in app.New).
+func NewPlatform() *Platform { return &Platform{} }
 
-// RunWindow opens the desktop window on the app and blocks until it is
+// Run opens the desktop window on the app and blocks until it is
 // closed. The window binds no Go method and registers no Go-side event
 // listener: the page reaches Go only through the HTTP API (which a
 // sandboxed card frame cannot fetch). Wails' message channel, which every
 // frame of the webview can post to, is closed as soon as the window runs
-// (window_channel_linux.go); until that is confirmed, card files wait, and
+// (channel_linux.go); until that is confirmed, card files wait, and
 // if it cannot be confirmed, card scripts run only after the user agrees
-// (scriptGate). Behind that, BrowserOpenURL reaches no browser (the PATH
+// (app.GateScripts). Behind that, BrowserOpenURL reaches no browser (the PATH
 // guard below) and a quit request asks the user first (OnBeforeClose).
-func RunWindow(a *App, wo WindowOptions) error {
+func Run(a *app.App, wo Options) error {
 	if !HasDisplay() {
 		return ErrNoDisplay
 	}
-	plat, _ := a.opts.Platform.(*windowPlatform)
+	plat, _ := a.Platform().(*Platform)
 	restore, err := guardBrowserOpen()
 	if err != nil {
 		return err
@@ -141,9 +153,8 @@ func RunWindow(a *App, wo WindowOptions) error {
 	if title == "" {
 		title = "Flowdeck"
 	}
-	tl := a.opts.TestLog
-	gate := newScriptGate(10 * time.Second)
-	a.gate = gate
+	tl := a.TestLog()
+	decide := a.GateScripts(10 * time.Second)
 	var record func(string)
 	if tl != nil {
 		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
@@ -153,9 +164,9 @@ func RunWindow(a *App, wo WindowOptions) error {
 	if wo.Transport == TransportWails {
 		transport = TransportWails
 	} else if wo.Transport != "" && wo.Transport != TransportSSE {
-		return fmt.Errorf("app: unknown transport %q (want %q or %q)", wo.Transport, TransportSSE, TransportWails)
+		return fmt.Errorf("window: unknown transport %q (want %q or %q)", wo.Transport, TransportSSE, TransportWails)
 	}
-	a.pageMeta = windowMeta(transport, wo.TestProbe, tl != nil)
+	a.SetPageMeta(pageMeta(transport, wo.TestProbe, tl != nil))
 	var routeOnce sync.Once
 	wopts := &options.App{
 		Title:            title,
@@ -173,13 +184,13 @@ func RunWindow(a *App, wo WindowOptions) error {
 			}
 			go func() {
 				res := <-closeWailsChannel(keep, record)
-				policy := ScriptsAsk
+				policy := app.ScriptsAsk
 				if res.Closed {
-					policy = ScriptsRun
+					policy = app.ScriptsRun
 				} else {
-					a.opts.Log.Warn("card scripts will ask first: Wails' message channel is open", "why", res.Detail)
+					a.Log().Warn("card scripts will ask first: Wails' message channel is open", "why", res.Detail)
 				}
-				gate.decide(policy)
+				decide(policy)
 				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
 			}()
 			// With a test probe the page may listen to both transports
@@ -187,7 +198,7 @@ func RunWindow(a *App, wo WindowOptions) error {
 			if transport == TransportWails || (tl != nil && wo.TestProbe != "") {
 				// Go -> page only: EventsEmit runs a script in the main
 				// frame; no listener or binding is registered on the Go side.
-				go a.forwardEvents(ctx, func(batch []wailsEvent) {
+				go a.ForwardEvents(ctx, func(batch []app.ShellEvent) {
 					wruntime.EventsEmit(ctx, WailsEventName, batch)
 				})
 			}
@@ -229,14 +240,14 @@ func RunWindow(a *App, wo WindowOptions) error {
 		wopts.LogLevelProduction = wlogger.TRACE
 	}
 	if err := wails.Run(wopts); err != nil {
-		return fmt.Errorf("app: window: %w", err)
+		return fmt.Errorf("window: %w", err)
 	}
 	return nil
 }
 
 // wailsLog writes Wails' own log to the test log (errors such as "method
 // not registered" show what reached the dispatcher).
-type wailsLog struct{ tl *TestLog }
+type wailsLog struct{ tl *app.TestLog }
 
 func (l wailsLog) log(level, msg string) {
 	l.tl.Event("wails-log", map[string]any{"level": level, "msg": msg})
@@ -278,13 +289,13 @@ func guardBrowserOpen() (func(), error) {
 	}
 	dir, err := os.MkdirTemp("", "flowdeck-guard-")
 	if err != nil {
-		return nil, fmt.Errorf("app: browser guard: %w", err)
+		return nil, fmt.Errorf("window: browser guard: %w", err)
 	}
 	script := []byte("#!/bin/sh\necho \"flowdeck: refused to open $*\" >&2\nexit 0\n")
 	for _, name := range []string{"xdg-open", "x-www-browser", "www-browser"} {
 		if err := os.WriteFile(filepath.Join(dir, name), script, 0o700); err != nil {
 			os.RemoveAll(dir)
-			return nil, fmt.Errorf("app: browser guard: %w", err)
+			return nil, fmt.Errorf("window: browser guard: %w", err)
 		}
 	}
 	old := os.Getenv("PATH")

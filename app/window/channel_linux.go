@@ -1,6 +1,6 @@
 //go:build linux && desktop && cgo
 
-package app
+package window
 
 /*
 #cgo linux pkg-config: gtk+-3.0
@@ -26,7 +26,7 @@ import (
 // window.webkit.messageHandlers.external from every frame, and documents
 // that the signal Wails listens to is no longer emitted. A probe run in
 // the page confirms that the handler is gone before card scripts may run
-// without asking (see scriptGate).
+// without asking (see app.GateScripts).
 
 const (
 	channelRecord = 1 // test hook: record every message the channel delivers

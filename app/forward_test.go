@@ -8,20 +8,20 @@ import (
 	"time"
 )
 
-// collect runs forwardEvents with an emit that hands batches to a channel.
-func collect(t *testing.T, a *App) (<-chan []wailsEvent, context.CancelFunc, <-chan struct{}) {
+// collect runs ForwardEvents with an emit that hands batches to a channel.
+func collect(t *testing.T, a *App) (<-chan []ShellEvent, context.CancelFunc, <-chan struct{}) {
 	t.Helper()
-	out := make(chan []wailsEvent, 100)
+	out := make(chan []ShellEvent, 100)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		a.forwardEvents(ctx, func(b []wailsEvent) { out <- b })
+		a.ForwardEvents(ctx, func(b []ShellEvent) { out <- b })
 	}()
 	return out, cancel, done
 }
 
-func next(t *testing.T, ch <-chan []wailsEvent) []wailsEvent {
+func next(t *testing.T, ch <-chan []ShellEvent) []ShellEvent {
 	t.Helper()
 	select {
 	case b := <-ch:
@@ -32,7 +32,7 @@ func next(t *testing.T, ch <-chan []wailsEvent) []wailsEvent {
 	}
 }
 
-func names(b []wailsEvent) string {
+func names(b []ShellEvent) string {
 	var s []string
 	for _, e := range b {
 		s = append(s, e.Name)
@@ -50,7 +50,7 @@ func waitClients(t *testing.T, a *App, n int) {
 	}
 }
 
-// The Wails forwarder sends the status first, then the hub's events in
+// The forwarder sends the status first, then the hub's events in
 // batches, in order; a dropped subscription is followed by a "reset" (the
 // page refetches); it stops with its context.
 func TestForwardEvents(t *testing.T) {
@@ -67,7 +67,7 @@ func TestForwardEvents(t *testing.T) {
 		evs = append(evs, Event{Name: "change", Data: json.RawMessage(`{"kind":"task_added","task":"` + string(rune('a'+i%26)) + `"}`)})
 	}
 	a.hub.publish(evs...)
-	var got []wailsEvent
+	var got []ShellEvent
 	for len(got) < 50 {
 		got = append(got, next(t, out)...)
 	}
@@ -93,7 +93,7 @@ func TestForwardEvents(t *testing.T) {
 	}
 
 	// The batch survives the JSON the Wails runtime gives the page.
-	b, _ := json.Marshal([]any{[]wailsEvent{{Name: "change", Data: json.RawMessage(`{"kind":"run_added"}`)}, {Name: "reset"}}})
+	b, _ := json.Marshal([]any{[]ShellEvent{{Name: "change", Data: json.RawMessage(`{"kind":"run_added"}`)}, {Name: "reset"}}})
 	if string(b) != `[[{"name":"change","data":{"kind":"run_added"}},{"name":"reset"}]]` {
 		t.Fatalf("payload %s", b)
 	}
@@ -105,27 +105,4 @@ func TestForwardEvents(t *testing.T) {
 		t.Fatal("the forwarder did not stop")
 	}
 	waitClients(t, a, 0)
-}
-
-// The window writes the transport meta only for Wails events, and the
-// probe's only with a test log; both escaped.
-func TestWindowMeta(t *testing.T) {
-	if m := windowMeta(TransportSSE, "", true); m != "" {
-		t.Errorf("SSE: %q, want nothing", m)
-	}
-	if m := windowMeta("", `{"x":1}`, false); m != "" {
-		t.Errorf("probe without a test log: %q", m)
-	}
-	m := windowMeta(TransportWails, `{"a":"<b>"}`, true)
-	want := `<meta name="flowdeck-transport" content="wails"><meta name="flowdeck-test-probe" content="{&#34;a&#34;:&#34;&lt;b&gt;&#34;}">`
-	if m != want {
-		t.Errorf("got %s\nwant %s", m, want)
-	}
-	a := New(Options{Shell: "window", Assets: testAssets})
-	defer a.Close()
-	a.pageMeta = m
-	page := string(a.injectMeta([]byte("<html><head></head></html>"), ScriptsRun))
-	if !strings.Contains(page, `<meta name="flowdeck-transport" content="wails">`) {
-		t.Errorf("index.html lacks the transport meta: %s", page)
-	}
 }
