@@ -35,10 +35,10 @@ describe('value tree', () => {
     expect(typeName(dict)).toBe('dict');
     expect(typeName({ kind: 'object', type: '__main__.Custom' })).toBe('__main__.Custom');
   });
-  it('copies dicts with text keys as objects and others as pairs', () => {
+  it('copies dicts as objects, keys that are not text as their repr', () => {
     expect(toPlain(dict)).toEqual({ a: 1, b: [1, null], '3': 'int key' });
-    const tupleKey: ValueNode = { kind: 'dict', entries: [{ key: { kind: 'tuple', items: [int(1), int(2)] }, value: str('t') }] };
-    expect(toPlain(tupleKey)).toEqual([[[1, 2], 't']]);
+    const tupleKey: ValueNode = { kind: 'dict', entries: [{ key: { kind: 'tuple', items: [int(1), int(2)], repr: '(1, 2)' }, value: str('t') }] };
+    expect(toPlain(tupleKey)).toEqual({ '(1, 2)': 't' });
     expect(JSON.parse(copyText(dict))).toEqual({ a: 1, b: [1, null], '3': 'int key' });
     expect(toPlain({ kind: 'error', error: 'refuses to call os.system' })).toEqual({ error: 'refuses to call os.system' });
   });

@@ -105,8 +105,8 @@ export function tableOf(v: ValueNode): Table {
 }
 
 /**
- * The node as plain JSON for the clipboard: containers as arrays, dicts
- * with text or number keys as objects (else as [key, value] pairs),
+ * The node as plain JSON for the clipboard: containers as arrays, dicts as
+ * objects,
  * namedtuples and objects with fields as objects, tables as column
  * objects, other values as their JSON scalar or their text.
  */
@@ -121,13 +121,11 @@ export function toPlain(v: ValueNode): unknown {
     case 'bytes':
       return v.value ?? null;
     case 'dict': {
-      const entries = v.entries ?? [];
-      if (entries.every((e) => ['str', 'int', 'float', 'bool', 'none'].includes(e.key.kind))) {
-        const out: Record<string, unknown> = {};
-        for (const e of entries) out[e.key.kind === 'none' ? 'None' : String(e.key.value)] = toPlain(e.value);
-        return out;
-      }
-      return entries.map((e) => [toPlain(e.key), toPlain(e.value)]);
+      // JSON keys are text: a key that is not text or a number is written
+      // as its Python repr ("(1, 2)").
+      const out: Record<string, unknown> = {};
+      for (const e of v.entries ?? []) out[jsonKey(e.key)] = toPlain(e.value);
+      return out;
     }
     case 'dataframe':
     case 'series': {
@@ -146,6 +144,12 @@ export function toPlain(v: ValueNode): unknown {
   if (v.items !== undefined) return v.items.map(toPlain);
   if (v.value !== undefined) return v.value;
   return cellText(v);
+}
+
+function jsonKey(k: ValueNode): string {
+  if (k.kind === 'none') return 'None';
+  if ((k.kind === 'str' || k.kind === 'int' || k.kind === 'float' || k.kind === 'bool') && k.value !== undefined) return String(k.value);
+  return cellText(k);
 }
 
 /** toPlain as indented JSON text. */
