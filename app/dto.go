@@ -40,7 +40,10 @@ type runJSON struct {
 	Counts     datastore.Counts `json:"counts"`
 	OriginRun  optStr           `json:"origin_run"`
 	Version    optStr           `json:"metaflow_version"`
-	Err        optStr           `json:"error"`
+	// Parameters maps each parameter to its value in one line; {} when the
+	// run is not read yet or recorded none.
+	Parameters map[string]string `json:"parameters"`
+	Err        optStr            `json:"error"`
 }
 
 func toRun(r datastore.Run) runJSON {
@@ -48,9 +51,14 @@ func toRun(r datastore.Run) runJSON {
 	if !r.Loaded {
 		st = datastore.StatusUnknown
 	}
-	return runJSON{Flow: r.Flow, ID: r.ID, Status: st, User: r.User, Tags: nonNil(r.Tags), SystemTags: nonNil(r.SystemTags),
+	rj := runJSON{Flow: r.Flow, ID: r.ID, Status: st, User: r.User, Tags: nonNil(r.Tags), SystemTags: nonNil(r.SystemTags),
 		Started: jtime(r.Started), Finished: jtime(r.Finished), Loaded: r.Loaded, Counts: r.Counts,
-		OriginRun: optStr(r.OriginRun), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err)}
+		OriginRun: optStr(r.OriginRun), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err),
+		Parameters: r.Parameters}
+	if rj.Parameters == nil {
+		rj.Parameters = map[string]string{}
+	}
+	return rj
 }
 
 type cardJSON struct {

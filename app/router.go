@@ -73,6 +73,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.getStep(w, r, p[1], p[2], p[4])
 	case n == 5 && p[0] == "tasks" && get:
 		a.getTask(w, r, p[1], p[2], p[3], p[4])
+	case n == 7 && p[0] == "tasks" && p[5] == "artifacts" && get:
+		a.getArtifact(w, r, p[1], p[2], p[3], p[4], p[6])
 	case n == 7 && p[0] == "tasks" && p[5] == "logs" && get:
 		a.getLog(w, r, p[1], p[2], p[3], p[4], p[6])
 	case n == 2 && p[0] == "cards" && get:

@@ -52,6 +52,7 @@ type Index struct {
 	onLoaded func(flow, run string, live bool)
 
 	content *contentCache
+	values  *valueCache
 	graphs  graphCache
 
 	loaded atomic.Int64
@@ -106,7 +107,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 		opts.GiveUpAfter = 5 * time.Second
 	}
 	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
-		content: newContentCache(32), graphs: graphCache{m: map[string]graphEntry{}}}
+		content: newContentCache(32), values: newValueCache(valueCacheBytes), graphs: graphCache{m: map[string]graphEntry{}}}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)

@@ -42,6 +42,9 @@ type Run struct {
 	// the "unknown" rule for runs whose orchestrator vanished.
 	LastActivity time.Time `json:"last_activity"`
 	Err          string    `json:"error,omitempty"`
+	// Parameters are the run's parameters in one line each (runParameters);
+	// nil until the run is read, or when it has none recorded.
+	Parameters map[string]string `json:"parameters,omitempty"`
 	// TaskCounts over the latest attempt of every task.
 	Counts Counts `json:"counts"`
 	// order is the sort key for non-numeric run ids (ts_epoch of _self.json).

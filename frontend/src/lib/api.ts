@@ -3,6 +3,7 @@
 // ApiError carrying the server's `error` sentence.
 
 import type {
+  ArtifactValue,
   CardData,
   CardDetail,
   DatastoreStatus,
@@ -138,6 +139,9 @@ export function createApi(opts: ApiOptions) {
       ),
     task: (flow: string, run: string, step: string, task: string, opts: { attempt?: number } = {}) =>
       request<TaskDetail>(taskPath(flow, run, step, task) + query({ attempt: opts.attempt })),
+    /** One artifact's decoded value (of the latest attempt unless `attempt` is given). */
+    artifact: (flow: string, run: string, step: string, task: string, name: string, opts: { attempt?: number } = {}) =>
+      request<ArtifactValue>(`${taskPath(flow, run, step, task)}/artifacts/${seg(name)}${query({ attempt: opts.attempt })}`),
     log: (flow: string, run: string, step: string, task: string, stream: LogStream, opts: { attempt?: number } = {}) =>
       request<LogData>(`${taskPath(flow, run, step, task)}/logs/${stream}${query({ attempt: opts.attempt })}`),
     card: (key: string) => request<CardDetail>(`/api/cards/${seg(key)}`),

@@ -56,3 +56,18 @@ describe('navigation helpers', () => {
     expect(withLevel({ flow: 'A' }, 'task', 't')).toEqual({ flow: 'A' });
   });
 });
+
+describe('artifact links', () => {
+  it('keeps the artifact after the task, encoded, and goes up to the task', () => {
+    const r = { flow: 'A', run: '1', step: 's', task: 't', artifact: 'my value' };
+    const hash = formatHash(r);
+    expect(hash).toBe('#/flows/A/runs/1/steps/s/tasks/t/artifacts/my%20value');
+    expect(parseHash(hash)).toEqual(r);
+    expect(depth(r)).toBe('artifact');
+    expect(parentRoute(r)).toEqual({ flow: 'A', run: '1', step: 's', task: 't' });
+  });
+  it('drops an artifact without a task, or beside a card', () => {
+    expect(formatHash({ flow: 'A', run: '1', artifact: 'x' })).toBe('#/flows/A/runs/1');
+    expect(parseHash('#/flows/A/runs/1/steps/s/tasks/t/cards/k/artifacts/x')).toEqual({ flow: 'A', run: '1', step: 's', task: 't', card: 'k' });
+  });
+});

@@ -1,5 +1,6 @@
 // Deep links: #/flows/<flow>/runs/<run>/steps/<step>/tasks/<task>/cards/<key>,
-// each part URL-encoded. A route names a prefix of that path.
+// or .../tasks/<task>/artifacts/<name>, each part URL-encoded. A route names
+// a prefix of that path.
 
 export interface Route {
   flow?: string;
@@ -7,6 +8,8 @@ export interface Route {
   step?: string;
   task?: string;
   card?: string;
+  /** An artifact of the task: the alternative to card at the last level. */
+  artifact?: string;
 }
 
 export type Level = keyof Route;
@@ -40,6 +43,10 @@ export function parseHash(hash: string): Route {
     if (value === null || value === '') break;
     route[level] = value;
   }
+  if (route.task !== undefined && route.card === undefined && parts[8] === 'artifacts' && parts.length >= 10) {
+    const name = decode(parts[9]);
+    if (name !== null && name !== '') route.artifact = name;
+  }
   return route;
 }
 
@@ -51,6 +58,9 @@ export function formatHash(route: Route): string {
     const value = route[level];
     if (value === undefined || value === '') break;
     parts.push(word, encodeURIComponent(value));
+  }
+  if (parts.length === 8 && route.artifact !== undefined && route.artifact !== '') {
+    parts.push('artifacts', encodeURIComponent(route.artifact));
   }
   out += parts.join('/');
   return out;
@@ -68,6 +78,7 @@ export function depth(route: Route): Level | null {
     if (route[level] === undefined) break;
     last = level;
   }
+  if (last === 'task' && route.artifact !== undefined) return 'artifact';
   return last;
 }
 

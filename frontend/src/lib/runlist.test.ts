@@ -41,3 +41,32 @@ describe('reconcile', () => {
     expect(out[2]).toBe(list[2]);
   });
 });
+
+describe('parameter filter', () => {
+  const a = run('2', '2026-11-25T21:20:00Z', {
+    parameters: { alpha: '0.9', label: "'second run'", flag: 'True' },
+    tags: ['team:ml'],
+  });
+  const b = run('1', '2026-11-25T21:10:00Z', { parameters: { alpha: '0.10', label: "'first'", flag: 'False' } });
+  const c = run('0', '2026-11-25T21:00:00Z');
+  const ids = (text: string) => filterRuns([a, b, c], { ...NO_FILTER, text }).map((r) => r.id);
+  it('matches name=value exactly, numbers as numbers', () => {
+    expect(ids('alpha=0.9')).toEqual(['2']);
+    expect(ids('alpha=0.90')).toEqual(['2']);
+    expect(ids('alpha=0.1')).toEqual(['1']);
+    expect(ids('alpha=0.')).toEqual([]);
+    expect(ids('flag=true')).toEqual(['2']);
+  });
+  it('matches name:value as a part of the value, without the quotes of a string', () => {
+    expect(ids('label:second')).toEqual(['2']);
+    expect(ids('label:fir')).toEqual(['1']);
+    expect(ids("label='first'")).toEqual(['1']);
+    expect(ids('label=first')).toEqual(['1']);
+  });
+  it('combines with the other words and leaves tag words alone', () => {
+    expect(ids('alpha=0.9 label:second')).toEqual(['2']);
+    expect(ids('alpha=0.9 label:first')).toEqual([]);
+    expect(ids('team:ml')).toEqual(['2']);
+    expect(ids('unknown=1')).toEqual([]);
+  });
+});

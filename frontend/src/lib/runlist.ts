@@ -56,11 +56,39 @@ export function runMatches(run: RunSummary, f: RunFilter): boolean {
   const text = f.text.trim().toLowerCase();
   if (text === '') return true;
   return text.split(/\s+/).every((word) => {
+    const param = matchParameter(run, word);
+    if (param !== null) return param;
     if (run.id.toLowerCase().includes(word)) return true;
     if ((run.user ?? '').toLowerCase().includes(word)) return true;
     if (run.status === word) return true;
     return run.tags.some((t) => t.toLowerCase().includes(word));
   });
+}
+
+/** A parameter value as typed in a filter: without the quotes of a string. */
+function bareValue(v: string): string {
+  return /^'.*'$|^".*"$/.test(v) && v.length >= 2 ? v.slice(1, -1) : v;
+}
+
+/**
+ * Matches a filter word against the run's parameters: "name=value" (the
+ * value equal, numbers compared as numbers) or "name:value" (the value
+ * contains it). null when the word names no parameter of the run, so that
+ * "team:ml" still finds tags.
+ */
+function matchParameter(run: RunSummary, word: string): boolean | null {
+  const m = /^([^=:]+)([=:])(.*)$/.exec(word);
+  if (m === null) return null;
+  const params = run.parameters ?? {};
+  const key = Object.keys(params).find((k) => k.toLowerCase() === m[1]);
+  if (key === undefined) return m[2] === '=' ? false : null;
+  const have = bareValue(params[key]).toLowerCase();
+  const want = bareValue(m[3]);
+  if (m[2] === ':') return have.includes(want);
+  if (have === want) return true;
+  const a = Number(have);
+  const b = Number(want);
+  return want !== '' && have !== '' && Number.isFinite(a) && Number.isFinite(b) && a === b;
 }
 
 export function filterRuns(list: readonly RunSummary[], f: RunFilter): readonly RunSummary[] {

@@ -42,6 +42,8 @@ export interface RunSummary {
   finished_at: string | null;
   loaded?: boolean;
   counts?: Counts;
+  /** The run's parameters, each value in one line (Python-like: 0.01, 'tuned', True). */
+  parameters?: Record<string, string>;
   error?: string | null;
 }
 
@@ -114,6 +116,37 @@ export interface Artifact {
   size: number | null;
   encoding?: string | null;
   attempt?: number;
+  /** One line for small simple values ("0.0684", "'item_003'"); absent for the rest. */
+  preview?: string;
+}
+
+/** The value tree of a decoded pickle (docs/api.md, "Artifact values"). */
+export interface ValueNode {
+  kind: string;
+  type?: string;
+  value?: boolean | number | string;
+  encoding?: string;
+  repr?: string;
+  len?: number;
+  items?: ValueNode[];
+  entries?: { key: ValueNode; value: ValueNode }[];
+  fields?: { name: string; value: ValueNode }[];
+  dtype?: string;
+  shape?: number[];
+  columns?: { name: string; dtype?: string; values: ValueNode[] }[];
+  index?: ValueNode[];
+  truncated?: boolean;
+  error?: string;
+}
+
+export interface ArtifactValue {
+  name: string;
+  type: string;
+  size: number;
+  attempt: number;
+  value: ValueNode;
+  truncated: boolean;
+  error: string | null;
 }
 
 export interface TaskDetail extends TaskSummary {
