@@ -25,6 +25,18 @@ test('parameters in the run list, the filter and the run header', async (t) => {
   assertEqual(await tuned.getByTestId('run-params').textContent(), "epochs=5  flag=True  lr=0.01  model_name='tuned'", 'tuned run row');
   assert((await page.getByTestId(`run-${DEFAULTS}`).getByTestId('run-params').textContent()).includes('lr=0.001'), 'defaults row');
 
+  // The flow page's runs table: one column per parameter, sortable as numbers.
+  const table = page.getByTestId('run-table');
+  await table.getByTestId('sort-param:lr').waitFor({ timeout: 10000 });
+  const lrCells = async () =>
+    table.locator('[data-testid^="row-"]').evaluateAll((rows) =>
+      rows.map((r) => r.querySelector('[data-param-cell="lr"]')?.textContent?.trim()),
+    );
+  await table.getByTestId('sort-param:lr').click();
+  assertEqual(await lrCells(), ['0.001', '0.01'], 'lr column, ascending');
+  await table.getByTestId('sort-param:lr').click();
+  assertEqual(await lrCells(), ['0.01', '0.001'], 'lr column, descending');
+
   const filter = page.getByTestId('run-filter');
   await filter.fill('lr=0.01');
   await page.getByTestId(`run-${DEFAULTS}`).waitFor({ state: 'detached', timeout: 5000 });

@@ -38,12 +38,11 @@ export function sortValue(r: RunSummary, column: RunColumn, now: number): string
     case 'tags':
       return r.tags.length ? r.tags.join(',') : null;
     default: {
-      // Extension point: parameter columns read `parameters: {name: short value}`.
-      const params = (r as RunSummary & { parameters?: Record<string, unknown> }).parameters;
-      const v = params?.[column.slice('param:'.length)];
+      // Parameter columns: numbers sort as numbers, the rest as text.
+      const v = r.parameters?.[column.slice('param:'.length)];
       if (v === undefined || v === null) return null;
       const n = Number(v);
-      return typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(n)) ? n : String(v);
+      return v.trim() !== '' && Number.isFinite(n) ? n : v;
     }
   }
 }
