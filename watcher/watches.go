@@ -10,7 +10,7 @@ import (
 	"flowdeck/watcher/coalesce"
 )
 
-// The watch budget (DESIGN.md): the roots, flow folders and their _meta,
+// The watch budget (docs/design.md): the roots, flow folders and their _meta,
 // and each run's folder and _meta are always watched; the rest of a run,
 // and its card subtree, only while the run is wide (live, or finished
 // less than Linger ago). A datastore of 1,000 finished runs thus needs about

@@ -19,7 +19,7 @@ import (
 
 // Wails registers one WebKit script message handler, "external", and every
 // frame of the page, sandboxed card frames included, can post to it
-// (DESIGN.md). The page itself never uses it: Flowdeck's frontend talks to
+// (docs/security.md). The page itself never uses it: Flowdeck's frontend talks to
 // Go only over the HTTP API, and the close button, DOM-ready and dialogs
 // reach Go without it. So the window unregisters the handler on the GTK
 // main thread as soon as the main loop runs. WebKit then drops

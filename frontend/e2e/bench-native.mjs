@@ -1,5 +1,5 @@
 // Benchmarks of the native card view, in headless Chromium against
-// `flowdeck serve` (DESIGN.md performance targets):
+// `flowdeck serve` (docs/design.md performance targets):
 //  1. live update: the rename of a runtime data JSON -> the new value in the
 //     DOM, over >= 200 updates (p50 <= 50 ms, p99 <= 150 ms);
 //  2. open a 1.1 MB template card: the click on it in the card list -> all of

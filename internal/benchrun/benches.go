@@ -532,7 +532,7 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	res.add(row{What: "CPU while the 300-task live run writes",
 		Measured: fmt.Sprintf("serve process, %s window, UI open on one of its cards, %s in the datastore", wall.Round(time.Second), finished),
 		Result:   fmt.Sprintf("%.0f %% of one core (%.0f card data writes/s)", cpuPct, wps),
-		Target:   "(none in DESIGN.md)", Met: "", Load: load})
+		Target:   "(no target in docs/design.md)", Met: "", Load: load})
 	return nil
 }
 

@@ -42,7 +42,7 @@ func renderSummary(res *results, c *config) string {
 		w("Datastore: `mfsim.Bulk` with %s runs × 100 tasks (10 flows; start → a 97-task foreach with a blank card on every task → join with a default card → end; every 10th run fails, every 7th retries a task), cached in `%s`. Live runs: `mfsim.Live` with a 300-task foreach whose cards all update every 100 ms.\n\n", commas(res.Runs), res.Datastore)
 	}
 	if len(res.Rows) > 0 {
-		w("| what | result | target (DESIGN.md) | met | load |\n|---|---|---|---|---|\n")
+		w("| what | result | target (docs/design.md) | met | load |\n|---|---|---|---|---|\n")
 		for _, r := range res.Rows {
 			met := r.Met
 			if met == "" {
@@ -51,7 +51,7 @@ func renderSummary(res *results, c *config) string {
 			w("| %s | %s | %s | %s | %s |\n", r.What, r.Result, r.Target, met, r.Load)
 		}
 		if s := res.Soak; s != nil {
-			w("| Soak: %g min of the live 300-task run, UI open and following it | %s | memory flat, no leak (issue 7); read-only (DESIGN.md) | %s | %s |\n",
+			w("| Soak: %g min of the live 300-task run, UI open and following it | %s | memory flat, no leak (issue 7); read-only (docs/design.md) | %s | %s |\n",
 				s.Minutes, soakLine(s), yesNo(s.OK), fmt.Sprintf("%.1f avg", avgLoad(s)))
 		}
 		w("\nHow each row is measured:\n\n")
