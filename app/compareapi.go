@@ -3,9 +3,12 @@ package app
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"flowdeck/compare"
 )
@@ -41,8 +44,12 @@ func (a *App) getCompare(w http.ResponseWriter, r *http.Request, flow string) {
 	}
 }
 
-// compareFile renders an export of the comparison: "csv" or "html".
-func (a *App) compareFile(res *compare.Result, format string) ([]byte, string, string, error) {
+// errFormat is an export format Flowdeck does not write.
+var errFormat = errors.New("unknown export format (csv or html)")
+
+// compareFile renders an export of the comparison: "csv" or "html" (one
+// offline file with the renderer built into frontend/dist/export).
+func (a *App) compareFile(r *http.Request, res *compare.Result, format string) ([]byte, string, string, error) {
 	var b bytes.Buffer
 	switch format {
 	case "csv":
@@ -50,8 +57,37 @@ func (a *App) compareFile(res *compare.Result, format string) ([]byte, string, s
 			return nil, "", "", err
 		}
 		return b.Bytes(), compare.FileName(res) + ".csv", "text/csv; charset=utf-8", nil
+	case "html":
+		s := a.session()
+		if s == nil {
+			return nil, "", "", errNoDatastore
+		}
+		var rd compare.Renderer
+		var err error
+		if rd.JS, err = fs.ReadFile(a.opts.Assets, "export/export.js"); err != nil {
+			return nil, "", "", fmt.Errorf("the export renderer is not built: %w", err)
+		}
+		if rd.CSS, err = fs.ReadFile(a.opts.Assets, "export/export.css"); err != nil {
+			return nil, "", "", fmt.Errorf("the export renderer is not built: %w", err)
+		}
+		trees, err := compare.Trees(r.Context(), s.ix, res)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if err := compare.WriteHTML(&b, res, trees, rd, time.Now()); err != nil {
+			return nil, "", "", err
+		}
+		return b.Bytes(), compare.FileName(res) + ".html", "text/html; charset=utf-8", nil
 	}
-	return nil, "", "", errors.New("unknown export format " + format)
+	return nil, "", "", errFormat
+}
+
+func writeExportError(w http.ResponseWriter, err error) {
+	if errors.Is(err, errFormat) {
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	writeLookupError(w, err)
 }
 
 // getCompareExport answers GET /api/flows/{flow}/compare/{format}: the
@@ -61,9 +97,9 @@ func (a *App) getCompareExport(w http.ResponseWriter, r *http.Request, flow, for
 	if res == nil {
 		return
 	}
-	b, name, ctype, err := a.compareFile(res, format)
+	b, name, ctype, err := a.compareFile(r, res, format)
 	if err != nil {
-		writeError(w, http.StatusNotFound, err.Error())
+		writeExportError(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", ctype)
@@ -88,9 +124,9 @@ func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, fo
 	if res == nil {
 		return
 	}
-	b, name, _, err := a.compareFile(res, format)
+	b, name, _, err := a.compareFile(r, res, format)
 	if err != nil {
-		writeError(w, http.StatusNotFound, err.Error())
+		writeExportError(w, err)
 		return
 	}
 	dst, err := a.opts.Platform.SaveFile("Export comparison", name)

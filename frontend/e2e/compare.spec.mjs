@@ -3,7 +3,9 @@
 // export holds the same values; the demo's runs overlay their loss chart
 // (one layer per run) and the live run's column follows it.
 import { spawn } from 'node:child_process';
-import { assert, assertEqual, binary, copyFixture, openPage, screenshot, startServe, test } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, assertEqual, binary, copyFixture, openPage, screenshot, startServe, test, tmpDir } from './harness.mjs';
 
 const FLOW = 'DefaultCardFlow';
 const OLD = '1795642620378112';
@@ -68,6 +70,50 @@ test('compare with previous, from the run page', async (t) => {
   await page.locator('[data-testid="compare-previous"]').click();
   await page.waitForFunction((h) => location.hash === h, `#/flows/${FLOW}/compare/${OLD},${NEW}`);
   await page.locator('[data-testid="compare-row"][data-name="alpha"][data-differs="true"]').waitFor();
+});
+
+test('the exported HTML opens from file:// with the network off and shows the same values', async (t) => {
+  const srv = await startServe(await copyFixture('default'));
+  t.cleanup(() => srv.stop());
+  const page = await openPage(t.browser, `${srv.url}#/flows/${FLOW}/compare/${OLD},${NEW}`);
+  t.cleanup(() => page.context().close());
+  await page.locator('[data-testid="compare-row"][data-name="alpha"]').waitFor();
+  // The button is a download link in serve mode.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-html"]').click()]);
+  const dir = await tmpDir();
+  const file = path.join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  assert(file.endsWith('.html'), `file name ${file}`);
+  const body = fs.readFileSync(file, 'utf8');
+  assert(body.includes("Content-Security-Policy\" content=\"default-src 'none'"), 'the file forbids every load');
+  assert(!/<script[^>]+src=|<link[^>]+href=/i.test(body), 'no external script or stylesheet');
+
+  const ctx = await t.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  t.cleanup(() => ctx.close());
+  await ctx.setOffline(true);
+  const asked = [];
+  await ctx.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith('file:')) return route.continue();
+    asked.push(u);
+    return route.abort();
+  });
+  const off = await ctx.newPage();
+  const errors = [];
+  off.on('pageerror', (e) => errors.push(String(e)));
+  off.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await off.goto('file://' + file);
+  const alpha = off.locator('[data-testid="compare-row"][data-name="alpha"]');
+  await alpha.waitFor();
+  assertEqual(await alpha.getAttribute('data-differs'), 'true', 'alpha differs offline');
+  assertEqual(await cell(off, 'alpha', OLD), '0.5', 'alpha of the older run offline');
+  assertEqual(await cell(off, 'alpha', NEW), '0.9', 'alpha of the newer run offline');
+  assertEqual(await cell(off, 'label', NEW), await cell(page, 'label', NEW), 'same label as the page');
+  // The first card of each run in the native view.
+  await off.locator('[data-testid="export-card"] [data-testid="native-view"]').first().waitFor();
+  assertEqual(await off.locator('[data-testid="export-card"]').count(), await page.locator('[data-testid="card-picker"] option').count(), 'every matched card');
+  assertEqual(asked.length, 0, `the file asked for ${asked.join(', ')}`);
+  assertEqual(errors.length, 0, `errors: ${errors.join('; ')}`);
 });
 
 /** Starts `flowdeck demo --serve`: two finished runs and a live one. */
