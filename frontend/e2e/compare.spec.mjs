@@ -167,5 +167,16 @@ test('the demo: the loss chart overlays one layer per run; the live run updates 
   await page.waitForFunction(([sel, v]) => { const e = document.querySelector(sel); return e && e.textContent !== v; },
     [`[data-testid="compare-row"][data-name="Loss"] td[data-run="${live}"]`, first], { timeout: 30000 });
   await screenshot(page, 'compare-demo');
+  // The offline file draws the same overlay with its bundled Vega.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-html"]').click()]);
+  const file = path.join(await tmpDir(), download.suggestedFilename());
+  await download.saveAs(file);
+  const ctx = await t.browser.newContext();
+  t.cleanup(() => ctx.close());
+  await ctx.setOffline(true);
+  await ctx.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+  const off = await ctx.newPage();
+  await off.goto('file://' + file);
+  await off.waitForFunction(() => document.querySelectorAll('[data-chart="loss_chart"] svg .role-legend-label text').length === 3, null, { timeout: 30000 });
   assertEqual(page.errors.length, 0, `console errors: ${page.errors.join('; ')}`);
 }, { timeout: 180000 });
