@@ -27,13 +27,23 @@ func startDemo(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("demo: %w", err)
 	}
+	// Two finished runs with other learning rates, written at once on a
+	// simulated clock a few minutes back, give the compare page something
+	// to compare from the start.
+	for i, lr := range []float64{0.004, 0.007} {
+		sim := mfsim.NewSimClock(time.Now().Add(time.Duration(i-2)*5*time.Minute), time.Millisecond)
+		if err := mfsim.Live(ctx, root, mfsim.LiveOptions{Options: mfsim.Options{Clock: sim}, LearningRate: lr, NoRetry: i == 0}); err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("demo: %w", err)
+		}
+	}
 	started := make(chan struct{})
 	done := make(chan struct{})
 	demos.Add(1)
 	go func() {
 		defer close(done)
 		first := true
-		err := mfsim.Live(ctx, root, mfsim.LiveOptions{Repeat: true, OnRun: func(*mfsim.Run) {
+		err := mfsim.Live(ctx, root, mfsim.LiveOptions{Repeat: true, LearningRate: 0.01, OnRun: func(*mfsim.Run) {
 			if first {
 				first = false
 				close(started)

@@ -65,6 +65,12 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.getLanding(w, r)
 	case n == 3 && p[0] == "flows" && p[2] == "runs" && get:
 		a.getRuns(w, r, p[1])
+	case n == 3 && p[0] == "flows" && p[2] == "compare" && get:
+		a.getCompare(w, r, p[1])
+	case n == 4 && p[0] == "flows" && p[2] == "compare" && get:
+		a.getCompareExport(w, r, p[1], p[3])
+	case n == 4 && p[0] == "flows" && p[2] == "compare" && r.Method == http.MethodPost:
+		a.postCompareExport(w, r, p[1], p[3])
 	case n == 3 && p[0] == "runs" && get:
 		a.getRun(w, r, p[1], p[2])
 	case n == 4 && p[0] == "runs" && p[3] == "reload" && r.Method == http.MethodPost:

@@ -24,6 +24,10 @@ type LiveOptions struct {
 	Width int
 	// TaskUpdates is the number of card updates per foreach task (default 10).
 	TaskUpdates int
+	// LearningRate, when set, is recorded as the run's learning_rate
+	// parameter and scales how fast the loss curve falls (0.01 is the
+	// default curve), so that runs differ for the compare page.
+	LearningRate float64
 	// NoRetry turns off the foreach task (index Width/2) whose attempt 0
 	// fails halfway and whose attempt 1 succeeds.
 	NoRetry bool
@@ -105,8 +109,12 @@ func liveRun(ctx context.Context, d *Datastore, o *LiveOptions) error {
 	if o.SkipTrain {
 		graph = ForeachGraph("process", "join")
 	}
+	params := []Param{{Name: "epochs", Value: o.Epochs}, {Name: "width", Value: o.Width}}
+	if o.LearningRate > 0 {
+		params = append(params, Param{Name: "learning_rate", Value: o.LearningRate})
+	}
 	r, err := d.Flow(o.Flow).NewRun(RunOptions{
-		Params: []Param{{"epochs", o.Epochs}, {"width", o.Width}},
+		Params: params,
 		Graph:  graph,
 		Tags:   []string{"demo"},
 	})
@@ -212,7 +220,11 @@ func liveTrain(ctx context.Context, r *Run, o *LiveOptions, items []string, paus
 		if err := d.clock.Sleep(ctx, o.Interval); err != nil {
 			return err
 		}
-		loss = math.Exp(-float64(i)/(float64(n)/4)) + 0.05*math.Sin(float64(i))
+		speed := 1.0
+		if o.LearningRate > 0 {
+			speed = o.LearningRate / 0.01
+		}
+		loss = math.Exp(-float64(i)*speed/(float64(n)/4)) + 0.05*math.Sin(float64(i))
 		points = append(points, Obj{{"epoch", i}, {"loss", math.Round(loss*1e4) / 1e4}})
 		live.Set(comps(i+1, loss)...)
 		dflt.Set(ProgressBar("default_progress", n, i+1).With("label", "default-card progress"))

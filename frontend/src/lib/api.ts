@@ -6,6 +6,7 @@ import type {
   ArtifactValue,
   CardData,
   CardDetail,
+  CompareResult,
   DatastoreStatus,
   Flow,
   Landing,
@@ -163,6 +164,18 @@ export function createApi(opts: ApiOptions) {
     cardHtmlUrl: (key: string) => `${base}/card/${seg(key)}`,
     /** The event stream URL; EventSource cannot set headers, so the secret is a query parameter. */
     eventsUrl: () => `${base}/api/events${query({ token: opts.token })}`,
+    /** Runs of a flow lined up; `steps` pick the steps whose scalar artifacts are rows (default: end). */
+    compare: (flow: string, runs: string[], steps?: string[]) =>
+      request<CompareResult>(`/api/flows/${seg(flow)}/compare${query({ runs: runs.join(','), steps: steps?.join(',') })}`),
+    /** The URL that downloads the comparison as `format` (csv, html); the secret rides along as for events. */
+    compareExportUrl: (flow: string, runs: string[], format: 'csv' | 'html', steps?: string[]) =>
+      `${base}/api/flows/${seg(flow)}/compare/${format}${query({ runs: runs.join(','), steps: steps?.join(','), token: opts.token })}`,
+    /** Saves the comparison as `format` where the user picks (window only: a native save dialog). */
+    exportCompare: (flow: string, runs: string[], format: 'csv' | 'html', steps?: string[]) =>
+      post<{ ok?: boolean; cancelled?: boolean; path?: string }>(
+        `/api/flows/${seg(flow)}/compare/${format}${query({ runs: runs.join(','), steps: steps?.join(',') })}`,
+        {},
+      ),
     welcome: () => request<Welcome>('/api/welcome'),
     /** Opens a datastore; a refusal may come as an error status or as `{"error"}` with 200. */
     open: async (req: OpenRequest): Promise<void> => {

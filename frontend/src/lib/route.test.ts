@@ -71,3 +71,19 @@ describe('artifact links', () => {
     expect(parseHash('#/flows/A/runs/1/steps/s/tasks/t/cards/k/artifacts/x')).toEqual({ flow: 'A', run: '1', step: 's', task: 't', card: 'k' });
   });
 });
+
+describe('compare links', () => {
+  it('lists the runs after the flow, each encoded, and goes up to the flow', () => {
+    const r = { flow: 'A', compare: ['1', 'x,y', '3'] };
+    const hash = formatHash(r);
+    expect(hash).toBe('#/flows/A/compare/1,x%2Cy,3');
+    expect(parseHash(hash)).toEqual(r);
+    expect(depth(r)).toBe('compare');
+    expect(parentRoute(r)).toEqual({ flow: 'A' });
+  });
+  it('drops a compare beside a run, or with an empty id', () => {
+    expect(formatHash({ flow: 'A', run: '1', compare: ['1', '2'] })).toBe('#/flows/A/runs/1');
+    expect(parseHash('#/flows/A/compare/1,,2')).toEqual({ flow: 'A' });
+    expect(parseHash('#/flows/A/compare')).toEqual({ flow: 'A' });
+  });
+});

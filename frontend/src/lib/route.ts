@@ -1,6 +1,7 @@
 // Deep links: #/flows/<flow>/runs/<run>/steps/<step>/tasks/<task>/cards/<key>,
 // or .../tasks/<task>/artifacts/<name>, each part URL-encoded. A route names
-// a prefix of that path.
+// a prefix of that path. #/flows/<flow>/compare/<run>,<run>,… is the compare
+// page of those runs (each id URL-encoded, so a comma in one is %2C).
 
 export interface Route {
   flow?: string;
@@ -10,12 +11,16 @@ export interface Route {
   card?: string;
   /** An artifact of the task: the alternative to card at the last level. */
   artifact?: string;
+  /** Runs of the flow compared side by side: the alternative to run. */
+  compare?: string[];
 }
 
 export type Level = keyof Route;
+/** The levels of the path proper, each one id. */
+export type PathLevel = Exclude<Level, 'compare'>;
 
 /** The levels in order, with their URL words. */
-export const LEVELS: readonly (readonly [Level, string])[] = [
+export const LEVELS: readonly (readonly [PathLevel, string])[] = [
   ['flow', 'flows'],
   ['run', 'runs'],
   ['step', 'steps'],
@@ -47,6 +52,10 @@ export function parseHash(hash: string): Route {
     const name = decode(parts[9]);
     if (name !== null && name !== '') route.artifact = name;
   }
+  if (route.flow !== undefined && route.run === undefined && parts[2] === 'compare' && parts.length >= 4) {
+    const ids = parts[3].split(',').map(decode);
+    if (ids.length > 0 && ids.every((id) => id !== null && id !== '')) route.compare = ids as string[];
+  }
   return route;
 }
 
@@ -61,6 +70,9 @@ export function formatHash(route: Route): string {
   }
   if (parts.length === 8 && route.artifact !== undefined && route.artifact !== '') {
     parts.push('artifacts', encodeURIComponent(route.artifact));
+  }
+  if (parts.length === 2 && route.compare !== undefined && route.compare.length > 0) {
+    parts.push('compare', route.compare.map(encodeURIComponent).join(','));
   }
   out += parts.join('/');
   return out;
@@ -79,6 +91,7 @@ export function depth(route: Route): Level | null {
     last = level;
   }
   if (last === 'task' && route.artifact !== undefined) return 'artifact';
+  if (last === 'flow' && route.compare !== undefined) return 'compare';
   return last;
 }
 
@@ -91,7 +104,7 @@ export function parentRoute(route: Route): Route {
 }
 
 /** The route up to and including `level` of `route`, with `level` set to value. */
-export function withLevel(route: Route, level: Level, value: string): Route {
+export function withLevel(route: Route, level: PathLevel, value: string): Route {
   const out: Route = {};
   for (const [l] of LEVELS) {
     if (l === level) {

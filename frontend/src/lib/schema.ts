@@ -249,3 +249,44 @@ export interface Change {
   final?: boolean;
   error?: string;
 }
+
+/** GET /api/flows/{flow}/compare?runs=a,b: runs lined up (Go package compare). */
+export interface CompareRun {
+  id: string;
+  status: Status;
+  started_at: string | null;
+  finished_at: string | null;
+  live: boolean;
+  error?: string;
+}
+
+export type CompareGroup = 'run' | 'parameter' | 'artifact' | 'valuebox';
+
+export interface CompareRow {
+  group: CompareGroup;
+  name: string;
+  /** Where the value comes from: a step, a card. */
+  detail?: string;
+  /** One value per run, null where the run has none. */
+  values: (string | null)[];
+  differs: boolean;
+}
+
+export interface CardMatch {
+  step: string;
+  type: string;
+  id?: string;
+  foreach_index: number;
+  label: string;
+  /** The card key in each run, '' where the run lacks the card. */
+  keys: string[];
+}
+
+export interface CompareResult {
+  flow: string;
+  runs: CompareRun[];
+  steps: string[];
+  all_steps: string[];
+  rows: CompareRow[];
+  cards: CardMatch[];
+}

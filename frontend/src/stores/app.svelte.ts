@@ -29,7 +29,7 @@ export interface AppDeps {
 }
 
 /** The list that holds the items of each route level. */
-const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards', artifact: 'tasks' };
+const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards', artifact: 'tasks', compare: 'run-table' };
 
 /** How often the shown run list is reloaded while the index reads runs. */
 const UNLOADED_REFRESH_MS = 400;
@@ -56,6 +56,29 @@ export class AppState {
   /** The task ("flow/run/step/task") that was just opened and still goes to a card. */
   #autoCard = $state<string | null>(null);
   #loaded = false;
+  readonly #changeListeners = new Set<(c: Change) => void>();
+
+  /**
+   * Calls listener with every change of the stream, and with a "rescanned"
+   * change after a reconnect or rescan (refetch everything); keep and call
+   * the result. For views with their own stores (the compare page).
+   */
+  onChange(listener: (c: Change) => void): Unsubscribe {
+    this.#changeListeners.add(listener);
+    return () => {
+      this.#changeListeners.delete(listener);
+    };
+  }
+
+  #emitChange(c: Change): void {
+    for (const l of [...this.#changeListeners]) {
+      try {
+        l(c);
+      } catch (err) {
+        console.error('flowdeck: change listener failed', err);
+      }
+    }
+  }
   #lastUnloadedRefresh = 0;
   #unloadedTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -162,6 +185,7 @@ export class AppState {
   /** Refetches everything shown (after a (re)connect, a rescan, or opening a datastore). */
   async refreshAll(): Promise<void> {
     const r = this.route;
+    this.#emitChange({ kind: 'rescanned' });
     this.runs.markStale(r.flow);
     await Promise.all([
       this.datastore.load(),
@@ -247,8 +271,10 @@ export class AppState {
     void this.run.applyChange(c);
     void this.task.applyChange(c);
     void this.card.applyChange(c);
+    this.#emitChange(c);
     if (c.kind === 'run_added' && c.flow !== undefined && c.run !== undefined) {
-      if (this.prefs.isFollowing(c.flow) && this.route.flow === c.flow) {
+      // Follow never leaves a comparison the user is reading.
+      if (this.prefs.isFollowing(c.flow) && this.route.flow === c.flow && this.route.compare === undefined) {
         this.#place = this.#placeIn(c.flow, c.run);
         this.router.navigate({ flow: c.flow, run: c.run });
       }

@@ -1,0 +1,11 @@
+// The offline export's renderer: reads the comparison the Go side embedded
+// (a JSON script element; compare/export.go) and draws it with the app's own
+// native card views and Vega. No network, no card JavaScript.
+
+import { mount } from 'svelte';
+import '../app.css';
+import ExportPage from './ExportPage.svelte';
+import { readExport } from './data';
+
+const target = document.getElementById('app');
+if (target) mount(ExportPage, { target, props: { data: readExport(document) } });
