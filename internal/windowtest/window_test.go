@@ -4,6 +4,7 @@ package windowtest
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"image"
 	"os"
@@ -609,5 +610,41 @@ func TestWindowCtrlOOpensFolderDialog(t *testing.T) {
 	s.screenshot(w, "window-ctrl-o-dialog")
 	if !s.running() {
 		t.Fatalf("flowdeck exited: %v", s.exitErr)
+	}
+}
+
+// Issue 14: with a datastore open, the header menu lists the recent
+// folders; a click on one opens it and the window lands there.
+func TestWindowMenuOpensRecent(t *testing.T) {
+	first := fixture.Copy(t, "retry")
+	other := fixture.Copy(t, "default")
+	// The recent list of an earlier session (os.UserConfigDir()/flowdeck).
+	cfg := t.TempDir()
+	os.MkdirAll(filepath.Join(cfg, "flowdeck"), 0o700)
+	b, _ := json.Marshal(map[string][]string{"recent": {other}})
+	if err := os.WriteFile(filepath.Join(cfg, "flowdeck", "recent.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := launch(t, launchOpts{args: []string{first}, env: []string{"XDG_CONFIG_HOME=" + cfg}})
+	w := s.window("Flowdeck", 30*time.Second)
+	s.waitFor("the first landing", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && strings.HasPrefix(r.str("path"), "/api/runs/RetryFlow/")
+	})
+	clickAt(t, s, w, s.settled("folder-menu", 20*time.Second))
+	item := s.settled("menu-recent", 20*time.Second)
+	s.screenshot(w, "window-menu-recent")
+	clickAt(t, s, w, item)
+	s.waitFor("the open request", 20*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && r.str("path") == "/api/open" && r.str("method") == "POST"
+	})
+	s.waitFor("the landing in the other folder", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && strings.HasPrefix(r.str("path"), "/api/runs/DefaultCardFlow/")
+	})
+	time.Sleep(1 * time.Second)
+	s.screenshot(w, "window-menu-recent-opened")
+	// The folder left is the recent one now (first in the list).
+	b, err := os.ReadFile(filepath.Join(cfg, "flowdeck", "recent.json"))
+	if err != nil || !strings.Contains(string(b), other) || !strings.Contains(string(b), first) {
+		t.Errorf("recent.json after the switch: %s %v", b, err)
 	}
 }
