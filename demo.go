@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +18,7 @@ var demos sync.WaitGroup
 
 // startDemo writes a simulated live run into a temporary datastore, starting
 // a new run each time one ends, until ctx is done; then the folder is
-// removed. It returns once the first run is on disk.
+// removed. It returns once the first run's first card is on disk.
 func startDemo(ctx context.Context) (string, error) {
 	dir, err := os.MkdirTemp("", "flowdeck-demo-")
 	if err != nil {
@@ -37,18 +38,21 @@ func startDemo(ctx context.Context) (string, error) {
 			return "", fmt.Errorf("demo: %w", err)
 		}
 	}
-	started := make(chan struct{})
+	// The demo opens on the live card of its running run (the landing,
+	// datastore.Index.Landing), so it returns once the first card is on
+	// disk, not merely the first run.
+	carded := make(chan struct{})
+	var once sync.Once
+	onWrite := func(rel string) {
+		if strings.HasPrefix(rel, "mf.cards/") && strings.HasSuffix(rel, ".html") {
+			once.Do(func() { close(carded) })
+		}
+	}
 	done := make(chan struct{})
 	demos.Add(1)
 	go func() {
 		defer close(done)
-		first := true
-		err := mfsim.Live(ctx, root, mfsim.LiveOptions{Repeat: true, LearningRate: 0.01, OnRun: func(*mfsim.Run) {
-			if first {
-				first = false
-				close(started)
-			}
-		}})
+		err := mfsim.Live(ctx, root, mfsim.LiveOptions{Repeat: true, LearningRate: 0.01, Options: mfsim.Options{OnWrite: onWrite}})
 		if err != nil && ctx.Err() == nil {
 			fmt.Fprintf(os.Stderr, "flowdeck: demo stopped: %v\n", err)
 		}
@@ -60,13 +64,13 @@ func startDemo(ctx context.Context) (string, error) {
 		os.RemoveAll(dir)
 	}()
 	select {
-	case <-started:
-		// Let the run's first files land so the run list is not empty.
-		time.Sleep(300 * time.Millisecond)
+	case <-carded:
+		// Let the card's first data and the task's other cards land too.
+		time.Sleep(150 * time.Millisecond)
 		return root, nil
 	case <-done:
-		return "", fmt.Errorf("demo: the simulator stopped before the first run")
+		return "", fmt.Errorf("demo: the simulator stopped before its first card")
 	case <-time.After(10 * time.Second):
-		return "", fmt.Errorf("demo: the simulator did not start")
+		return "", fmt.Errorf("demo: the simulator wrote no card in 10 s")
 	}
 }

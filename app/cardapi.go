@@ -29,6 +29,7 @@ type cardDetailJSON struct {
 	Text            optStr     `json:"text"`
 	UpdateDisabled  bool       `json:"update_disabled"`
 	Live            bool       `json:"live"`
+	Original        bool       `json:"original"`
 	TaskStatus      string     `json:"task_status"`
 	LatestAttempt   int        `json:"latest_attempt"`
 	HTMLURL         string     `json:"html_url"`
@@ -56,6 +57,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	if cc.Tree != nil {
 		out.Card = cc.Tree
 	}
+	out.Original = originalRenders(cc.Kind, a.inDemo())
 	if c.Data != nil {
 		out.DataToken = optStr(c.Data.Token)
 		if c.Data.ModTime.After(c.HTML.ModTime) {
@@ -69,6 +71,27 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 		out.Live = !c.Final && t.Status == datastore.StatusRunning && c.Attempt == t.Attempt
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// originalRenders says whether the card file's own HTML shows the card, so
+// that the UI offers the Original view only then. A text card has no HTML.
+// The demo's template cards do not: the simulator (internal/mfsim) cannot
+// ship Metaflow's card bundle, and writes in its place a stand-in script
+// that only prints the card JSON as an outline.
+func originalRenders(kind cards.Kind, demo bool) bool {
+	switch {
+	case kind == cards.KindText:
+		return false
+	case kind == cards.KindTemplate && demo:
+		return false
+	}
+	return true
+}
+
+// inDemo is true while the open datastore is the demo's.
+func (a *App) inDemo() bool {
+	s := a.session()
+	return s != nil && s.demo
 }
 
 func firstOf(s ...string) string {

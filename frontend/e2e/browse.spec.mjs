@@ -67,7 +67,11 @@ test('components: every card opens in the card pane', async (t) => {
     const key = (await item.getAttribute('data-testid')).slice('card-'.length);
     await item.click();
     const pane = page.getByTestId('card-pane');
-    await page.waitForFunction((k) => document.querySelector('[data-testid="card-pane"]')?.getAttribute('data-key') === k, key);
+    // The pane names the card at once; its description (kind, final) follows.
+    await page.waitForFunction((k) => {
+      const p = document.querySelector('[data-testid="card-pane"]');
+      return p?.getAttribute('data-key') === k && p.getAttribute('data-kind') !== '';
+    }, key);
     kinds.push(await pane.getAttribute('data-kind'));
     assertEqual(await pane.getAttribute('data-final'), 'true', `card ${i} final`);
     // Deep link names the card.

@@ -69,7 +69,21 @@ export function binary() {
  * it prints its URL. Extra args are passed through (e.g. ['--poll']).
  */
 export async function startServe(root, args = [], env = {}) {
-  const proc = spawn(binary(), ['serve', ...(root ? [root] : []), '--addr', '127.0.0.1:0', ...args], {
+  return startFlowdeck(['serve', ...(root ? [root] : []), '--addr', '127.0.0.1:0', ...args], env, root);
+}
+
+/**
+ * Starts `flowdeck demo --serve` (a simulated live run in a temporary
+ * datastore, removed when it stops); `root` is the datastore it printed.
+ */
+export async function startDemo(env = {}) {
+  const srv = await startFlowdeck(['demo', '--serve', '--addr', '127.0.0.1:0'], env);
+  srv.root = srv.stdout().match(/demo datastore: (\S+)/)?.[1];
+  return srv;
+}
+
+async function startFlowdeck(argv, env, root) {
+  const proc = spawn(binary(), argv, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,6 +102,7 @@ export async function startServe(root, args = [], env = {}) {
   return {
     url, origin, proc, root,
     stderr: () => err,
+    stdout: () => out,
     async stop() {
       if (proc.exitCode !== null) return;
       proc.kill('SIGINT');

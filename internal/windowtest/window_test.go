@@ -4,6 +4,7 @@ package windowtest
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"image"
 	"os"
@@ -570,4 +571,110 @@ func TestWindowRevealFolder(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("the opener was not run")
+}
+
+// Issue 14: the window opened on a datastore with a running run shows that
+// run's live card, with no click and no route given: the page asks where
+// to land (GET /api/landing), opens the newest running task's live blank
+// card, and reports it on screen, live, in the native view.
+func TestWindowLandsOnLiveCard(t *testing.T) {
+	root := fixture.Copy(t, "live_midrun")
+	const run = "1795642679591111"
+	cards, err := filepath.Glob(filepath.Join(root, "mf.cards", "LiveCardFlow", "runs", run, "steps", "train", "tasks", "2", "cards", "blank-live-*.html"))
+	if err != nil || len(cards) != 1 {
+		t.Fatalf("the fixture's live card: %v %v", cards, err)
+	}
+	key := cardKey("LiveCardFlow", run, "train", "2", strings.TrimSuffix(filepath.Base(cards[0]), ".html"))
+	s := launch(t, launchOpts{args: []string{root}})
+	w := s.window("Flowdeck", 30*time.Second)
+	s.waitFor("the landing request", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && r.str("path") == "/api/landing"
+	})
+	shown := s.waitFor("the live card on screen", 30*time.Second, func(r record) bool {
+		return r.str("event") == "card:shown" && r.str("key") == key
+	})
+	if shown.str("state") != "live" || shown.str("view") != "native" {
+		t.Errorf("the landed card is %s in the %s view, want live, native", shown.str("state"), shown.str("view"))
+	}
+	for _, r := range s.pageEvents("card:shown") {
+		if r.str("key") != key {
+			t.Errorf("another card was shown first: %v", r)
+		}
+	}
+	// No click: the test sent none, and nothing but the landing chose the card.
+	pane := s.settled("card-pane", 20*time.Second)
+	time.Sleep(500 * time.Millisecond) // let it paint
+	img := s.screenshot(w, "window-landing-live-card")
+	num := func(k string) int { f, _ := pane[k].(float64); return int(f) }
+	box := image.Rect(num("x"), num("y"), num("x")+num("w"), num("y")+num("h"))
+	colours, dominant := contentStats(img, box)
+	t.Logf("card pane %v: %d colours (dominant %.0f%%)", box, colours, dominant*100)
+	if box.Dx() < 200 || box.Dy() < 200 || colours < 12 || dominant > 0.97 {
+		t.Errorf("the card pane looks empty: %v, %d colours, dominant %.0f%%", box, colours, dominant*100)
+	}
+}
+
+// Issue 14: with a datastore open, Ctrl+O opens the native folder dialog
+// (the header menu's "Open folder…"), typed as a user types it.
+func TestWindowCtrlOOpensFolderDialog(t *testing.T) {
+	root := fixture.Copy(t, "retry")
+	s := launch(t, launchOpts{args: []string{root}})
+	w := s.window("Flowdeck", 30*time.Second)
+	// The page is up and has landed (the flow list holds the focus).
+	s.waitFor("the landing request", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && r.str("path") == "/api/landing"
+	})
+	time.Sleep(1500 * time.Millisecond)
+	cx, cy := w.Geo.X+w.Geo.W/2, w.Geo.Y+w.Geo.H/2
+	if err := s.x.chord(cx, cy, keysymControlL, keysymO); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("the open request", 20*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && r.str("path") == "/api/open" && r.str("method") == "POST" && r["auth"] == true
+	})
+	dlg := s.window("Open a Metaflow datastore (.metaflow)", 20*time.Second)
+	t.Logf("folder dialog %+v", dlg.Geo)
+	time.Sleep(500 * time.Millisecond)
+	// The main window's area, with the dialog over it (it may reach past
+	// the screen's edge, which GetImage refuses).
+	s.screenshot(w, "window-ctrl-o-dialog")
+	if !s.running() {
+		t.Fatalf("flowdeck exited: %v", s.exitErr)
+	}
+}
+
+// Issue 14: with a datastore open, the header menu lists the recent
+// folders; a click on one opens it and the window lands there.
+func TestWindowMenuOpensRecent(t *testing.T) {
+	first := fixture.Copy(t, "retry")
+	other := fixture.Copy(t, "default")
+	// The recent list of an earlier session (os.UserConfigDir()/flowdeck).
+	cfg := t.TempDir()
+	os.MkdirAll(filepath.Join(cfg, "flowdeck"), 0o700)
+	b, _ := json.Marshal(map[string][]string{"recent": {other}})
+	if err := os.WriteFile(filepath.Join(cfg, "flowdeck", "recent.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := launch(t, launchOpts{args: []string{first}, env: []string{"XDG_CONFIG_HOME=" + cfg}})
+	w := s.window("Flowdeck", 30*time.Second)
+	s.waitFor("the first landing", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && strings.HasPrefix(r.str("path"), "/api/runs/RetryFlow/")
+	})
+	clickAt(t, s, w, s.settled("folder-menu", 20*time.Second))
+	item := s.settled("menu-recent", 20*time.Second)
+	s.screenshot(w, "window-menu-recent")
+	clickAt(t, s, w, item)
+	s.waitFor("the open request", 20*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && r.str("path") == "/api/open" && r.str("method") == "POST"
+	})
+	s.waitFor("the landing in the other folder", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && strings.HasPrefix(r.str("path"), "/api/runs/DefaultCardFlow/")
+	})
+	time.Sleep(1 * time.Second)
+	s.screenshot(w, "window-menu-recent-opened")
+	// The folder left is the recent one now (first in the list).
+	b, err := os.ReadFile(filepath.Join(cfg, "flowdeck", "recent.json"))
+	if err != nil || !strings.Contains(string(b), other) || !strings.Contains(string(b), first) {
+		t.Errorf("recent.json after the switch: %s %v", b, err)
+	}
 }

@@ -21,8 +21,8 @@ import (
 // xconn is the little of the X11 protocol the window tests need: list
 // top-level windows with their names, geometry and map state, read a
 // window's pixels, send a window WM_DELETE_WINDOW (what a window manager's
-// close button does), and move and click the pointer through XTEST (as a
-// user would). It talks to a local Xvfb over its Unix socket, with no
+// close button does), and move and click the pointer and type key chords
+// through XTEST (as a user would). It talks to a local Xvfb over its Unix socket, with no
 // authorization (the tests start Xvfb themselves).
 type xconn struct {
 	mu    sync.Mutex
@@ -33,6 +33,8 @@ type xconn struct {
 	lsb   bool
 	atoms map[string]uint32
 	xtest byte
+	// minKey, maxKey are the server's keycode range (connection setup).
+	minKey, maxKey byte
 }
 
 var le = binary.LittleEndian
@@ -76,6 +78,7 @@ func (x *xconn) setup() error {
 	vlen := int(le.Uint16(body[16:]))
 	nformats := int(body[21])
 	x.lsb = body[22] == 0
+	x.minKey, x.maxKey = body[26], body[27]
 	off := 32 + vlen + pad4(vlen)
 	for i := 0; i < nformats; i++ {
 		f := body[off+8*i:]
@@ -283,31 +286,10 @@ func (x *xconn) closeWindow(w uint32) error {
 // click moves the pointer to (px, py) on the root and clicks button 1,
 // through the XTEST extension.
 func (x *xconn) click(px, py int) error {
-	if x.xtest == 0 {
-		name := "XTEST"
-		b := req(98, 8+len(name)+pad4(len(name)))
-		le.PutUint16(b[4:], uint16(len(name)))
-		copy(b[8:], name)
-		r, err := x.request(b, true)
-		if err != nil {
-			return err
-		}
-		if r[8] == 0 {
-			return errors.New("x11: no XTEST extension")
-		}
-		x.xtest = r[9]
-	}
-	fake := func(typ, detail byte, fx, fy int) error {
-		b := req(x.xtest, 36)
-		b[1] = 2 // FakeInput
-		b[4] = typ
-		b[5] = detail
-		le.PutUint32(b[12:], x.root)
-		le.PutUint16(b[24:], uint16(int16(fx)))
-		le.PutUint16(b[26:], uint16(int16(fy)))
-		_, err := x.request(b, false)
+	if err := x.initXTest(); err != nil {
 		return err
 	}
+	fake := x.fake
 	if err := fake(6, 0, px, py); err != nil { // MotionNotify, absolute
 		return err
 	}
@@ -321,6 +303,99 @@ func (x *xconn) click(px, py int) error {
 	time.Sleep(40 * time.Millisecond)
 	if err := fake(5, 1, px, py); err != nil { // ButtonRelease 1
 		return err
+	}
+	return x.sync()
+}
+
+func (x *xconn) initXTest() error {
+	if x.xtest != 0 {
+		return nil
+	}
+	name := "XTEST"
+	b := req(98, 8+len(name)+pad4(len(name))) // QueryExtension
+	le.PutUint16(b[4:], uint16(len(name)))
+	copy(b[8:], name)
+	r, err := x.request(b, true)
+	if err != nil {
+		return err
+	}
+	if r[8] == 0 {
+		return errors.New("x11: no XTEST extension")
+	}
+	x.xtest = r[9]
+	return nil
+}
+
+// fake sends one XTEST FakeInput event.
+func (x *xconn) fake(typ, detail byte, fx, fy int) error {
+	b := req(x.xtest, 36)
+	b[1] = 2 // FakeInput
+	b[4] = typ
+	b[5] = detail
+	le.PutUint32(b[12:], x.root)
+	le.PutUint16(b[24:], uint16(int16(fx)))
+	le.PutUint16(b[26:], uint16(int16(fy)))
+	_, err := x.request(b, false)
+	return err
+}
+
+// Keysyms for chord.
+const (
+	keysymControlL = 0xffe3
+	keysymO        = 0x006f
+)
+
+// keycode finds the keycode whose first keysym is sym (GetKeyboardMapping).
+func (x *xconn) keycode(sym uint32) (byte, error) {
+	first, last := x.minKey, x.maxKey
+	b := req(101, 8) // GetKeyboardMapping
+	b[4] = first
+	b[5] = last - first + 1
+	r, err := x.request(b, true)
+	if err != nil {
+		return 0, err
+	}
+	per := int(r[1])
+	for i := 0; i <= int(last-first); i++ {
+		if off := 32 + 4*i*per; off+4 <= len(r) && le.Uint32(r[off:]) == sym {
+			return first + byte(i), nil
+		}
+	}
+	return 0, fmt.Errorf("x11: no keycode for keysym %#x", sym)
+}
+
+// chord moves the pointer to (px, py) (the focus follows the pointer on a
+// server with no window manager), presses the keys in order and releases
+// them in reverse, through XTEST: Ctrl+O as a user types it.
+func (x *xconn) chord(px, py int, keysyms ...uint32) error {
+	if err := x.initXTest(); err != nil {
+		return err
+	}
+	codes := make([]byte, len(keysyms))
+	for i, k := range keysyms {
+		c, err := x.keycode(k)
+		if err != nil {
+			return err
+		}
+		codes[i] = c
+	}
+	if err := x.fake(6, 0, px, py); err != nil { // MotionNotify, absolute
+		return err
+	}
+	if err := x.sync(); err != nil {
+		return err
+	}
+	time.Sleep(100 * time.Millisecond)
+	for _, c := range codes {
+		if err := x.fake(2, c, 0, 0); err != nil { // KeyPress
+			return err
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	for i := len(codes) - 1; i >= 0; i-- {
+		if err := x.fake(3, codes[i], 0, 0); err != nil { // KeyRelease
+			return err
+		}
 	}
 	return x.sync()
 }

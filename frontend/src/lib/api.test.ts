@@ -127,15 +127,19 @@ describe('createApi', () => {
   });
 
   it('posts open requests as JSON and treats {"error"} as a failure', async () => {
-    const f = fakeFetch((_url, init) =>
-      JSON.parse(String(init?.body)).path === '/nope' ? json({ error: 'not a datastore: /nope' }) : json({ ok: true }),
-    );
+    const f = fakeFetch((_url, init) => {
+      const req = JSON.parse(String(init?.body));
+      if (req.dialog) return json({ ok: false, cancelled: true });
+      return req.path === '/nope' ? json({ error: 'not a datastore: /nope' }) : json({ ok: true });
+    });
     const api = createApi({ token: 't', fetch: f.fn });
-    await expect(api.open({ demo: true })).resolves.toBeUndefined();
+    await expect(api.open({ demo: true })).resolves.toBe(true);
     expect(f.calls[0].init?.method).toBe('POST');
     expect(f.calls[0].init?.body).toBe('{"demo":true}');
     expect(new Headers(f.calls[0].init?.headers).get('Content-Type')).toBe('application/json');
     await expect(api.open({ path: '/nope' })).rejects.toThrow('not a datastore: /nope');
+    // A cancelled folder dialog is no error, and nothing was opened.
+    await expect(api.open({ dialog: true })).resolves.toBe(false);
   });
 
   it('uses the global fetch by default', async () => {

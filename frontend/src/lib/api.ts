@@ -177,12 +177,17 @@ export function createApi(opts: ApiOptions) {
         {},
       ),
     welcome: () => request<Welcome>('/api/welcome'),
-    /** Opens a datastore; a refusal may come as an error status or as `{"error"}` with 200. */
-    open: async (req: OpenRequest): Promise<void> => {
-      const res = await post<{ ok?: boolean; error?: string } | null>('/api/open', req);
+    /**
+     * Opens a datastore; a refusal may come as an error status or as
+     * `{"error"}` with 200. Resolves to false when the user cancelled the
+     * folder dialog (nothing changed), true when a datastore was opened.
+     */
+    open: async (req: OpenRequest): Promise<boolean> => {
+      const res = await post<{ ok?: boolean; cancelled?: boolean; error?: string } | null>('/api/open', req);
       if (res && typeof res.error === 'string' && res.error !== '') {
         throw new ApiError(res.error, 'http', 200, base + '/api/open', res);
       }
+      return res?.cancelled !== true;
     },
   };
 }

@@ -180,6 +180,8 @@ export interface CardDetail extends CardRef {
   text?: string | null;
   data_token?: string | null;
   live: boolean;
+  /** The card file's own HTML shows the card (false: the demo's stand-in HTML, text cards). */
+  original?: boolean;
   html_url?: string;
   updated_at: string | null;
   /** Status of the task the card file belongs to. */

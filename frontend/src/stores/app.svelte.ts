@@ -6,7 +6,7 @@
 import type { Api } from '../lib/api';
 import { descend, pickOf, type Place } from '../lib/place';
 import { depth, sameRoute, type Level, type Route } from '../lib/route';
-import type { Change } from '../lib/schema';
+import type { Change, OpenRequest } from '../lib/schema';
 import type { ConnectionState, StreamEvent, Transport, Unsubscribe } from '../lib/transport';
 import { CardStore } from './card.svelte';
 import { DatastoreStore } from './datastore.svelte';
@@ -180,6 +180,22 @@ export class AppState {
     queueMicrotask(() => {
       if (sameRoute(this.route, route)) this.router.navigate(next, { replace: true });
     });
+  }
+
+  /**
+   * Opens another datastore (the welcome screen, the header menu, Ctrl+O):
+   * the old route means nothing there, so the app lands as on start.
+   * Resolves to false when the user cancelled the folder dialog: nothing
+   * changed and the user keeps their place.
+   */
+  async openDatastore(req: OpenRequest): Promise<boolean> {
+    if (!(await this.api.open(req))) return false;
+    this.#place = null;
+    this.router.navigate({}, { replace: true });
+    await this.refreshAll();
+    this.focus.request('flows');
+    await this.#land();
+    return true;
   }
 
   /** Refetches everything shown (after a (re)connect, a rescan, or opening a datastore). */

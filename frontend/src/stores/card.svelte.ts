@@ -33,6 +33,12 @@ export class CardStore {
   changedAt = $state<number | null>(null);
   /** The card file is gone (its task was cleaned up or re-run). */
   removed = $state(false);
+  /**
+   * The key names no card the server knows, and none was shown under it: a
+   * link to a card that does not exist (another datastore's, a mistyped
+   * one), or one a live task has not written yet (card_added loads it).
+   */
+  missing = $state(false);
   /** The newest runtime data JSON of the card (null: none on disk, or not loaded yet). */
   data = $state.raw<CardData | null>(null);
   /**
@@ -72,6 +78,7 @@ export class CardStore {
     this.detail = null;
     this.error = null;
     this.removed = false;
+    this.missing = false;
     this.changedAt = null;
     this.loading = false;
     this.#resetData();
@@ -146,6 +153,7 @@ export class CardStore {
       this.detail = detail;
       this.error = null;
       this.removed = false;
+      this.missing = false;
       const hasData = detail.data_token != null && this.#api.cardData !== undefined;
       if (this.data === null && hasData) void this.#co.run('data', () => this.loadData());
       // A final card's HTML holds its final values (the task no longer
@@ -155,7 +163,9 @@ export class CardStore {
       if (gen !== this.#gen) return;
       const e = asApiError(err);
       this.error = e;
-      if (e.notFound) this.removed = true;
+      // Gone if it was shown; never there if not.
+      if (e.notFound && this.detail !== null) this.removed = true;
+      else if (e.notFound) this.missing = true;
     } finally {
       if (gen === this.#gen) this.loading = false;
     }

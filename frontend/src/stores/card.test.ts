@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../lib/api';
 import type { CardDetail, Change } from '../lib/schema';
 import { Coalescer } from './coalesce';
 import { CardStore } from './card.svelte';
@@ -64,6 +65,24 @@ describe('CardStore', () => {
     expect(api.card).toHaveBeenCalledTimes(3);
     await store.applyChange({ kind: 'card_removed', card: 'k1' });
     expect(store.removed).toBe(true);
+  });
+
+  it('says a key never shown is missing (not removed) until the card is written', async () => {
+    const { api, store } = setup();
+    const notFound = () => new ApiError('not found', 'http', 404, '/api/cards/k9');
+    api.card.mockRejectedValueOnce(notFound());
+    await store.select('k9');
+    expect(store.missing).toBe(true);
+    expect(store.removed).toBe(false);
+    // A live task writes it after all.
+    await store.applyChange({ kind: 'card_added', card: 'k9' });
+    expect(store.missing).toBe(false);
+    expect(store.detail?.key).toBe('k9');
+    // Shown, then gone: removed, not missing.
+    api.card.mockRejectedValueOnce(notFound());
+    await store.load();
+    expect(store.removed).toBe(true);
+    expect(store.missing).toBe(false);
   });
 
   it('drops a late answer for a card no longer selected', async () => {
