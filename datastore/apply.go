@@ -324,7 +324,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	ix.mu.RUnlock()
 	dir := filepath.Join(ix.loc.Root, flow)
 	if !known {
-		if _, err := ix.fsys.Lstat(filepath.Join(dir, "_meta", "_self.json")); err != nil {
+		if !ix.isFlowDir(dir) {
 			return nil
 		}
 		return ix.addFlow(flow, res)

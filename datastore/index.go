@@ -164,13 +164,48 @@ func (ix *Index) listFlows() ([]string, error) {
 	}
 	var names []string
 	for _, e := range ents {
-		if e.IsDir() && !skipName(levelRoot, e.Name()) {
-			if _, err := ix.fsys.Lstat(filepath.Join(ix.loc.Root, e.Name(), "_meta", "_self.json")); err == nil {
-				names = append(names, e.Name())
-			}
+		if e.IsDir() && !skipName(levelRoot, e.Name()) && ix.isFlowDir(filepath.Join(ix.loc.Root, e.Name())) {
+			names = append(names, e.Name())
 		}
 	}
 	return names, nil
+}
+
+// isFlowDir tells a flow folder: one with _meta/_self.json, or, in a
+// datastore without metadata (S3, docs/format.md §7), one with no _meta at
+// all that holds folders (runs, data). A folder whose _meta is there but
+// not its _self.json is a flow still being created.
+func (ix *Index) isFlowDir(dir string) bool {
+	if _, err := ix.fsys.Lstat(filepath.Join(dir, "_meta", "_self.json")); err == nil {
+		return true
+	}
+	ents, err := ix.fsys.ReadDir(dir)
+	if err != nil || hasEntry(ents, "_meta") {
+		return false
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+func hasEntry(ents []fs.DirEntry, name string) bool {
+	for _, e := range ents {
+		if e.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// metaAbsent reports whether a flow or run folder has no _meta folder at
+// all: the datastore keeps no metadata (S3), so a missing _self.json is
+// not an error there (docs/format.md §7).
+func metaAbsent(fsys FS, dir string) bool {
+	_, err := fsys.Lstat(filepath.Join(dir, "_meta"))
+	return isNotExist(err)
 }
 
 // readFlow reads a flow's metadata and its run headers.
@@ -197,6 +232,9 @@ func (ix *Index) readFlowMeta(dir string) string {
 		_, err = parseSelf(b)
 	}
 	if err != nil {
+		if isNotExist(err) && metaAbsent(ix.fsys, dir) {
+			return ""
+		}
 		return fmt.Sprintf("flow metadata: %v", err)
 	}
 	return ""
@@ -221,15 +259,22 @@ func trimSpace(b []byte) []byte {
 }
 
 // listRuns lists the run folders of a flow: folders with _meta/_self.json
-// (a folder without one is a run still being created, or not a run).
+// (a folder without one is a run still being created, or not a run). A
+// flow folder without _meta (S3, docs/format.md §7) keeps no run metadata:
+// each of its folders but data is a run.
 func (ix *Index) listRuns(flowDir string) ([]string, error) {
 	ents, err := ix.fsys.ReadDir(flowDir)
 	if err != nil {
 		return nil, err
 	}
+	noMeta := !hasEntry(ents, "_meta")
 	var ids []string
 	for _, e := range ents {
 		if !e.IsDir() || skipName(levelFlow, e.Name()) {
+			continue
+		}
+		if noMeta {
+			ids = append(ids, e.Name())
 			continue
 		}
 		if _, err := ix.fsys.Lstat(filepath.Join(flowDir, e.Name(), "_meta", "_self.json")); err == nil {

@@ -78,6 +78,11 @@ func readRunHeader(fsys FS, dir, flow, id string) (Run, error) {
 		}
 	}
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && metaAbsent(fsys, dir) {
+			// No metadata in this datastore (S3): user and tags are kept
+			// by the metadata service (docs/format.md §7).
+			return r, nil
+		}
 		r.Err = fmt.Sprintf("run metadata: %v", err)
 		return r, err
 	}
