@@ -219,3 +219,40 @@ func TestMissing(t *testing.T) {
 		t.Errorf("Lstat of a missing bucket: %v, want ErrNoSuchBucket", err)
 	}
 }
+
+func TestListTree(t *testing.T) {
+	c := newTestClient(t, srv.Endpoint, Options{})
+	fsys := newFS(t, c)
+	root := fixture.Path(t, "s3", "objects")
+	var want []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			rel, _ := filepath.Rel(root, p)
+			want = append(want, "/"+mfBucket+"/metaflow/"+filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	before := c.Counter().Total()
+	objs, err := fsys.ListTree("/" + mfBucket + "/metaflow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Counter().Total() - before; n != 1 {
+		t.Fatalf("ListTree of %d objects sent %d requests, want 1", len(objs), n)
+	}
+	var got []string
+	for _, o := range objs {
+		got = append(got, o.Path)
+		if o.ModTime.IsZero() || o.ETag == "" {
+			t.Fatalf("%s: no LastModified or ETag: %+v", o.Path, o)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("ListTree: %d objects, want %d", len(got), len(want))
+	}
+	if objs, err := fsys.ListTree("/" + localBucket + "/default/NoSuchFlow"); err != nil || len(objs) != 0 {
+		t.Fatalf("ListTree of an empty prefix: %v, %v", objs, err)
+	}
+}
