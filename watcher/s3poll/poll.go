@@ -35,6 +35,8 @@ type Options struct {
 	RunsInterval time.Duration // [10 s]
 	Linger       time.Duration // [30 s]
 	Budget       *s3fs.Budget  // nil: no cap
+	// OnState is called, from the polling goroutine, when State changes.
+	OnState func()
 }
 
 // State is what the status bar shows.
@@ -290,7 +292,7 @@ func (p *Poller) apply(ctx context.Context, paths []string) {
 // setState records a round's outcome; live < 0 keeps the live count.
 func (p *Poller) setState(live int, err error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	old := p.state
 	if live >= 0 {
 		p.state.LiveRuns = live
 	}
@@ -298,5 +300,10 @@ func (p *Poller) setState(live int, err error) {
 	p.state.Err = ""
 	if err != nil {
 		p.state.Err = err.Error()
+	}
+	changed := p.state != old
+	p.mu.Unlock()
+	if changed && p.opts.OnState != nil {
+		p.opts.OnState()
 	}
 }
