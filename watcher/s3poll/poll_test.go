@@ -137,3 +137,70 @@ func TestLiveRunOverS3(t *testing.T) {
 		t.Fatalf("state %+v", st)
 	}
 }
+
+// TestOffline: when S3 cannot be reached the state says offline, and the
+// index keeps what it had.
+func TestOffline(t *testing.T) {
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	ctx := t.Context()
+	own, err := s3test.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			own.Close()
+		}
+	}()
+	if err := own.CreateBucket(ctx, bucket); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := own.UploadTree(ctx, bucket, "live", fixture.Path(t, "live_midrun", ".metaflow"), s3test.NotInBucket); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s3fs.NewClient(ctx, s3fs.Options{Endpoint: own.Endpoint, Anonymous: true, MaxAttempts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := s3fs.URL{Bucket: bucket, Prefix: "live"}
+	fsys := s3fs.New(ctx, c, u)
+	ix, err := datastore.Open(ctx, datastore.Location{Root: u.Path(), CardRoot: u.Join("mf.cards").Path()},
+		datastore.Options{FS: fsys, StaleAfter: 100000 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.LoadAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	states := make(chan State, 16)
+	var p *Poller
+	p = New(ix, fsys, Options{LiveInterval: 200 * time.Millisecond, OnState: func() {
+		select {
+		case states <- p.State():
+		default:
+		}
+	}})
+	p.Start(ctx)
+	defer p.Close()
+	time.Sleep(500 * time.Millisecond)
+	if st := p.State(); st.Offline || st.LiveRuns != 1 {
+		t.Fatalf("state while up: %+v", st)
+	}
+	own.Close()
+	stopped = true
+	waitFor(t, "offline", 10*time.Second, func() bool { return p.State().Offline })
+	if st := p.State(); st.Err == "" || st.LiveRuns != 1 {
+		t.Fatalf("offline state: %+v", st)
+	}
+	sawOffline := false
+	for len(states) > 0 {
+		sawOffline = sawOffline || (<-states).Offline
+	}
+	if !sawOffline {
+		t.Fatal("OnState did not report offline")
+	}
+	if flows := ix.Flows(); len(flows) != 1 {
+		t.Fatalf("the index lost its flows offline: %+v", flows)
+	}
+}
