@@ -214,12 +214,12 @@ func (ix *Index) readFlow(name string) *flowState {
 	st := &flowState{flow: Flow{Name: name}, runs: map[string]*runState{}}
 	st.flow.Err = ix.readFlowMeta(dir)
 	st.flow.LatestRun = ix.readLatestRun(dir)
-	ids, err := ix.listRuns(dir)
+	ids, noMeta, err := ix.listRuns(dir)
 	if err != nil {
 		st.flow.Err = fmt.Sprintf("cannot list runs: %v", err)
 	}
 	for _, id := range ids {
-		st.runs[id] = ix.newRunState(name, id)
+		st.runs[id] = ix.newRunState(name, id, noMeta)
 	}
 	return st
 }
@@ -261,14 +261,13 @@ func trimSpace(b []byte) []byte {
 // listRuns lists the run folders of a flow: folders with _meta/_self.json
 // (a folder without one is a run still being created, or not a run). A
 // flow folder without _meta (S3, docs/format.md §7) keeps no run metadata:
-// each of its folders but data is a run.
-func (ix *Index) listRuns(flowDir string) ([]string, error) {
+// each of its folders but data is a run, and noMeta is set.
+func (ix *Index) listRuns(flowDir string) (ids []string, noMeta bool, err error) {
 	ents, err := ix.fsys.ReadDir(flowDir)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	noMeta := !hasEntry(ents, "_meta")
-	var ids []string
+	noMeta = !hasEntry(ents, "_meta")
 	for _, e := range ents {
 		if !e.IsDir() || skipName(levelFlow, e.Name()) {
 			continue
@@ -281,12 +280,17 @@ func (ix *Index) listRuns(flowDir string) ([]string, error) {
 			ids = append(ids, e.Name())
 		}
 	}
-	return ids, nil
+	return ids, noMeta, nil
 }
 
-func (ix *Index) newRunState(flow, id string) *runState {
+// newRunState reads a run's header; in a flow without _meta (S3) there is
+// none to read, which saves three requests a run when a bucket is opened.
+func (ix *Index) newRunState(flow, id string, noMeta bool) *runState {
 	rs := &runState{flow: flow, id: id}
-	h, _ := readRunHeader(ix.fsys, ix.runDir(flow, id), flow, id)
+	h := bareRunHeader(flow, id)
+	if !noMeta {
+		h, _ = readRunHeader(ix.fsys, ix.runDir(flow, id), flow, id)
+	}
 	snap := &runSnap{run: h}
 	snap.run.LastActivity = laterOf(h.Started, epochMillis(h.tsEpoch))
 	rs.snap.Store(snap)

@@ -134,6 +134,12 @@ func TestMetaflowS3Datastore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Opening costs requests per flow, none per run: a bucket has no run
+	// header to read.
+	if n := c.Counter().Total(); n > 3+8*4 {
+		t.Fatalf("Open sent %d requests for 4 flows", n)
+	}
+	t.Logf("Open: %d requests", c.Counter().Total())
 	want := map[string]datastore.Status{
 		"DefaultCardFlow": datastore.StatusSucceeded,
 		"FailingFlow":     datastore.StatusFailed,
