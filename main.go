@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,13 +38,15 @@ Usage:
 
 PATH is a .metaflow folder or a folder holding one. Without PATH, Flowdeck
 looks where Metaflow does: $METAFLOW_DATASTORE_SYSROOT_LOCAL/.metaflow, then
-.metaflow in the working directory and each parent.
+.metaflow in the working directory and each parent. PATH may also be an S3
+datastore, s3://bucket/prefix (work in progress, see docs/s3.md).
 
 Flags:
   --addr ADDR         serve: listen address (default 127.0.0.1:8324)
   --allow-remote      serve: listen beyond loopback; requires the printed token
   --poll              poll for changes instead of inotify (network filesystems)
   --stale-after DUR   report a quiet running run as unknown after DUR (default 30m)
+  --s3-budget N       s3://: at most N requests a minute (default: no cap)
 `
 
 func main() {
@@ -58,6 +61,7 @@ type config struct {
 	poll        bool
 	serve       bool
 	staleAfter  time.Duration
+	s3Budget    int
 }
 
 func parse(args []string, stderr io.Writer) (config, error) {
@@ -75,6 +79,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.poll, "poll", false, "")
 	fs.BoolVar(&cfg.serve, "serve", false, "")
 	fs.DurationVar(&cfg.staleAfter, "stale-after", 30*time.Minute, "")
+	fs.IntVar(&cfg.s3Budget, "s3-budget", 0, "")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -137,6 +142,14 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 			return err
 		}
 	}
+	var s3 *s3Store
+	if strings.HasPrefix(cfg.path, "s3://") {
+		st, err := openS3(ctx, cfg.path, cfg.s3Budget)
+		if err != nil {
+			return err
+		}
+		s3 = &st
+	}
 	opts := app.Options{
 		Shell:        "window",
 		Assets:       frontend.Dist(),
@@ -155,6 +168,10 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 		defer tl.Close()
 		opts.TestLog = tl
+	}
+	if s3 != nil {
+		opts.IndexOptions.FS = s3.fs
+		opts.Watch = s3.watchFactory()
 	}
 	if serve {
 		opts.Shell = "serve"
@@ -179,6 +196,10 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "demo datastore: %s\n", root)
+	case s3 != nil:
+		if err := a.OpenLocation(s3.loc); err != nil {
+			return err
+		}
 	case cfg.path != "" || serve:
 		if _, err := a.Open(cfg.path); err != nil {
 			return err

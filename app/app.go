@@ -217,8 +217,21 @@ func (a *App) Open(path string) (datastore.Location, error) {
 	if err != nil {
 		return datastore.Location{}, err
 	}
-	return loc, a.openLocation(loc, false)
+	if err := a.openLocation(loc, false); err != nil {
+		return loc, err
+	}
+	if a.opts.Recent != nil {
+		if err := a.opts.Recent.Add(loc.Root); err != nil {
+			a.opts.Log.Warn("recent folders", "err", err)
+		}
+	}
+	return loc, nil
 }
+
+// OpenLocation opens a datastore the caller located itself: an S3
+// datastore, whose FS main.go puts in Options.IndexOptions. It is not
+// added to the recent folders, which are local paths.
+func (a *App) OpenLocation(loc datastore.Location) error { return a.openLocation(loc, false) }
 
 // OpenDemo opens a datastore written by the demo simulator.
 func (a *App) OpenDemo(root string) (datastore.Location, error) { return a.openDemo(root) }
@@ -256,11 +269,6 @@ func (a *App) openLocation(loc datastore.Location, demo bool) error {
 		a.hub.closeAll() // clients reconnect and fetch the new datastore
 	}
 	go a.run(ctx, s)
-	if a.opts.Recent != nil && !demo {
-		if err := a.opts.Recent.Add(loc.Root); err != nil {
-			a.opts.Log.Warn("recent folders", "err", err)
-		}
-	}
 	return nil
 }
 

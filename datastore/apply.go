@@ -324,7 +324,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	ix.mu.RUnlock()
 	dir := filepath.Join(ix.loc.Root, flow)
 	if !known {
-		if _, err := ix.fsys.Lstat(filepath.Join(dir, "_meta", "_self.json")); err != nil {
+		if !ix.isFlowDir(dir) {
 			return nil
 		}
 		return ix.addFlow(flow, res)
@@ -338,7 +338,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	}
 	latest := ix.readLatestRun(dir)
 	metaErr := ix.readFlowMeta(dir)
-	ids, err := ix.listRuns(dir)
+	ids, noMeta, err := ix.listRuns(dir)
 	if err != nil {
 		return nil
 	}
@@ -350,7 +350,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 		_, ok := fst.runs[id]
 		ix.mu.RUnlock()
 		if !ok {
-			added = append(added, ix.newRunState(flow, id))
+			added = append(added, ix.newRunState(flow, id, noMeta))
 		}
 	}
 	out := map[runKey]bool{}

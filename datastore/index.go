@@ -165,13 +165,48 @@ func (ix *Index) listFlows() ([]string, error) {
 	}
 	var names []string
 	for _, e := range ents {
-		if e.IsDir() && !skipName(levelRoot, e.Name()) {
-			if _, err := ix.fsys.Lstat(filepath.Join(ix.loc.Root, e.Name(), "_meta", "_self.json")); err == nil {
-				names = append(names, e.Name())
-			}
+		if e.IsDir() && !skipName(levelRoot, e.Name()) && ix.isFlowDir(filepath.Join(ix.loc.Root, e.Name())) {
+			names = append(names, e.Name())
 		}
 	}
 	return names, nil
+}
+
+// isFlowDir tells a flow folder: one with _meta/_self.json, or, in a
+// datastore without metadata (S3, docs/format.md §7), one with no _meta at
+// all that holds folders (runs, data). A folder whose _meta is there but
+// not its _self.json is a flow still being created.
+func (ix *Index) isFlowDir(dir string) bool {
+	if _, err := ix.fsys.Lstat(filepath.Join(dir, "_meta", "_self.json")); err == nil {
+		return true
+	}
+	ents, err := ix.fsys.ReadDir(dir)
+	if err != nil || hasEntry(ents, "_meta") {
+		return false
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+func hasEntry(ents []fs.DirEntry, name string) bool {
+	for _, e := range ents {
+		if e.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// metaAbsent reports whether a flow or run folder has no _meta folder at
+// all: the datastore keeps no metadata (S3), so a missing _self.json is
+// not an error there (docs/format.md §7).
+func metaAbsent(fsys FS, dir string) bool {
+	_, err := fsys.Lstat(filepath.Join(dir, "_meta"))
+	return isNotExist(err)
 }
 
 // readFlow reads a flow's metadata and its run headers.
@@ -180,12 +215,12 @@ func (ix *Index) readFlow(name string) *flowState {
 	st := &flowState{flow: Flow{Name: name}, runs: map[string]*runState{}}
 	st.flow.Err = ix.readFlowMeta(dir)
 	st.flow.LatestRun = ix.readLatestRun(dir)
-	ids, err := ix.listRuns(dir)
+	ids, noMeta, err := ix.listRuns(dir)
 	if err != nil {
 		st.flow.Err = fmt.Sprintf("cannot list runs: %v", err)
 	}
 	for _, id := range ids {
-		st.runs[id] = ix.newRunState(name, id)
+		st.runs[id] = ix.newRunState(name, id, noMeta)
 	}
 	return st
 }
@@ -198,6 +233,9 @@ func (ix *Index) readFlowMeta(dir string) string {
 		_, err = parseSelf(b)
 	}
 	if err != nil {
+		if isNotExist(err) && metaAbsent(ix.fsys, dir) {
+			return ""
+		}
 		return fmt.Sprintf("flow metadata: %v", err)
 	}
 	return ""
@@ -222,27 +260,38 @@ func trimSpace(b []byte) []byte {
 }
 
 // listRuns lists the run folders of a flow: folders with _meta/_self.json
-// (a folder without one is a run still being created, or not a run).
-func (ix *Index) listRuns(flowDir string) ([]string, error) {
+// (a folder without one is a run still being created, or not a run). A
+// flow folder without _meta (S3, docs/format.md §7) keeps no run metadata:
+// each of its folders but data is a run, and noMeta is set.
+func (ix *Index) listRuns(flowDir string) (ids []string, noMeta bool, err error) {
 	ents, err := ix.fsys.ReadDir(flowDir)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var ids []string
+	noMeta = !hasEntry(ents, "_meta")
 	for _, e := range ents {
 		if !e.IsDir() || skipName(levelFlow, e.Name()) {
+			continue
+		}
+		if noMeta {
+			ids = append(ids, e.Name())
 			continue
 		}
 		if _, err := ix.fsys.Lstat(filepath.Join(flowDir, e.Name(), "_meta", "_self.json")); err == nil {
 			ids = append(ids, e.Name())
 		}
 	}
-	return ids, nil
+	return ids, noMeta, nil
 }
 
-func (ix *Index) newRunState(flow, id string) *runState {
+// newRunState reads a run's header; in a flow without _meta (S3) there is
+// none to read, which saves three requests a run when a bucket is opened.
+func (ix *Index) newRunState(flow, id string, noMeta bool) *runState {
 	rs := &runState{flow: flow, id: id}
-	h, _ := readRunHeader(ix.fsys, ix.runDir(flow, id), flow, id)
+	h := bareRunHeader(flow, id)
+	if !noMeta {
+		h, _ = readRunHeader(ix.fsys, ix.runDir(flow, id), flow, id)
+	}
 	snap := &runSnap{run: h}
 	snap.run.LastActivity = laterOf(h.Started, epochMillis(h.tsEpoch))
 	rs.snap.Store(snap)

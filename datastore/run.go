@@ -51,13 +51,19 @@ func (s *stepSnap) task(id string) (*Task, int) {
 
 func (ix *Index) runDir(flow, run string) string { return filepath.Join(ix.loc.Root, flow, run) }
 
-// readRunHeader reads <flow>/<run>/_meta/_self.json.
-func readRunHeader(fsys FS, dir, flow, id string) (Run, error) {
+// bareRunHeader is what a run's id alone tells.
+func bareRunHeader(flow, id string) Run {
 	r := Run{Flow: flow, ID: id, Tags: []string{}, SystemTags: []string{}, Status: StatusUnknown}
 	if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 1e15 {
 		// Run ids made by `run` are microseconds since the epoch.
 		r.Started = time.UnixMicro(n).UTC()
 	}
+	return r
+}
+
+// readRunHeader reads <flow>/<run>/_meta/_self.json.
+func readRunHeader(fsys FS, dir, flow, id string) (Run, error) {
+	r := bareRunHeader(flow, id)
 	b, err := readFile(fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes)
 	if err == nil {
 		var m selfMeta
@@ -78,6 +84,11 @@ func readRunHeader(fsys FS, dir, flow, id string) (Run, error) {
 		}
 	}
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && metaAbsent(fsys, dir) {
+			// No metadata in this datastore (S3): user and tags are kept
+			// by the metadata service (docs/format.md §7).
+			return r, nil
+		}
 		r.Err = fmt.Sprintf("run metadata: %v", err)
 		return r, err
 	}

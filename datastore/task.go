@@ -31,6 +31,9 @@ type taskRead struct {
 type attemptFiles struct {
 	started, done, runtime, data bool
 	logs                         []string
+	// doneEntry is N.DONE.lock's listing entry: without _meta its
+	// modification time (an object's LastModified) is the attempt's end.
+	doneEntry fs.DirEntry
 }
 
 // readTask reads one task folder: attempts from N.attempt.json, DONE from
@@ -68,6 +71,7 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 			get(n).started = true
 		case "DONE.lock":
 			get(n).done = true
+			get(n).doneEntry = e
 		case "runtime":
 			get(n).runtime = true
 		case "data.json":
@@ -84,7 +88,10 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 	latestByField := map[string]string{}
 	var okNames, cardInfoNames []string
 	metaDir := filepath.Join(dir, "_meta")
-	if ments, err := fsys.ReadDir(metaDir); err == nil {
+	ments, err := fsys.ReadDir(metaDir)
+	// An S3 datastore (and a stripped copy) has no _meta: docs/format.md §7.
+	noMeta := errors.Is(err, fs.ErrNotExist)
+	if err == nil {
 		bestTS := map[string]int64{}
 		for _, e := range ments {
 			field, ts, ok := sysmetaName(e.Name())
@@ -187,6 +194,10 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 			v := strings.EqualFold(s.Value.String(), "true")
 			a.OK = &v
 			a.Finished = epochMillis(s.TSEpoch)
+		} else if noMeta && f.doneEntry != nil {
+			if fi, err := f.doneEntry.Info(); err == nil {
+				a.Finished = fi.ModTime().UTC()
+			}
 		}
 		a.Status = attemptStatus(fsys, dir, n, f, a.OK, clone, &tr)
 		t.Attempts = append(t.Attempts, a)
@@ -226,7 +237,12 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 	}
 
 	if t.Status == StatusRunning {
-		for _, p := range []string{dir, metaDir} {
+		probe := []string{dir, metaDir}
+		if noMeta {
+			// Two requests saved per running task over S3.
+			probe = probe[:1]
+		}
+		for _, p := range probe {
 			if fi, err := fsys.Lstat(p); err == nil {
 				t.LastActivity = laterOf(t.LastActivity, fi.ModTime())
 			}
