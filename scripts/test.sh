@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: go mod tidy, go vet, Go tests (with the race detector on
-# the concurrent packages), short fuzz runs, Vitest, the browser tests
+# the concurrent packages; the S3 ones against a real SeaweedFS server that
+# scripts/weed.sh builds once per machine), short fuzz runs, Vitest, the browser tests
 # against `flowdeck serve` of both builds (the desktop bin/flowdeck and the
 # static bin/flowdeck-serve), the desktop entry, the .deb (built, installed
 # with apt-get, its version), the window test under Xvfb (also the
@@ -39,9 +40,13 @@ go vet ./...
 go vet -tags desktop,production,webkit2_41 ./...
 go vet -tags windowtest ./internal/windowtest/
 
+echo "== S3 server for the S3 tests (SeaweedFS, built once per machine)"
+FLOWDECK_WEED=$(bash scripts/weed.sh)
+export FLOWDECK_WEED
+
 echo "== go test"
 go test -count=1 -timeout 20m ./...
-go test -count=1 -race -timeout 20m ./watcher/ ./app/
+go test -count=1 -race -timeout 20m ./watcher/... ./app/
 # The window package builds only with the desktop tag.
 go test -count=1 -tags desktop,production,webkit2_41 ./app/window/
 
