@@ -50,7 +50,7 @@ func toRun(r datastore.Run) runJSON {
 	}
 	return runJSON{Flow: r.Flow, ID: r.ID, Status: st, User: r.User, Tags: nonNil(r.Tags), SystemTags: nonNil(r.SystemTags),
 		Started: jtime(r.Started), Finished: jtime(r.Finished), Loaded: r.Loaded, Counts: r.Counts,
-		OriginRun: optStr(r.OriginRun), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err)}
+		OriginRun: originRun(r), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err)}
 }
 
 type cardJSON struct {
@@ -152,4 +152,12 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// originRun is the run a resumed run came from, as "flow/run".
+func originRun(r datastore.Run) optStr {
+	if r.OriginRun == "" {
+		return ""
+	}
+	return optStr(r.Flow + "/" + r.OriginRun)
 }

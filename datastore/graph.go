@@ -1,29 +1,60 @@
 package datastore
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
 	"sync"
+
+	"github.com/nlpodyssey/gopickle/pickle"
+	"github.com/nlpodyssey/gopickle/types"
+	"github.com/tidwall/gjson"
 
 	"flowdeck/cards"
 )
 
-// Graph is a run's step graph, taken from the dag component of one of its
-// default cards (the only place Metaflow keeps it as JSON).
+// Graph is a run's step graph in one shape for every Metaflow version and
+// source, so that no client parses Metaflow's graph formats. It lists every
+// step of the flow, including steps the run has not started yet.
 type Graph struct {
 	Steps     []GraphStep `json:"steps"`
 	StartStep string      `json:"start_step"`
 	EndStep   string      `json:"end_step"`
+	// Source says where the graph came from: "card" (the dag component of
+	// a default card), "graph_info" (the _graph_info artifact of the run's
+	// _parameters task) or "steps" (only the steps seen so far, no edges).
+	Source string `json:"source"`
 }
 
-// GraphStep is one node of the step graph.
+// GraphStep is one node of the step graph with the run's state of it.
 type GraphStep struct {
-	Name    string   `json:"name"`
+	Name string `json:"name"`
+	// Type is start, linear, split, foreach, switch, join or end.
 	Type    string   `json:"type"`
 	Next    []string `json:"next"`
 	Doc     string   `json:"doc,omitempty"`
 	BoxNext bool     `json:"box_next,omitempty"`
 	BoxEnds string   `json:"box_ends,omitempty"`
+	// Status is the step's status in the run, or StatusPending when none
+	// of its tasks exists yet.
+	Status Status `json:"status"`
+	Counts Counts `json:"counts"`
 }
+
+// StatusPending marks a graph step that has no task yet. It is never a
+// task's or run's status.
+const StatusPending Status = "pending"
+
+// Graph sources.
+const (
+	GraphFromCard      = "card"
+	GraphFromGraphInfo = "graph_info"
+	GraphFromSteps     = "steps"
+)
 
 // StepType is the node type of a step ("" when unknown or g is nil).
 func (g *Graph) StepType(name string) string {
@@ -38,9 +69,51 @@ func (g *Graph) StepType(name string) string {
 	return ""
 }
 
+// NormalStepType maps the node types of every Metaflow version (the card's
+// dag component and _graph_info, 2.11 to 2.19) onto start, linear, split,
+// foreach, switch, join and end. A split start is a split: what the user
+// needs to see is that it fans out. Types the writer left out or called
+// "unknown" (a static split in the dag component) are told from the edges.
+func NormalStepType(typ, name string, next []string, start, end string) string {
+	switch typ {
+	case "split", "split-static", "split-and", "split-parallel":
+		return "split"
+	case "foreach", "split-foreach":
+		return "foreach"
+	case "switch", "split-switch":
+		return "switch"
+	case "join":
+		return "join"
+	case "end":
+		return "end"
+	case "linear":
+		if len(next) > 1 {
+			return "split"
+		}
+		return "linear"
+	case "start":
+		if len(next) > 1 {
+			return "split"
+		}
+		return "start"
+	}
+	switch {
+	case len(next) > 1:
+		return "split"
+	case name == start:
+		return "start"
+	case name == end || len(next) == 0:
+		return "end"
+	}
+	return "linear"
+}
+
 type graphCache struct {
 	mu sync.Mutex
-	m  map[string]graphEntry // "flow/run" -> graph
+	m  map[string]graphEntry // "flow/run" -> graph from a card
+	// info holds the graphs read from _graph_info; the artifact is written
+	// once when the run starts, so an entry never goes stale.
+	info map[string]*Graph
 }
 
 type graphEntry struct {
@@ -49,9 +122,9 @@ type graphEntry struct {
 	graph *Graph
 }
 
-// RunWithGraph is Run with the steps in DAG order when a default card of
-// the run carries the graph; steps the graph does not name keep their
-// place after it.
+// RunWithGraph is Run with the steps in DAG order when the run's graph is
+// known, and the graph with every step's state; steps the graph does not
+// name keep their place after it.
 func (ix *Index) RunWithGraph(ctx context.Context, flow, run string) (RunDetail, *Graph, error) {
 	d, err := ix.Run(ctx, flow, run)
 	if err != nil {
@@ -59,12 +132,22 @@ func (ix *Index) RunWithGraph(ctx context.Context, flow, run string) (RunDetail,
 	}
 	g := ix.runGraph(ctx, d)
 	if g == nil {
-		return d, nil, nil
+		return d, stepsGraph(d), nil
 	}
-	return orderByGraph(d, g), g, nil
+	d = orderByGraph(d, g)
+	return d, withState(g, d), nil
 }
 
+// runGraph is the run's graph structure from the first source that has
+// one: a default card's dag component, else _graph_info; nil when neither.
 func (ix *Index) runGraph(ctx context.Context, d RunDetail) *Graph {
+	if g := ix.cardGraph(ctx, d); g != nil {
+		return g
+	}
+	return ix.graphInfo(d)
+}
+
+func (ix *Index) cardGraph(ctx context.Context, d RunDetail) *Graph {
 	id := d.Flow + "/" + d.ID
 	var card *Card
 	for _, st := range d.Steps {
@@ -96,15 +179,313 @@ func (ix *Index) runGraph(ctx context.Context, d RunDetail) *Graph {
 	var g *Graph
 	if err == nil && cc.Tree != nil {
 		if dag, ok := cc.Tree.DAG(); ok {
-			g = &Graph{StartStep: dag.StartStep, EndStep: dag.EndStep}
+			g = &Graph{StartStep: dag.StartStep, EndStep: dag.EndStep, Source: GraphFromCard}
 			for _, s := range dag.Steps {
 				g.Steps = append(g.Steps, GraphStep{Name: s.Name, Type: s.Type, Next: s.Next, Doc: s.Doc, BoxNext: s.BoxNext, BoxEnds: s.BoxEnds})
 			}
+			normalize(g, d.EndStep)
 		}
 	}
 	ix.graphs.mu.Lock()
 	ix.graphs.m[id] = graphEntry{key: card.Key, size: card.HTML.Size, graph: g}
 	ix.graphs.mu.Unlock()
+	return g
+}
+
+// normalize fills start and end and maps every type (NormalStepType).
+func normalize(g *Graph, endStep string) {
+	if g.StartStep == "" {
+		g.StartStep = "start"
+	}
+	if g.EndStep == "" {
+		g.EndStep = endStep
+		if g.EndStep == "" {
+			g.EndStep = "end"
+		}
+	}
+	for i := range g.Steps {
+		s := &g.Steps[i]
+		if s.Next == nil {
+			s.Next = []string{}
+		}
+		s.Type = NormalStepType(s.Type, s.Name, s.Next, g.StartStep, g.EndStep)
+	}
+}
+
+// Caps for reading _graph_info: a graph is a few kilobytes of pickle.
+const (
+	maxGraphBlob   = 1 << 20
+	maxGraphPickle = 4 << 20
+)
+
+// graphInfo reads the run's graph from the _graph_info artifact of its
+// _parameters task (docs/format.md, "Steps"), which exists from the
+// moment the run starts, so it names steps that have not run yet.
+func (ix *Index) graphInfo(d RunDetail) *Graph {
+	id := d.Flow + "/" + d.ID
+	ix.graphs.mu.Lock()
+	g, ok := ix.graphs.info[id]
+	ix.graphs.mu.Unlock()
+	if ok {
+		return g
+	}
+	g, err := ix.readGraphInfo(d.Flow, d.ID)
+	if err != nil {
+		// Not there yet (the run just started) or unreadable: the steps
+		// seen so far stand in, and the next call tries again.
+		return nil
+	}
+	normalize(g, d.EndStep)
+	ix.graphs.mu.Lock()
+	ix.graphs.info[id] = g
+	ix.graphs.mu.Unlock()
+	return g
+}
+
+func (ix *Index) readGraphInfo(flow, run string) (*Graph, error) {
+	idx, err := readFile(ix.fsys, filepath.Join(ix.runDir(flow, run), "_parameters", "0", "0.data.json"), maxDataBytes)
+	if err != nil {
+		return nil, err
+	}
+	sha := gjson.GetBytes(idx, "objects._graph_info").String()
+	if len(sha) < 3 || !isHex(sha) {
+		return nil, fmt.Errorf("graph info: no _graph_info in the _parameters task: %w", ErrUnknown)
+	}
+	blob, err := readFile(ix.fsys, filepath.Join(ix.loc.Root, flow, "data", sha[:2], sha), maxGraphBlob)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGraphInfo(blob)
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+var errGraphInfo = errors.New("graph info: not a graph")
+
+// ParseGraphInfo reads a _graph_info artifact blob: a gzip'd (or plain)
+// pickle of a dict of plain values, {"steps": {name: {"type", "next",
+// "doc", "matching_join"...}}, "graph_structure", "start_step", "end_step"}
+// (start_step/end_step from 2.19.23). The pickle is untrusted: no class may
+// be loaded (a graph holds none), sizes are capped and a malformed stream
+// is an error, never a crash. The steps come in graph_structure order.
+func ParseGraphInfo(blob []byte) (g *Graph, err error) {
+	if bytes.HasPrefix(blob, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(blob))
+		if err != nil {
+			return nil, fmt.Errorf("graph info: %w", err)
+		}
+		b, err := io.ReadAll(io.LimitReader(zr, maxGraphPickle+1))
+		if err != nil {
+			return nil, fmt.Errorf("graph info: %w", err)
+		}
+		if len(b) > maxGraphPickle {
+			return nil, fmt.Errorf("graph info: over %d bytes: %w", maxGraphPickle, ErrTooLarge)
+		}
+		blob = b
+	}
+	defer func() {
+		// The pickle library trusts lengths in the stream; a hostile one
+		// must not take the process down.
+		if r := recover(); r != nil {
+			g, err = nil, fmt.Errorf("graph info: malformed pickle: %v", r)
+		}
+	}()
+	if err := checkPickleLengths(blob); err != nil {
+		return nil, err
+	}
+	u := pickle.NewUnpickler(bytes.NewReader(blob))
+	u.FindClass = func(module, name string) (any, error) {
+		return nil, fmt.Errorf("graph info: class %s.%s refused", module, name)
+	}
+	v, err := u.Load()
+	if err != nil {
+		return nil, fmt.Errorf("graph info: %w", err)
+	}
+	top, ok := v.(*types.Dict)
+	if !ok {
+		return nil, errGraphInfo
+	}
+	stepsV, _ := top.Get("steps")
+	steps, ok := stepsV.(*types.Dict)
+	if !ok || steps.Len() == 0 {
+		return nil, errGraphInfo
+	}
+	g = &Graph{Source: GraphFromGraphInfo, StartStep: dictString(top, "start_step"), EndStep: dictString(top, "end_step")}
+	byName := map[string]GraphStep{}
+	var dictOrder []string
+	for _, e := range *steps {
+		name, ok := e.Key.(string)
+		sd, isDict := e.Value.(*types.Dict)
+		if !ok || !isDict {
+			continue
+		}
+		st := GraphStep{Name: name, Type: dictString(sd, "type"), Doc: dictString(sd, "doc"), Next: []string{}}
+		if n, ok := sd.Get("next"); ok {
+			if l, ok := n.(*types.List); ok {
+				for _, x := range *l {
+					if s, ok := x.(string); ok {
+						st.Next = append(st.Next, s)
+					}
+				}
+			}
+		}
+		if st.Type == "split-foreach" || st.Type == "foreach" {
+			st.BoxEnds = dictString(sd, "matching_join")
+		}
+		byName[name] = st
+		dictOrder = append(dictOrder, name)
+	}
+	if len(byName) == 0 {
+		return nil, errGraphInfo
+	}
+	var order []string
+	if gs, ok := top.Get("graph_structure"); ok {
+		order = flattenNames(gs, order, 0)
+	}
+	seen := map[string]bool{}
+	for _, n := range append(order, dictOrder...) {
+		if st, ok := byName[n]; ok && !seen[n] {
+			seen[n] = true
+			g.Steps = append(g.Steps, st)
+		}
+	}
+	return g, nil
+}
+
+func dictString(d *types.Dict, key string) string {
+	v, _ := d.Get(key)
+	s, _ := v.(string)
+	return s
+}
+
+// flattenNames lists the step names of graph_structure, a nested list of
+// names in graph order.
+func flattenNames(v any, out []string, depth int) []string {
+	if depth > 64 {
+		return out
+	}
+	switch x := v.(type) {
+	case string:
+		out = append(out, x)
+	case *types.List:
+		for _, e := range *x {
+			out = flattenNames(e, out, depth+1)
+		}
+	case *types.Tuple:
+		for _, e := range *x {
+			out = flattenNames(e, out, depth+1)
+		}
+	}
+	return out
+}
+
+// checkPickleLengths refuses a pickle whose string or bytes opcodes claim
+// more bytes than the stream holds: the library allocates the claimed
+// length before reading. It walks only the opcodes a graph uses and stops
+// at the first it does not know (Load then rejects or reads it).
+func checkPickleLengths(b []byte) error {
+	le := func(p []byte) uint64 {
+		var n uint64
+		for i := len(p) - 1; i >= 0; i-- {
+			n = n<<8 | uint64(p[i])
+		}
+		return n
+	}
+	for i := 0; i < len(b); {
+		op := b[i]
+		i++
+		var width int
+		switch op {
+		case 'X', 'B', 'T': // BINUNICODE, BINBYTES, BINSTRING: 4-byte length
+			width = 4
+		case 0x8d, 0x8e, 0x96: // BINUNICODE8, BINBYTES8, BYTEARRAY8
+			width = 8
+		case 0x8c, 'C', 'U': // SHORT_BINUNICODE, SHORT_BINBYTES, SHORT_BINSTRING
+			width = 1
+		case 0x95: // FRAME: 8-byte size, then the frame's opcodes
+			if i+8 > len(b) {
+				return errGraphInfo
+			}
+			i += 8
+			continue
+		case 0x80, 'q', 'h', 'K': // PROTO, BINPUT, BINGET, BININT1
+			i++
+			continue
+		case 'r', 'j', 'J': // LONG_BINPUT, LONG_BINGET, BININT
+			i += 4
+			continue
+		case 'M': // BININT2
+			i += 2
+			continue
+		case '}', ']', ')', '(', 'u', 'e', 'a', 's', 't', 'N', 0x88, 0x89, 0x94, '0', '1', '2', 0x85, 0x86, 0x87, 'l', 'd':
+			continue
+		case '.':
+			return nil
+		default:
+			return nil
+		}
+		if i+width > len(b) {
+			return errGraphInfo
+		}
+		n := le(b[i : i+width])
+		i += width
+		if n > uint64(len(b)-i) {
+			return fmt.Errorf("graph info: a string of %d bytes in %d: %w", n, len(b), errGraphInfo)
+		}
+		i += int(n)
+	}
+	return nil
+}
+
+// withState copies the graph structure with each step's status and
+// counts; steps of the run the graph does not name are added after it.
+func withState(g *Graph, d RunDetail) *Graph {
+	out := &Graph{StartStep: g.StartStep, EndStep: g.EndStep, Source: g.Source, Steps: make([]GraphStep, 0, len(g.Steps))}
+	byName := map[string]*StepDetail{}
+	for i := range d.Steps {
+		byName[d.Steps[i].Name] = &d.Steps[i]
+	}
+	named := map[string]bool{}
+	for _, s := range g.Steps {
+		named[s.Name] = true
+		s.Status = StatusPending
+		if st, ok := byName[s.Name]; ok {
+			s.Status, s.Counts = st.Status, st.Counts
+		}
+		out.Steps = append(out.Steps, s)
+	}
+	for _, st := range d.Steps {
+		if !named[st.Name] {
+			out.Steps = append(out.Steps, GraphStep{Name: st.Name, Type: NormalStepType("", st.Name, nil, out.StartStep, out.EndStep),
+				Next: []string{}, Status: st.Status, Counts: st.Counts})
+		}
+	}
+	return out
+}
+
+// stepsGraph is the graph when no source has one: the steps seen so far,
+// in their order, without edges. Only start and end can be typed without
+// edges; the others are left untyped ("").
+func stepsGraph(d RunDetail) *Graph {
+	g := &Graph{StartStep: "start", EndStep: d.EndStep, Source: GraphFromSteps, Steps: []GraphStep{}}
+	for _, st := range d.Steps {
+		typ := ""
+		switch st.Name {
+		case g.StartStep:
+			typ = "start"
+		case g.EndStep:
+			typ = "end"
+		}
+		g.Steps = append(g.Steps, GraphStep{Name: st.Name, Type: typ, Next: []string{}, Status: st.Status, Counts: st.Counts})
+	}
 	return g
 }
 

@@ -106,7 +106,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 		opts.GiveUpAfter = 5 * time.Second
 	}
 	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
-		content: newContentCache(32), graphs: graphCache{m: map[string]graphEntry{}}}
+		content: newContentCache(32), graphs: graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}}}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)

@@ -446,9 +446,15 @@ func (ix *Index) derive(s *runSnap) {
 	r.LastActivity = laterOf(r.Started, epochMillis(r.tsEpoch))
 	var anyRunning, anyFailed, endOK bool
 	var lastFinish time.Time
+	// A run made by `resume` records its origin only on the tasks it
+	// cloned (origin-run-id); the run's origin is theirs.
+	r.OriginRun = ""
 	for _, st := range s.steps {
 		st.step.Counts = Counts{}
 		for _, t := range st.tasks {
+			if r.OriginRun == "" && t.OriginRun != "" {
+				r.OriginRun = t.OriginRun
+			}
 			st.step.Counts.add(t.Status)
 			r.Counts.add(t.Status)
 			r.LastActivity = laterOf(r.LastActivity, t.LastActivity)
