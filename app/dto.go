@@ -65,11 +65,12 @@ type cardJSON struct {
 	Final           bool   `json:"final"`
 	Origin          optStr `json:"origin"`
 	Err             optStr `json:"error"`
+	ErrorCard       bool   `json:"error_card"`
 }
 
 func toCard(c datastore.Card) cardJSON {
 	cj := cardJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Attempt: c.Attempt, AttemptInferred: c.AttemptInferred,
-		Token: c.Token, Final: c.Final, Origin: optStr(c.Origin), Err: optStr(c.Err)}
+		Token: c.Token, Final: c.Final, Origin: optStr(c.Origin), Err: optStr(c.Err), ErrorCard: c.HTML.ErrorCard}
 	if c.Data != nil {
 		cj.DataToken = optStr(c.Data.Token)
 	}

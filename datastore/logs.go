@@ -173,3 +173,54 @@ func ParseArtifacts(b []byte, attempt int) ([]Artifact, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
+
+// Failure is a failed task of a run with the end of its stderr, where
+// Metaflow prints the exception.
+type Failure struct {
+	Step    string `json:"step"`
+	Task    string `json:"task"`
+	Attempt int    `json:"attempt"`
+	// Lines are the last lines of the attempt's stderr; Truncated is set
+	// when earlier lines were left out.
+	Lines     []LogLine `json:"lines"`
+	Truncated bool      `json:"truncated"`
+	Err       string    `json:"error,omitempty"`
+}
+
+// Bounds of RunFailures: a failed foreach can fail hundreds of tasks; the
+// run page shows the first few, the rest are a click away.
+const (
+	maxFailures     = 5
+	maxFailureLines = 30
+)
+
+// RunFailures lists the failed tasks of a run (latest attempt failed), in
+// step order, with the tail of their stderr.
+func (ix *Index) RunFailures(ctx context.Context, d RunDetail) []Failure {
+	out := []Failure{}
+	for _, st := range d.Steps {
+		for _, t := range st.Tasks {
+			if t.Status != StatusFailed {
+				continue
+			}
+			if len(out) == maxFailures || ctx.Err() != nil {
+				return out
+			}
+			f := Failure{Step: st.Name, Task: t.ID, Attempt: t.Attempt, Lines: []LogLine{}}
+			l, err := ix.TaskLog(ctx, d.Flow, d.ID, st.Name, t.ID, t.Attempt, Stderr)
+			if err != nil {
+				f.Err = err.Error()
+			} else {
+				f.Lines, f.Truncated = l.Lines, l.Truncated
+				for len(f.Lines) > 0 && f.Lines[len(f.Lines)-1].Text == "" {
+					f.Lines = f.Lines[:len(f.Lines)-1]
+				}
+				if n := len(f.Lines); n > maxFailureLines {
+					f.Lines, f.Truncated = f.Lines[n-maxFailureLines:], true
+				}
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}

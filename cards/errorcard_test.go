@@ -1,0 +1,56 @@
+package cards
+
+import (
+	"testing"
+
+	corpus "flowdeck/internal/fixture"
+)
+
+// TestScanErrorCard: Metaflow's error card is told from the card it
+// stands in for by its content, in the whole file and in the first 128 KiB
+// the index reads; real cards of every fixture are not error cards.
+func TestScanErrorCard(t *testing.T) {
+	const blank = "failing/.metaflow/mf.cards/FailingFlow/runs/1795642652721113/steps/work/tasks/2/cards/blank-live-892b9394b7ff45cab05d7c0080abd629.html"
+	tpl := fixture(t, blank)
+	if ScanErrorCard(tpl) {
+		t.Fatal("a live blank card reads as an error card")
+	}
+	ec := corpus.ErrorCardHTML(t, tpl, "FailingFlow/1795642652721113/work/2", "MetaflowCard named no_such_card_type not found.")
+	if !ScanErrorCard(ec) {
+		t.Error("error card not recognised")
+	}
+	// The fixtures' cards have Metaflow's bundle cut out; the head the
+	// index reads ends anywhere after the data.
+	if !ScanErrorCard(ec[:len(ec)-40]) {
+		t.Error("error card not recognised in a head of the file")
+	}
+	p, err := Parse(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := DecodeCard(p.CardJSON)
+	if err != nil || !c.IsErrorCard() {
+		t.Errorf("IsErrorCard = false (%v)", err)
+	}
+	// A user's section of that title inside a card is not an error card.
+	nested := mustDecode(t, `{"components": [{"type": "page", "title": "P", "contents": [{"type": "section", "title": "S", "contents": [
+		{"type": "section", "title": "Card Render Failed With Error", "contents": []}]}]}]}`)
+	if nested.IsErrorCard() {
+		t.Error("a nested section counts as an error card")
+	}
+	// The one error card real Metaflow wrote in the fixtures (the s3
+	// run had no corpus_always card type installed) and no other card.
+	const real = "s3/objects/mf.cards/LiveCardFlow/runs/1796421129123342/steps/train/tasks/2/cards/corpus_always-custom-db0294739a2c459583992dfdbbb60ed2.html"
+	found := 0
+	for _, rel := range cardFiles(t) {
+		if b := fixture(t, rel); ScanErrorCard(b) {
+			found++
+			if rel != real {
+				t.Errorf("%s: a real card reads as an error card", rel)
+			}
+		}
+	}
+	if found == 0 {
+		t.Errorf("the real error card %s is not recognised", real)
+	}
+}
