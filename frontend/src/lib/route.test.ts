@@ -56,3 +56,27 @@ describe('navigation helpers', () => {
     expect(withLevel({ flow: 'A' }, 'task', 't')).toEqual({ flow: 'A' });
   });
 });
+
+describe('task tabs', () => {
+  const task = '#/flows/F/runs/R/steps/S/tasks/T';
+  it('reads and writes a tab and its item', () => {
+    expect(parseHash(`${task}/logs/stderr`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs', item: 'stderr' });
+    expect(parseHash(`${task}/artifacts/my%2Fname`)).toMatchObject({ tab: 'artifacts', item: 'my/name' });
+    expect(parseHash(`${task}/logs`)).toMatchObject({ tab: 'logs' });
+    expect(parseHash(`${task}/logs`).item).toBeUndefined();
+    expect(parseHash(`${task}/cards`)).toMatchObject({ tab: 'cards' });
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'artifacts', item: 'my/name' })).toBe(`${task}/artifacts/my%2Fname`);
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs' })).toBe(`${task}/logs`);
+  });
+  it('keeps card deep links as they were', () => {
+    expect(parseHash(`${task}/cards/k1`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', card: 'k1' });
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', card: 'k1', tab: 'logs' })).toBe(`${task}/cards/k1`);
+  });
+  it('drops a tab without a task or an unknown word', () => {
+    expect(formatHash({ flow: 'F', run: 'R', tab: 'logs' })).toBe('#/flows/F/runs/R');
+    expect(parseHash(`${task}/nope/x`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T' });
+  });
+  it('goes up from a tab to its task', () => {
+    expect(parentRoute(parseHash(`${task}/logs/stderr`))).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T' });
+  });
+});

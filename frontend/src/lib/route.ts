@@ -1,5 +1,11 @@
 // Deep links: #/flows/<flow>/runs/<run>/steps/<step>/tasks/<task>/cards/<key>,
-// each part URL-encoded. A route names a prefix of that path.
+// each part URL-encoded. A route names a prefix of that path. Below a task,
+// the word after it names the task's tab: `cards/<key>` (a card, the levels
+// below), or `cards`, `artifacts[/<name>]`, `logs[/<stream>]`, where the
+// tab's item (an artifact, a log stream) is optional.
+
+export type TaskTab = 'cards' | 'artifacts' | 'logs';
+export const TASK_TABS: readonly TaskTab[] = ['cards', 'artifacts', 'logs'];
 
 export interface Route {
   flow?: string;
@@ -7,9 +13,13 @@ export interface Route {
   step?: string;
   task?: string;
   card?: string;
+  /** The task's tab when no card is named (a card means the cards tab). */
+  tab?: TaskTab;
+  /** What the tab shows: an artifact name, or a log stream. */
+  item?: string;
 }
 
-export type Level = keyof Route;
+export type Level = 'flow' | 'run' | 'step' | 'task' | 'card';
 
 /** The levels in order, with their URL words. */
 export const LEVELS: readonly (readonly [Level, string])[] = [
@@ -40,6 +50,13 @@ export function parseHash(hash: string): Route {
     if (value === null || value === '') break;
     route[level] = value;
   }
+  // A tab word after the task, unless a card was named.
+  const at = 2 * (LEVELS.length - 1);
+  if (route.task !== undefined && route.card === undefined && (TASK_TABS as readonly string[]).includes(parts[at])) {
+    route.tab = parts[at] as TaskTab;
+    const item = parts[at + 1] !== undefined ? decode(parts[at + 1]) : null;
+    if (item !== null && item !== '' && route.tab !== 'cards') route.item = item;
+  }
   return route;
 }
 
@@ -51,6 +68,10 @@ export function formatHash(route: Route): string {
     const value = route[level];
     if (value === undefined || value === '') break;
     parts.push(word, encodeURIComponent(value));
+  }
+  if (parts.length === 8 && route.tab !== undefined && route.card === undefined) {
+    parts.push(route.tab);
+    if (route.item !== undefined && route.item !== '' && route.tab !== 'cards') parts.push(encodeURIComponent(route.item));
   }
   out += parts.join('/');
   return out;
@@ -74,6 +95,12 @@ export function depth(route: Route): Level | null {
 /** The route one level up (Esc). The root stays the root. */
 export function parentRoute(route: Route): Route {
   const r = normalize(route);
+  if (r.tab !== undefined) {
+    // Like a card, a tab is one step below its task.
+    delete r.tab;
+    delete r.item;
+    return r;
+  }
   const d = depth(r);
   if (d !== null) delete r[d];
   return r;
