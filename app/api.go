@@ -154,6 +154,9 @@ type runDetailJSON struct {
 	EndStep  string              `json:"end_step"`
 	Steps    []stepJSON          `json:"steps"`
 	Failures []datastore.Failure `json:"failures"`
+	// CardsFoundIn is the card root of a run whose cards are not under
+	// the datastore's (a subfolder's .metaflow/mf.cards).
+	CardsFoundIn optStr `json:"cards_found_in"`
 }
 
 const (
@@ -197,6 +200,7 @@ func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
 		Failures: []datastore.Failure{}}
 	if s := a.session(); s != nil {
 		out.Failures = s.ix.RunFailures(r.Context(), d)
+		out.CardsFoundIn = optStr(s.ix.RunCardRoot(flow, run))
 	}
 	for _, st := range d.Steps {
 		out.Steps = append(out.Steps, toStep(st, g.StepType(st.Name), 0, limit))
@@ -225,6 +229,10 @@ type taskDetailJSON struct {
 	Artifacts []datastore.Artifact `json:"artifacts"`
 	Logs      map[string]bool      `json:"logs"`
 	Pathspec  string               `json:"pathspec"`
+	// CardsFoundIn: see runDetailJSON. CardSearch is set when the run has
+	// no card anywhere: where Flowdeck looked.
+	CardsFoundIn optStr                `json:"cards_found_in"`
+	CardSearch   *datastore.CardSearch `json:"card_search"`
 }
 
 func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, task string) {
@@ -242,7 +250,7 @@ func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, t
 		attempt = v
 	}
 	out := taskDetailJSON{taskJSON: toTask(t, true), Attempts: []attemptJSON{}, Logs: map[string]bool{"stdout": false, "stderr": false},
-		Pathspec: flow + "/" + run + "/" + step + "/" + task}
+		Pathspec: flow + "/" + run + "/" + step + "/" + task, CardsFoundIn: optStr(ix.RunCardRoot(flow, run)), CardSearch: ix.MissingCards(flow, run)}
 	for _, at := range t.Attempts {
 		out.Attempts = append(out.Attempts, attemptJSON{Attempt: at.N, Status: at.Status, Started: jtime(at.Started), Finished: jtime(at.Finished), Logs: nonNil(at.Logs)})
 		if at.N == attempt {

@@ -255,3 +255,33 @@ test('run page screenshots, light and dark', async (t) => {
     assertEqual(page.errors, [], `${colorScheme}: page errors`);
   }
 });
+
+test('cards of a run started in a subfolder (Metaflow before 2.18.13) are found there, and where is shown', async (t) => {
+  // As 2.11.0 lays it out (docs/format.md): the run in <base>/.metaflow,
+  // its cards in <base>/project/.metaflow/mf.cards.
+  const root = await copyFixture('older-2.11.0/default');
+  const cardRoot = path.join(path.dirname(root), 'project', '.metaflow', 'mf.cards');
+  await fsp.mkdir(path.dirname(cardRoot), { recursive: true });
+  await fsp.rename(path.join(root, 'mf.cards'), cardRoot);
+  const srv = await serve(t, root);
+  const page = await open(t, srv, '#/flows/DefaultCardFlow/runs/1795644053426934/steps/start/tasks/1');
+  await page.locator('[data-testid^="card-"][data-type]').first().waitFor();
+  const found = page.getByTestId('cards-found-in');
+  await found.waitFor();
+  assert((await found.innerText()).includes(cardRoot), `found in: ${await found.innerText()}`);
+  await page.locator('[data-testid^="card-"][data-type="default"]').first().click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="card-pane"]')?.getAttribute('data-kind') === 'template');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+test('a run with no cards anywhere says where Flowdeck looked and how to point it at them', async (t) => {
+  const root = await copyFixture('older-2.11.0/default');
+  await fsp.rm(path.join(root, 'mf.cards'), { recursive: true });
+  const srv = await serve(t, root);
+  const page = await open(t, srv, '#/flows/DefaultCardFlow/runs/1795644053426934/steps/start/tasks/1');
+  const hint = page.getByTestId('cards-missing');
+  await hint.waitFor();
+  const text = await hint.innerText();
+  assert(text.includes('2.18.13') && text.includes('METAFLOW_CARD_LOCALROOT') && text.includes(path.dirname(root)), `hint: ${text}`);
+  assertEqual(page.errors, [], 'page errors');
+});

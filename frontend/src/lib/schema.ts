@@ -126,6 +126,16 @@ export interface RunDetail extends RunSummary {
   dag?: RunGraph | null;
   steps: Step[];
   failures?: Failure[];
+  /** The card root of a run whose cards are in a subfolder's .metaflow/mf.cards (Metaflow before 2.18.13). */
+  cards_found_in?: string | null;
+}
+
+/** Where Flowdeck looked for a run's cards below the datastore's parent folder. */
+export interface CardSearch {
+  base: string;
+  roots: string[];
+  dirs: number;
+  capped: boolean;
 }
 
 /** One attempt of a task on the run's timeline. */
@@ -174,6 +184,9 @@ export interface TaskDetail extends TaskSummary {
   attempts: Attempt[];
   artifacts: Artifact[];
   logs: { stdout: boolean; stderr: boolean };
+  cards_found_in?: string | null;
+  /** Set when the run has no card anywhere: where Flowdeck looked. */
+  card_search?: CardSearch | null;
 }
 
 export interface LogLine {
