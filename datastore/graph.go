@@ -69,43 +69,9 @@ func (g *Graph) StepType(name string) string {
 	return ""
 }
 
-// NormalStepType maps the node types of every Metaflow version (the card's
-// dag component and _graph_info, 2.11 to 2.19) onto start, linear, split,
-// foreach, switch, join and end. A split start is a split: what the user
-// needs to see is that it fans out. Types the writer left out or called
-// "unknown" (a static split in the dag component) are told from the edges.
+// NormalStepType is cards.NormalStepType: the one rule for step types.
 func NormalStepType(typ, name string, next []string, start, end string) string {
-	switch typ {
-	case "split", "split-static", "split-and", "split-parallel":
-		return "split"
-	case "foreach", "split-foreach":
-		return "foreach"
-	case "switch", "split-switch":
-		return "switch"
-	case "join":
-		return "join"
-	case "end":
-		return "end"
-	case "linear":
-		if len(next) > 1 {
-			return "split"
-		}
-		return "linear"
-	case "start":
-		if len(next) > 1 {
-			return "split"
-		}
-		return "start"
-	}
-	switch {
-	case len(next) > 1:
-		return "split"
-	case name == start:
-		return "start"
-	case name == end || len(next) == 0:
-		return "end"
-	}
-	return "linear"
+	return cards.NormalStepType(typ, name, next, start, end)
 }
 
 type graphCache struct {
@@ -546,5 +512,3 @@ func orderByGraph(d RunDetail, g *Graph) RunDetail {
 	d.Steps = ordered
 	return d
 }
-
-var _ = cards.ErrIncomplete
