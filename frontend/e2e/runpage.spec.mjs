@@ -3,7 +3,7 @@
 // URL and a resumed run's origin, on the real fixtures.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, fixtures, openPage, screenshot, startServe, test } from './harness.mjs';
+import { assert, assertEqual, copyFixture, fixtures, midrunCut, openPage, replay, screenshot, startServe, test } from './harness.mjs';
 
 async function serve(t, root) {
   const srv = await startServe(root);
@@ -63,6 +63,24 @@ test('the DAG lists the steps a live run has not started, greyed, and opens a st
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => decodeURIComponent(location.hash).endsWith('/steps/train'));
   await page.getByTestId('task-2').waitFor();
+  assertEqual(page.errors, [], 'page errors');
+});
+
+test('the DAG and the timeline follow a live run to its end without reload', async (t) => {
+  const srv = await serve(t, await copyFixture('live_midrun'));
+  const page = await open(t, srv, '#/flows/LiveCardFlow/runs/1795642679591111');
+  await page.getByTestId('dag-step-end').waitFor();
+  assertEqual(await page.getByTestId('dag-step-end').getAttribute('data-status'), 'pending', 'end before');
+  const canvas = page.getByTestId('timeline');
+  await canvas.waitFor();
+  const rowsBefore = Number(await canvas.getAttribute('data-rows'));
+  // The rest of the real run's writes, at ten times its speed.
+  await replay(srv.root, { speed: 10, from: midrunCut(srv.root) });
+  await page.waitForFunction(() => document.querySelector('[data-testid="dag-step-end"]')?.getAttribute('data-status') === 'succeeded',
+    null, { timeout: 20000 });
+  assertEqual(await page.getByTestId('dag-step-train').getAttribute('data-status'), 'succeeded', 'train after');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('data-rows')) === n + 1,
+    rowsBefore, { timeout: 10000 });
   assertEqual(page.errors, [], 'page errors');
 });
 
