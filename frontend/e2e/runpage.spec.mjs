@@ -124,7 +124,7 @@ test('the timeline draws every task of the foreach run, zooms, pans, and opens a
   // Hover along the first row (start) until its bar shows a tooltip, then click it.
   const box = await canvas.boundingBox();
   let hit = false;
-  for (let x = box.x + 132; x < box.x + box.width && !hit; x += 2) {
+  for (let x = box.x + 80; x < box.x + box.width && !hit; x += 2) {
     await page.mouse.move(x, box.y + 22 + 5);
     hit = await page.getByTestId('timeline-tip').isVisible();
   }
