@@ -38,6 +38,11 @@ const (
 // TaskLog reads a task's log for one attempt (-1: the latest). Local tasks
 // have logs only after their process exits; a missing log is ErrUnknown.
 func (ix *Index) TaskLog(ctx context.Context, flow, run, step, task string, attempt int, stream string) (Log, error) {
+	return ix.taskLog(ctx, flow, run, step, task, attempt, stream, maxLogBytes)
+}
+
+// taskLog is TaskLog reading at most the last limit bytes.
+func (ix *Index) taskLog(ctx context.Context, flow, run, step, task string, attempt int, stream string, limit int64) (Log, error) {
 	if stream != Stdout && stream != Stderr {
 		return Log{}, fmt.Errorf("log stream %q: %w", stream, ErrUnknown)
 	}
@@ -52,7 +57,7 @@ func (ix *Index) TaskLog(ctx context.Context, flow, run, step, task string, atte
 	// Local runs write runtime_*; remote compute task_*; old Metaflow *.log.
 	for _, suffix := range []string{".runtime_" + stream + ".log", ".task_" + stream + ".log", "." + stream + ".log"} {
 		p := filepath.Join(dir, strconv.Itoa(attempt)+suffix)
-		b, truncated, err := readTailCapped(ix.fsys, p, maxLogBytes)
+		b, truncated, err := readTailCapped(ix.fsys, p, limit)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -192,6 +197,10 @@ type Failure struct {
 const (
 	maxFailures     = 5
 	maxFailureLines = 30
+	// maxFailureBytes is how much of the end of a stderr is read for its
+	// last lines: a traceback fits, a chatty 8 MB log is not read whole on
+	// every refresh of the run page.
+	maxFailureBytes = 64 << 10
 )
 
 // RunFailures lists the failed tasks of a run (latest attempt failed), in
@@ -207,7 +216,7 @@ func (ix *Index) RunFailures(ctx context.Context, d RunDetail) []Failure {
 				return out
 			}
 			f := Failure{Step: st.Name, Task: t.ID, Attempt: t.Attempt, Lines: []LogLine{}}
-			l, err := ix.TaskLog(ctx, d.Flow, d.ID, st.Name, t.ID, t.Attempt, Stderr)
+			l, err := ix.taskLog(ctx, d.Flow, d.ID, st.Name, t.ID, t.Attempt, Stderr, maxFailureBytes)
 			if err != nil {
 				f.Err = err.Error()
 			} else {
