@@ -1,5 +1,7 @@
 # Flowdeck. `make demo` builds and opens the demo; `make test` runs every test.
-.PHONY: demo test build bench clean
+# `make build`: bin/flowdeck (desktop) and bin/flowdeck-serve (static,
+# serve only); `make package`: bin/flowdeck_<version>_amd64.deb.
+.PHONY: demo test build package bench clean
 
 demo:
 	bash scripts/demo.sh
@@ -9,6 +11,9 @@ test:
 
 build:
 	bash scripts/build.sh
+
+package:
+	bash scripts/package.sh
 
 bench:
 	bash scripts/bench.sh

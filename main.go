@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"flowdeck/app"
-	"flowdeck/build"
 	"flowdeck/datastore"
 	"flowdeck/frontend"
 )
@@ -124,7 +123,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		demos.Wait()
 	}()
 	if err := start(ctx, cfg, stdout); err != nil {
-		fmt.Fprintf(stderr, "flowdeck: %v\n", err)
+		fmt.Fprintf(stderr, "flowdeck: %s\n", plainError(err, cfg))
 		return 1
 	}
 	return 0
@@ -133,12 +132,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 func start(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	serve := cfg.cmd == "serve" || (cfg.cmd == "demo" && cfg.serve)
-	if !serve && !app.HasDisplay() {
-		hint := "flowdeck serve"
-		if cfg.cmd == "demo" {
-			hint = "flowdeck demo --serve"
+	if !serve {
+		if err := canOpenWindow(cfg.cmd); err != nil {
+			return err
 		}
-		return fmt.Errorf("%w; run `%s` and open the printed URL in a browser (over an SSH tunnel for a remote machine)", app.ErrNoDisplay, hint)
 	}
 	opts := app.Options{
 		Shell:        "window",
@@ -164,7 +161,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		opts.CheckHost = !cfg.allowRemote
 		opts.RequireSecret = cfg.allowRemote
 	} else {
-		opts.Platform = app.NewWindowPlatform()
+		opts.Platform = windowPlatform()
 		if r, err := app.DefaultRecent(); err == nil {
 			opts.Recent = r
 		}
@@ -203,18 +200,5 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 			}
 		}})
 	}
-	go func() {
-		<-ctx.Done()
-		a.Close()
-	}()
-	return app.RunWindow(a, app.WindowOptions{
-		Icon:         build.Icon,
-		Stop:         ctx.Done(),
-		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
-		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",
-		// Benchmarks only: the live stream as Wails events, and the page's
-		// test probe (docs/benchmarks.md).
-		Transport: os.Getenv("FLOWDECK_TEST_TRANSPORT"),
-		TestProbe: os.Getenv("FLOWDECK_TEST_PROBE"),
-	})
+	return runWindow(ctx, a)
 }

@@ -52,6 +52,20 @@ func (a *App) getDatastore(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a.status())
 }
 
+// getLanding answers where the UI opens with no route (datastore.Landing).
+func (a *App) getLanding(w http.ResponseWriter, r *http.Request) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	l, err := ix.Landing(r.Context())
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toLanding(l))
+}
+
 // index returns the current index, or writes the welcome answer.
 func (a *App) index(w http.ResponseWriter) *datastore.Index {
 	s := a.session()

@@ -1,6 +1,8 @@
-// Package app is Flowdeck's one HTTP API (JSON and an event stream) and the
-// two shells around it: the Wails window, whose AssetServer.Handler serves
-// the API, and `flowdeck serve` on net/http. It adapts the datastore index
+// Package app is Flowdeck's one HTTP API (JSON and an event stream) and
+// `flowdeck serve`, which serves it on net/http. The desktop window
+// (package app/window, Wails) serves the same Handler from its
+// AssetServer; this package imports no Wails, so the serve-only build needs
+// neither cgo nor GTK. It adapts the datastore index
 // and the watcher to the frontend and holds no datastore logic itself.
 package app
 
@@ -90,10 +92,10 @@ type App struct {
 
 	handler http.Handler
 	// gate decides whether card scripts may run in the original view
-	// without asking (window only; see window_gate.go).
+	// without asking (window only; see scriptgate.go).
 	gate *scriptGate
-	// pageMeta is extra <meta> the window adds to index.html (see
-	// windowMeta); set before the window opens.
+	// pageMeta is extra <meta> a shell adds to index.html (SetPageMeta);
+	// set before the shell opens.
 	pageMeta string
 }
 
@@ -193,6 +195,19 @@ func (a *App) Secret() string { return a.secret }
 
 // Handler is the one http.Handler for both shells.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// SetPageMeta adds meta (trusted HTML: <meta> elements the shell built and
+// escaped) to every index.html served; call it before the shell opens.
+func (a *App) SetPageMeta(meta string) { a.pageMeta = meta }
+
+// Log is the app's logger (Options.Log, or slog's default).
+func (a *App) Log() *slog.Logger { return a.opts.Log }
+
+// TestLog is Options.TestLog; nil (which records nothing) outside tests.
+func (a *App) TestLog() *TestLog { return a.opts.TestLog }
+
+// Platform is Options.Platform; nil in serve mode.
+func (a *App) Platform() Platform { return a.opts.Platform }
 
 // Open discovers and opens a datastore (path as for datastore.Discover),
 // starts watching it and reading its runs in the background, and makes it

@@ -15,8 +15,12 @@ import (
 // app page's frame-src 'self', and it has no top navigation, popups or
 // forms. frame-ancestors keeps other sites from framing card files, and
 // the sandbox directive makes the card an opaque origin even if its URL
-// is opened outside the frame.
-const cardCSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; " +
+// is opened outside the frame. 'unsafe-eval' is there because Metaflow's
+// bundled Vega compiles its chart expressions with new Function: without it
+// every VegaChart of a real card fails to draw. eval reaches nothing more
+// than inline script already does (no network, same opaque sandbox);
+// docs/security.md says so.
+const cardCSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; " +
 	"font-src data:; media-src data:; form-action 'none'; base-uri 'none'; frame-src 'none'; child-src 'none'; " +
 	"worker-src 'none'; frame-ancestors 'self'; sandbox allow-scripts"
 

@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pkg/browser"
-
 	"flowdeck/cards"
 	"flowdeck/datastore"
 )
@@ -300,46 +298,5 @@ func TestTestLog(t *testing.T) {
 	req.Header.Set("X-Flowdeck-Token", plain.app.Secret())
 	if code, _ := plain.do(t, req); code != http.StatusNotFound {
 		t.Errorf("test log route without a test log: %d", code)
-	}
-}
-
-// Wails hands a "BO:<url>" message to pkg/browser, which runs the first of
-// xdg-open, x-www-browser, www-browser on PATH. With the guard, that is a
-// no-op script: a browser that is on PATH is never run.
-func TestBrowserOpenGuard(t *testing.T) {
-	dir := t.TempDir()
-	log := filepath.Join(dir, "opened")
-	for _, n := range []string{"xdg-open", "x-www-browser", "www-browser"} {
-		os.WriteFile(filepath.Join(dir, n), []byte("#!/bin/sh\necho \"$0 $*\" >> "+log+"\n"), 0o755)
-	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	// Without the guard the fake browser runs (the test sees it).
-	browser.Stderr, browser.Stdout = io.Discard, io.Discard
-	if err := browser.OpenURL("http://127.0.0.1:47291/unguarded"); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(log); !bytes.Contains(b, []byte("unguarded")) {
-		t.Fatalf("the fake browser did not run without the guard: %q", b)
-	}
-	os.Remove(log)
-	restore, err := guardBrowserOpen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer restore()
-	if realOpener != filepath.Join(dir, "xdg-open") {
-		t.Errorf("realOpener %q", realOpener)
-	}
-	for _, u := range []string{"http://127.0.0.1:47291/browser-open", "file:///etc/passwd", "--help"} {
-		if err := browser.OpenURL(u); err != nil {
-			t.Errorf("%s: %v", u, err)
-		}
-	}
-	if b, err := os.ReadFile(log); err == nil {
-		t.Errorf("a browser ran behind the guard: %s", b)
-	}
-	restore()
-	if strings.Contains(os.Getenv("PATH"), "flowdeck-guard-") {
-		t.Error("restore left the guard on PATH")
 	}
 }

@@ -40,7 +40,10 @@ type runJSON struct {
 	Counts     datastore.Counts `json:"counts"`
 	OriginRun  optStr           `json:"origin_run"`
 	Version    optStr           `json:"metaflow_version"`
-	Err        optStr           `json:"error"`
+	// Parameters maps each parameter to its value in one line; {} when the
+	// run is not read yet or recorded none.
+	Parameters map[string]string `json:"parameters"`
+	Err        optStr            `json:"error"`
 }
 
 func toRun(r datastore.Run) runJSON {
@@ -48,9 +51,14 @@ func toRun(r datastore.Run) runJSON {
 	if !r.Loaded {
 		st = datastore.StatusUnknown
 	}
-	return runJSON{Flow: r.Flow, ID: r.ID, Status: st, User: r.User, Tags: nonNil(r.Tags), SystemTags: nonNil(r.SystemTags),
+	rj := runJSON{Flow: r.Flow, ID: r.ID, Status: st, User: r.User, Tags: nonNil(r.Tags), SystemTags: nonNil(r.SystemTags),
 		Started: jtime(r.Started), Finished: jtime(r.Finished), Loaded: r.Loaded, Counts: r.Counts,
-		OriginRun: originRun(r), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err)}
+		OriginRun: originRun(r), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err),
+		Parameters: r.Parameters}
+	if rj.Parameters == nil {
+		rj.Parameters = map[string]string{}
+	}
+	return rj
 }
 
 type cardJSON struct {
@@ -91,7 +99,10 @@ type taskJSON struct {
 	ForeachValue optStr           `json:"foreach_value"`
 	Origin       optStr           `json:"origin"`
 	Cards        []cardJSON       `json:"cards"`
-	Err          optStr           `json:"error"`
+	// FirstCard is the key of the card the task opens on
+	// (datastore.FirstCard), null when it has none.
+	FirstCard optStr `json:"first_card"`
+	Err       optStr `json:"error"`
 }
 
 // toTask lists the cards of the latest attempt only (allCards false) for
@@ -112,7 +123,23 @@ func toTask(t datastore.Task, allCards bool) taskJSON {
 			tj.Cards = append(tj.Cards, toCard(c))
 		}
 	}
+	if c, ok := datastore.FirstCard(t.Cards); ok {
+		tj.FirstCard = optStr(c.Key)
+	}
 	return tj
+}
+
+// landingJSON is a route: the levels the UI opens, null past the last.
+type landingJSON struct {
+	Flow optStr `json:"flow"`
+	Run  optStr `json:"run"`
+	Step optStr `json:"step"`
+	Task optStr `json:"task"`
+	Card optStr `json:"card"`
+}
+
+func toLanding(l datastore.Landing) landingJSON {
+	return landingJSON{Flow: optStr(l.Flow), Run: optStr(l.Run), Step: optStr(l.Step), Task: optStr(l.Task), Card: optStr(l.Card)}
 }
 
 type stepJSON struct {

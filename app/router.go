@@ -61,6 +61,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.postOpen(w, r)
 	case n == 1 && p[0] == "flows" && get:
 		a.getFlows(w, r)
+	case n == 1 && p[0] == "landing" && get:
+		a.getLanding(w, r)
 	case n == 3 && p[0] == "flows" && p[2] == "runs" && get:
 		a.getRuns(w, r, p[1])
 	case n == 3 && p[0] == "runs" && get:
@@ -73,6 +75,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.getStep(w, r, p[1], p[2], p[4])
 	case n == 5 && p[0] == "tasks" && get:
 		a.getTask(w, r, p[1], p[2], p[3], p[4])
+	case n == 7 && p[0] == "tasks" && p[5] == "artifacts" && get:
+		a.getArtifact(w, r, p[1], p[2], p[3], p[4], p[6])
 	case n == 7 && p[0] == "tasks" && p[5] == "logs" && get:
 		a.getLog(w, r, p[1], p[2], p[3], p[4], p[6])
 	case n == 2 && p[0] == "cards" && get:

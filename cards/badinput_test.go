@@ -97,7 +97,7 @@ func TestParseBadInput(t *testing.T) {
 }
 
 // TestParseCutEverywhere cuts fixture cards at random points and at 1 MiB,
-// as a reader of a file written in place sees them (FORMAT-older.md §3).
+// as a reader of a file written in place sees them (docs/format.md §13).
 func TestParseCutEverywhere(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	padded := paddedTemplate(t)

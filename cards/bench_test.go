@@ -10,7 +10,7 @@ import (
 )
 
 // Sizes of what the fixtures cut out of every 2.19 template card
-// (FORMAT.md §7, §13).
+// (docs/format.md §9, §17).
 const (
 	mainJSBytes    = 1_056_101
 	bundleCSSBytes = 28_045

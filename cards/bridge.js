@@ -9,7 +9,7 @@
  *                    {source:"flowdeck-card", v:1, type:"reload", seq, token, dataToken}
  *   parent -> frame  {source:"flowdeck-host", v:1, type:"data", seq, payload:{reload_token, data, created_on}}
  *
- * Rules (FORMAT.md §10, §11): data whose token equals the page's
+ * Rules (docs/format.md §12): data whose token equals the page's
  * METAFLOW_RELOAD_TOKEN goes to metaflow_card_update(data); a "final" data
  * token while the page is still a runtime render is applied in place too;
  * a final page ignores older data; any other token mismatch asks the parent

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Card is a decoded card JSON (FORMAT.md §8): {"metadata": {...},
+// Card is a decoded card JSON (docs/format.md §10): {"metadata": {...},
 // "components": [...]}, as embedded in template cards and written whole by
 // default_json. Encoding it gives back every field it was decoded from.
 // Reading a Card from several goroutines is safe; changing it (ApplyUpdate,

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Component is one node of a card's component tree (FORMAT.md §8): any JSON
+// Component is one node of a card's component tree (docs/format.md §10): any JSON
 // object in a components list, in a page or section's contents, in a table
 // cell or in an eventsTimeline payload. It holds every field it was decoded
 // from, in order, whether or not this package knows the type or the field,

@@ -135,7 +135,7 @@ func TestGoldenTrees(t *testing.T) {
 	}
 }
 
-// TestEveryComponentType finds each type of FORMAT.md §8 in the components
+// TestEveryComponentType finds each type of docs/format.md §10 in the components
 // fixture and checks its typed view against the values in the file.
 func TestEveryComponentType(t *testing.T) {
 	byID := map[string]*Component{}
@@ -363,7 +363,7 @@ func TestDAGShapes(t *testing.T) {
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("2.19 dag:\n got %+v\nwant %+v", d, want)
 	}
-	// Before 2.19.23 data is the step map (FORMAT-older.md §5.1): same graph.
+	// Before 2.19.23 data is the step map (docs/format.md §10): same graph.
 	old, ok := mustCard(t, fxOldDefault).DAG()
 	if !ok || !reflect.DeepEqual(old, want) {
 		t.Errorf("2.11.0 dag:\n got %+v\nwant %+v", old, want)

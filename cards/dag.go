@@ -49,8 +49,8 @@ func (c *Card) DAG() (d *DAG, ok bool) {
 
 // DAG reads a dag component's data. Metaflow 2.19.23 and later write
 // {"steps": {...}, "start_step", "end_step"}; earlier versions write the
-// step map itself, with start and end simply named so (FORMAT-older.md
-// §5.1 and §11 rule 7).
+// step map itself, with start and end simply named so (docs/format.md
+// §10).
 func (c *Component) DAG() (*DAG, bool) {
 	if c.Type != TypeDAG {
 		return nil, false

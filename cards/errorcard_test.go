@@ -7,8 +7,11 @@ import (
 )
 
 // TestScanErrorCard: Metaflow's error card is told from the card it
-// stands in for by its content, in the whole file and in the first 128 KiB
-// the index reads; real cards of every fixture are not error cards.
+// stands in for by its content, in the whole file and in a head of it as
+// the index reads; real cards of every fixture are not error cards. The
+// error card is a real template page with the card JSON Metaflow 2.19.38
+// wrote for an unknown card type (seen in an S3 datastore run kept out of
+// the fixtures: the corpus_always type was not installed there).
 func TestScanErrorCard(t *testing.T) {
 	const blank = "failing/.metaflow/mf.cards/FailingFlow/runs/1795642652721113/steps/work/tasks/2/cards/blank-live-892b9394b7ff45cab05d7c0080abd629.html"
 	tpl := fixture(t, blank)
@@ -38,19 +41,10 @@ func TestScanErrorCard(t *testing.T) {
 	if nested.IsErrorCard() {
 		t.Error("a nested section counts as an error card")
 	}
-	// The one error card real Metaflow wrote in the fixtures (the s3
-	// run had no corpus_always card type installed) and no other card.
-	const real = "s3/objects/mf.cards/LiveCardFlow/runs/1796421129123342/steps/train/tasks/2/cards/corpus_always-custom-db0294739a2c459583992dfdbbb60ed2.html"
-	found := 0
+	// No card of the fixtures is an error card.
 	for _, rel := range cardFiles(t) {
 		if b := fixture(t, rel); ScanErrorCard(b) {
-			found++
-			if rel != real {
-				t.Errorf("%s: a real card reads as an error card", rel)
-			}
+			t.Errorf("%s: a real card reads as an error card", rel)
 		}
-	}
-	if found == 0 {
-		t.Errorf("the real error card %s is not recognised", real)
 	}
 }

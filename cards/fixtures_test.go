@@ -13,7 +13,7 @@ import (
 
 // expected is one entry of testdata/fixtures_expected.json, which
 // testdata/expect_fixtures.py writes by reading every card file with the
-// regular expressions of FORMAT.md §7 and Python's base64 and json: an
+// regular expressions of docs/format.md §9 and Python's base64 and json: an
 // oracle that shares no code with this package.
 type expected struct {
 	Kind           string   `json:"kind"`
@@ -128,7 +128,7 @@ func TestEveryFixtureCardFile(t *testing.T) {
 			t.Errorf("%s: pathspec %q, want %q", rel, ps, e.Pathspec)
 		}
 	}
-	// Every kind of FORMAT.md §7 is in the corpus.
+	// Every kind of docs/format.md §9 is in the corpus.
 	for _, k := range []string{"template", "json", "html", "text", "data"} {
 		if counts[k] == 0 {
 			t.Errorf("no %s card among the fixtures", k)
@@ -177,7 +177,7 @@ func checkDataFile(t *testing.T, rel string, b []byte, e expected) {
 }
 
 // TestFixtureCardsByHand checks a representative set against values read by
-// hand from the fixture files and FORMAT.md.
+// hand from the fixture files and docs/format.md.
 func TestFixtureCardsByHand(t *testing.T) {
 	type want struct {
 		rel            string
@@ -244,7 +244,7 @@ func TestFixtureCardsByHand(t *testing.T) {
 	}
 
 	// Default card: title(pathspec) + page "Task Info" with the sections of
-	// FORMAT.md §8, the user's untitled section first.
+	// docs/format.md §10, the user's untitled section first.
 	c = mustCard(t, fxDefault)
 	if got := topTypes(c); !reflect.DeepEqual(got, []string{"title", "page:Task Info"}) {
 		t.Errorf("default card top %q", got)
@@ -258,7 +258,7 @@ func TestFixtureCardsByHand(t *testing.T) {
 	if v, _ := c.Metadata.String("metaflow_version"); v != "2.19.38" {
 		t.Errorf("metaflow_version %q", v)
 	}
-	// 2.11.0: no Task Code section (FORMAT-older.md §5.2).
+	// 2.11.0: no Task Code section (docs/format.md §10).
 	c = mustCard(t, fxOldDefault)
 	if got := sectionTitles(c.Components[1]); !reflect.DeepEqual(got, []string{"", "Task Metadata", "Flow Parameters", "Artifacts", "Image Data", "DAG"}) {
 		t.Errorf("2.11.0 default card sections %q", got)
@@ -280,7 +280,7 @@ func sectionTitles(page *Component) []string {
 }
 
 // TestPlaceholderTokenIsStatic covers error cards of Metaflow 2.10.9 to
-// 2.12.4 (FORMAT-older.md §4): none is in the fixtures (their error cards
+// 2.12.4 (docs/format.md §12): none is in the fixtures (their error cards
 // were not kept), so the 2.11.0 failing card is given the placeholder the
 // template leaves when it is not substituted.
 func TestPlaceholderTokenIsStatic(t *testing.T) {

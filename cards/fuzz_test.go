@@ -25,7 +25,7 @@ var fuzzData = []string{
 	"foreach/.metaflow/mf.cards/ForeachFlow/runs/1795642634789065/steps/process/tasks/2/runtime/blank-99c728330f5f4726a38d90434299973f.data.json",
 }
 
-// allTypes is a compact card with every component type of FORMAT.md §8 and
+// allTypes is a compact card with every component type of docs/format.md §10 and
 // both dag shapes, the shapes of the components fixture cut down.
 const allTypes = `{"metadata":{"pathspec":"F/1/s/1"},"components":[{"type":"title","text":"F/1/s/1"},
 {"type":"page","title":"P","contents":[{"type":"section","title":"S","columns":1,"contents":[

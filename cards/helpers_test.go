@@ -15,8 +15,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/golden and testdata/markdown")
 
-// fixtures is ../shared/fixtures beside the module. Tests read it and
-// never write there.
+// fixtures is the fixtures folder (internal/fixture.Dir). Tests read it
+// and never write there.
 func fixtures(t testing.TB) string { return corpus.Path(t) }
 
 // fixture reads a file given relative to the fixtures root.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// Kind is what a card file holds (FORMAT.md §7).
+// Kind is what a card file holds (docs/format.md §9).
 type Kind string
 
 const (

@@ -93,7 +93,7 @@ func TestMarkdownSafety(t *testing.T) {
 }
 
 // TestMarkdownLeadingNewline: Metaflow prefixes "\n" to sources that do
-// not start with "#" (FORMAT-older.md §1); the rendering must not change.
+// not start with "#" (docs/format.md §10); the rendering must not change.
 func TestMarkdownLeadingNewline(t *testing.T) {
 	for _, s := range []string{"plain paragraph", "**md in cell**", "a\n\nb", "| a |\n|---|\n| 1 |"} {
 		if a, b := RenderMarkdown(s), RenderMarkdown("\n"+s); a != b {

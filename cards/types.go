@@ -2,7 +2,7 @@ package cards
 
 import "encoding/json"
 
-// Component types of FORMAT.md §8, as they appear in "type".
+// Component types of docs/format.md §10, as they appear in "type".
 const (
 	TypePage           = "page"
 	TypeSection        = "section"
@@ -25,7 +25,7 @@ const (
 	TypeYAMLViewer     = "yamlViewer"
 )
 
-// KnownTypes lists the component types of FORMAT.md §8. Anything else is
+// KnownTypes lists the component types of docs/format.md §10. Anything else is
 // kept as it is and shown as an unknown component.
 var KnownTypes = []string{
 	TypePage, TypeSection, TypeTitle, TypeSubtitle, TypeText, TypeHeading,
@@ -44,7 +44,7 @@ func IsKnownType(t string) bool {
 	return false
 }
 
-// The typed views below hold the fields FORMAT.md §8 documents for each
+// The typed views below hold the fields docs/format.md §10 documents for each
 // type; decode one with As. Nested components are not in them: read those
 // through the Component (Contents, Rows, Children) so that they stay the
 // live nodes of the tree.

@@ -10,7 +10,7 @@ import (
 
 // ApplyUpdate merges a runtime data object (the "data" of a
 // runtime/*.data.json of a template card) into card, the way Metaflow's
-// metaflow_card_update does in the card's own JavaScript (FORMAT.md §10):
+// metaflow_card_update does in the card's own JavaScript (docs/format.md §12):
 //
 //   - Each value of data, in order, is an update for the component whose id
 //     equals the value's "id". Values that are not objects, or have no

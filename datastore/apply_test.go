@@ -216,7 +216,7 @@ func TestLegacyLayout(t *testing.T) {
 	})
 }
 
-// TestResumedRun makes a resumed run by hand as FORMAT.md §5 describes it: a
+// TestResumedRun makes a resumed run by hand as docs/format.md §6 describes it: a
 // new run whose tasks before the failure are clones (origin-run-id,
 // origin-task-id, DONE, no cards) and whose cards are the origin's.
 func TestResumedRun(t *testing.T) {

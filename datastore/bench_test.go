@@ -15,7 +15,7 @@ import (
 )
 
 // benchRoot generates (once per process, or reuses from
-// $FLOWDECK_BENCH_DIR) the benchmark datastore of DESIGN.md: 1,000 finished
+// $FLOWDECK_BENCH_DIR) the benchmark datastore of docs/design.md: 1,000 finished
 // runs, 100,000 tasks, with a card on every foreach task, written by mfsim
 // the way Metaflow lays it out.
 var benchRoot = sync.OnceValues(func() (string, error) {

@@ -230,7 +230,7 @@ func looksHTML(b []byte) bool {
 
 // attachAttempts sets each card's attempt: from card-info when present
 // (Metaflow 2.15.19+), else inferred from the card's own times against the
-// attempts' start times (FORMAT-older.md §7.2).
+// attempts' start times (docs/format.md §8).
 func attachAttempts(cs []Card, tr *taskRead) {
 	t := &tr.task
 	for i := range cs {

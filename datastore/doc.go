@@ -1,6 +1,6 @@
 // Package datastore reads a Metaflow local datastore (a .metaflow folder and
 // its mf.cards card tree) written by Metaflow 2.11 to 2.19, without ever
-// writing to it. See ../shared/FORMAT.md and FORMAT-older.md.
+// writing to it. See docs/format.md.
 //
 // # Index
 //
@@ -17,7 +17,7 @@
 //
 // # Status rules
 //
-// Attempt (FORMAT.md §5, FORMAT-older.md §11.10): no N.DONE.lock means
+// Attempt (docs/format.md §6): no N.DONE.lock means
 // running; DONE plus attempt_ok "True"/"False" for attempt_id:N means
 // succeeded/failed; DONE without attempt_ok on a task cloned by resume
 // (origin-task-id) means succeeded (clones before 2.11.16 have no

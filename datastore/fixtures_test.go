@@ -26,12 +26,15 @@ type fixtureCase struct {
 	runs []wantRun
 }
 
-// TestFixtures checks every datastore in ../shared/fixtures against values
-// read off the files by hand and by the rules of FORMAT.md §5 and §12
+// TestFixtures checks every fixture datastore (testdata/metaflow) against values
+// read off the files by hand and by the rules of docs/format.md §6 and §15
 // (status from the latest N.attempt.json, N.DONE.lock and attempt_ok; card
 // attempts from card-info, or for 2.11/2.12 by the worked example of
-// FORMAT-older.md §7.2; final = HTML token and data token both final, or a
-// static card with no token).
+// docs/format.md §8; final = HTML token and data token both final, or a
+// static card with no token). Foreach positions of 2.11 and 2.12, which
+// record no foreach-stack metadata, are what Metaflow's client gives from
+// the pickled _foreach_stack (Task.index, and the foreach variable's item
+// as FlowSpec.input), read with Python's pickle.
 func TestFixtures(t *testing.T) {
 	for _, fc := range fixtureWant {
 		t.Run(fc.name, func(t *testing.T) {
@@ -236,11 +239,11 @@ var fixtureWant = []fixtureCase{
 		{flow: "ForeachFlow", id: "1795644067561622", status: "succeeded", user: "tester", tags: []string{}, tasks: []wantTask{
 			{"end/8", "succeeded attempts=1", []string{}},
 			{"join/7", "succeeded attempts=1", []string{"default-bd0c4e4b37f444d39f332703f726a66e@0 final/final final=true"}},
-			{"process/2", "succeeded attempts=1", []string{"blank-0b16bb574ce94b6790f991c7795b4fc7@0 final/final final=true"}},
-			{"process/3", "succeeded attempts=1", []string{"blank-271e895c93824079ab8f544aebe0fdc5@0 final/final final=true"}},
-			{"process/4", "succeeded attempts=1", []string{"blank-2459b22a92584afabaf578538980b89c@0 final/final final=true"}},
-			{"process/5", "succeeded attempts=1", []string{"blank-c970c48598e641e9ae3736f3e1e2da26@0 final/final final=true"}},
-			{"process/6", "succeeded attempts=1", []string{"blank-108f56e57ca346c2ae53fc87a54c2ab6@0 final/final final=true"}},
+			{"process/2", "succeeded attempts=1 fe=0:items=item_000", []string{"blank-0b16bb574ce94b6790f991c7795b4fc7@0 final/final final=true"}},
+			{"process/3", "succeeded attempts=1 fe=1:items=item_001", []string{"blank-271e895c93824079ab8f544aebe0fdc5@0 final/final final=true"}},
+			{"process/4", "succeeded attempts=1 fe=2:items=item_002", []string{"blank-2459b22a92584afabaf578538980b89c@0 final/final final=true"}},
+			{"process/5", "succeeded attempts=1 fe=3:items=item_003", []string{"blank-c970c48598e641e9ae3736f3e1e2da26@0 final/final final=true"}},
+			{"process/6", "succeeded attempts=1 fe=4:items=item_004", []string{"blank-108f56e57ca346c2ae53fc87a54c2ab6@0 final/final final=true"}},
 			{"start/1", "succeeded attempts=1", []string{}},
 		}},
 	}},
@@ -296,11 +299,11 @@ var fixtureWant = []fixtureCase{
 		{flow: "ForeachFlow", id: "1795644266937223", status: "succeeded", user: "tester", tags: []string{}, tasks: []wantTask{
 			{"end/8", "succeeded attempts=1", []string{}},
 			{"join/7", "succeeded attempts=1", []string{"default-b0067ba9970e440f938851b7fd3a48e9@0 final/final final=true"}},
-			{"process/2", "succeeded attempts=1", []string{"blank-96a7c36acc4a45f1925d32589fea565e@0 final/final final=true"}},
-			{"process/3", "succeeded attempts=1", []string{"blank-6652574bc8c64f5e8e455fd51e206071@0 final/final final=true"}},
-			{"process/4", "succeeded attempts=1", []string{"blank-62f01f9e23ac4f3ab0101fbbc868a835@0 final/final final=true"}},
-			{"process/5", "succeeded attempts=1", []string{"blank-3c7f7418ab034119b1122fffda88e191@0 final/final final=true"}},
-			{"process/6", "succeeded attempts=1", []string{"blank-00c4aa9fac3843038dd8cb9d19a91fdb@0 final/final final=true"}},
+			{"process/2", "succeeded attempts=1 fe=0:items=item_000", []string{"blank-96a7c36acc4a45f1925d32589fea565e@0 final/final final=true"}},
+			{"process/3", "succeeded attempts=1 fe=1:items=item_001", []string{"blank-6652574bc8c64f5e8e455fd51e206071@0 final/final final=true"}},
+			{"process/4", "succeeded attempts=1 fe=2:items=item_002", []string{"blank-62f01f9e23ac4f3ab0101fbbc868a835@0 final/final final=true"}},
+			{"process/5", "succeeded attempts=1 fe=3:items=item_003", []string{"blank-3c7f7418ab034119b1122fffda88e191@0 final/final final=true"}},
+			{"process/6", "succeeded attempts=1 fe=4:items=item_004", []string{"blank-00c4aa9fac3843038dd8cb9d19a91fdb@0 final/final final=true"}},
 			{"start/1", "succeeded attempts=1", []string{}},
 		}},
 	}},

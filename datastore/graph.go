@@ -2,18 +2,15 @@ package datastore
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"sync"
 
-	"github.com/nlpodyssey/gopickle/pickle"
-	"github.com/nlpodyssey/gopickle/types"
 	"github.com/tidwall/gjson"
 
+	"flowdeck/artifacts"
 	"flowdeck/cards"
 )
 
@@ -214,7 +211,7 @@ func (ix *Index) readGraphInfo(flow, run string) (*Graph, error) {
 		return nil, err
 	}
 	sha := gjson.GetBytes(idx, "objects._graph_info").String()
-	if len(sha) < 3 || !isHex(sha) {
+	if !validSHA(sha) {
 		return nil, fmt.Errorf("graph info: no _graph_info in the _parameters task: %w", ErrUnknown)
 	}
 	blob, err := readFile(ix.fsys, filepath.Join(ix.loc.Root, flow, "data", sha[:2], sha), maxGraphBlob)
@@ -224,98 +221,55 @@ func (ix *Index) readGraphInfo(flow, run string) (*Graph, error) {
 	return ParseGraphInfo(blob)
 }
 
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 var errGraphInfo = errors.New("graph info: not a graph")
 
-// ParseGraphInfo reads a _graph_info artifact blob: a gzip'd (or plain)
-// pickle of a dict of plain values, {"steps": {name: {"type", "next",
-// "doc", "matching_join"...}}, "graph_structure", "start_step", "end_step"}
-// (start_step/end_step from 2.19.23). The pickle is untrusted: no class may
-// be loaded (a graph holds none), sizes are capped and a malformed stream
-// is an error, never a crash. The steps come in graph_structure order.
-func ParseGraphInfo(blob []byte) (g *Graph, err error) {
-	if bytes.HasPrefix(blob, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(bytes.NewReader(blob))
-		if err != nil {
-			return nil, fmt.Errorf("graph info: %w", err)
-		}
-		b, err := io.ReadAll(io.LimitReader(zr, maxGraphPickle+1))
-		if err != nil {
-			return nil, fmt.Errorf("graph info: %w", err)
-		}
-		if len(b) > maxGraphPickle {
-			return nil, fmt.Errorf("graph info: over %d bytes: %w", maxGraphPickle, ErrTooLarge)
-		}
-		blob = b
-	}
-	defer func() {
-		// The pickle library trusts lengths in the stream; a hostile one
-		// must not take the process down.
-		if r := recover(); r != nil {
-			g, err = nil, fmt.Errorf("graph info: malformed pickle: %v", r)
-		}
-	}()
-	if err := checkPickleLengths(blob); err != nil {
-		return nil, err
-	}
-	u := pickle.NewUnpickler(bytes.NewReader(blob))
-	u.FindClass = func(module, name string) (any, error) {
-		return nil, fmt.Errorf("graph info: class %s.%s refused", module, name)
-	}
-	v, err := u.Load()
+// ParseGraphInfo reads a _graph_info artifact blob: a gzip'd pickle of a
+// dict of plain values, {"steps": {name: {"type", "next", "doc",
+// "matching_join"...}}, "graph_structure", "start_step", "end_step"}
+// (start_step/end_step from 2.19.23). The pickle is untrusted: the
+// artifacts package reads it (it runs nothing and checks every length),
+// capped to maxGraphPickle. The steps come in graph_structure order.
+func ParseGraphInfo(blob []byte) (*Graph, error) {
+	v, err := artifacts.Decode(bytes.NewReader(blob), artifacts.Limits{MaxBytes: maxGraphPickle})
 	if err != nil {
 		return nil, fmt.Errorf("graph info: %w", err)
 	}
-	top, ok := v.(*types.Dict)
-	if !ok {
+	if v == nil || v.Kind != artifacts.KindDict {
 		return nil, errGraphInfo
 	}
-	stepsV, _ := top.Get("steps")
-	steps, ok := stepsV.(*types.Dict)
-	if !ok || steps.Len() == 0 {
+	steps := dictGet(v, "steps")
+	if steps == nil || steps.Kind != artifacts.KindDict || len(steps.Entries) == 0 {
 		return nil, errGraphInfo
 	}
-	g = &Graph{Source: GraphFromGraphInfo, StartStep: dictString(top, "start_step"), EndStep: dictString(top, "end_step")}
+	g := &Graph{Source: GraphFromGraphInfo, StartStep: strOf(dictGet(v, "start_step")), EndStep: strOf(dictGet(v, "end_step"))}
 	byName := map[string]GraphStep{}
 	var dictOrder []string
-	for _, e := range *steps {
-		name, ok := e.Key.(string)
-		sd, isDict := e.Value.(*types.Dict)
-		if !ok || !isDict {
+	for _, e := range steps.Entries {
+		name := strOf(e.Key)
+		sd := e.Value
+		if name == "" || sd == nil || sd.Kind != artifacts.KindDict {
 			continue
 		}
-		st := GraphStep{Name: name, Type: dictString(sd, "type"), Doc: dictString(sd, "doc"), Next: []string{}}
-		if n, ok := sd.Get("next"); ok {
-			if l, ok := n.(*types.List); ok {
-				for _, x := range *l {
-					if s, ok := x.(string); ok {
-						st.Next = append(st.Next, s)
-					}
+		st := GraphStep{Name: name, Type: strOf(dictGet(sd, "type")), Doc: strOf(dictGet(sd, "doc")), Next: []string{}}
+		if n := dictGet(sd, "next"); n != nil {
+			for _, x := range n.Items {
+				if s := strOf(x); s != "" {
+					st.Next = append(st.Next, s)
 				}
 			}
 		}
 		if st.Type == "split-foreach" || st.Type == "foreach" {
-			st.BoxEnds = dictString(sd, "matching_join")
+			st.BoxEnds = strOf(dictGet(sd, "matching_join"))
+		}
+		if _, dup := byName[name]; !dup {
+			dictOrder = append(dictOrder, name)
 		}
 		byName[name] = st
-		dictOrder = append(dictOrder, name)
 	}
 	if len(byName) == 0 {
 		return nil, errGraphInfo
 	}
-	var order []string
-	if gs, ok := top.Get("graph_structure"); ok {
-		order = flattenNames(gs, order, 0)
-	}
+	order := flattenNames(dictGet(v, "graph_structure"), nil, 0)
 	seen := map[string]bool{}
 	for _, n := range append(order, dictOrder...) {
 		if st, ok := byName[n]; ok && !seen[n] {
@@ -326,89 +280,41 @@ func ParseGraphInfo(blob []byte) (g *Graph, err error) {
 	return g, nil
 }
 
-func dictString(d *types.Dict, key string) string {
-	v, _ := d.Get(key)
-	s, _ := v.(string)
+// dictGet is the value of a str key of a decoded dict, or nil.
+func dictGet(d *artifacts.Value, key string) *artifacts.Value {
+	if d == nil || d.Kind != artifacts.KindDict {
+		return nil
+	}
+	for _, e := range d.Entries {
+		if strOf(e.Key) == key {
+			return e.Value
+		}
+	}
+	return nil
+}
+
+// strOf is a decoded str's text, or "" for anything else.
+func strOf(v *artifacts.Value) string {
+	if v == nil || v.Kind != artifacts.KindStr {
+		return ""
+	}
+	s, _ := v.Value.(string)
 	return s
 }
 
 // flattenNames lists the step names of graph_structure, a nested list of
 // names in graph order.
-func flattenNames(v any, out []string, depth int) []string {
-	if depth > 64 {
+func flattenNames(v *artifacts.Value, out []string, depth int) []string {
+	if v == nil || depth > 64 {
 		return out
 	}
-	switch x := v.(type) {
-	case string:
-		out = append(out, x)
-	case *types.List:
-		for _, e := range *x {
-			out = flattenNames(e, out, depth+1)
-		}
-	case *types.Tuple:
-		for _, e := range *x {
-			out = flattenNames(e, out, depth+1)
-		}
+	if s := strOf(v); s != "" {
+		return append(out, s)
+	}
+	for _, e := range v.Items {
+		out = flattenNames(e, out, depth+1)
 	}
 	return out
-}
-
-// checkPickleLengths refuses a pickle whose string or bytes opcodes claim
-// more bytes than the stream holds: the library allocates the claimed
-// length before reading. It walks only the opcodes a graph uses and stops
-// at the first it does not know (Load then rejects or reads it).
-func checkPickleLengths(b []byte) error {
-	le := func(p []byte) uint64 {
-		var n uint64
-		for i := len(p) - 1; i >= 0; i-- {
-			n = n<<8 | uint64(p[i])
-		}
-		return n
-	}
-	for i := 0; i < len(b); {
-		op := b[i]
-		i++
-		var width int
-		switch op {
-		case 'X', 'B', 'T': // BINUNICODE, BINBYTES, BINSTRING: 4-byte length
-			width = 4
-		case 0x8d, 0x8e, 0x96: // BINUNICODE8, BINBYTES8, BYTEARRAY8
-			width = 8
-		case 0x8c, 'C', 'U': // SHORT_BINUNICODE, SHORT_BINBYTES, SHORT_BINSTRING
-			width = 1
-		case 0x95: // FRAME: 8-byte size, then the frame's opcodes
-			if i+8 > len(b) {
-				return errGraphInfo
-			}
-			i += 8
-			continue
-		case 0x80, 'q', 'h', 'K': // PROTO, BINPUT, BINGET, BININT1
-			i++
-			continue
-		case 'r', 'j', 'J': // LONG_BINPUT, LONG_BINGET, BININT
-			i += 4
-			continue
-		case 'M': // BININT2
-			i += 2
-			continue
-		case '}', ']', ')', '(', 'u', 'e', 'a', 's', 't', 'N', 0x88, 0x89, 0x94, '0', '1', '2', 0x85, 0x86, 0x87, 'l', 'd':
-			continue
-		case '.':
-			return nil
-		default:
-			return nil
-		}
-		if i+width > len(b) {
-			return errGraphInfo
-		}
-		n := le(b[i : i+width])
-		i += width
-		if n > uint64(len(b)-i) {
-			return fmt.Errorf("graph info: a string of %d bytes in %d: %w", n, len(b), errGraphInfo)
-		}
-		i += int(n)
-	}
-	return nil
 }
 
 // withState copies the graph structure with each step's status and

@@ -52,6 +52,7 @@ type Index struct {
 	onLoaded func(flow, run string, live bool)
 
 	content   *contentCache
+	values    *valueCache
 	graphs    graphCache
 	cardRoots cardRootCache
 
@@ -107,7 +108,8 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 		opts.GiveUpAfter = 5 * time.Second
 	}
 	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
-		content: newContentCache(32), graphs: graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}},
+		content: newContentCache(32), values: newValueCache(valueCacheBytes),
+		graphs:    graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}},
 		cardRoots: cardRootCache{flows: map[string]*flowCardSearch{}, runs: map[string]string{}}}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
@@ -299,8 +301,13 @@ func sortRuns(rs []Run) {
 	sort.Slice(rs, func(i, j int) bool { return newerRun(rs[i], rs[j]) })
 }
 
-// newerRun is the run lists' order: newest start first, then the higher id.
+// newerRun is the run lists' order, and the only one: the UI shows runs in
+// the order the API lists them. Runs with no start time yet (just created)
+// come first, then the newest start, then the higher id.
 func newerRun(a, b Run) bool {
+	if a.Started.IsZero() != b.Started.IsZero() {
+		return a.Started.IsZero()
+	}
 	if !a.Started.Equal(b.Started) {
 		return a.Started.After(b.Started)
 	}

@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"sort"
 	"strconv"
-
-	"github.com/tidwall/gjson"
 )
 
 // LogLine is one line of an mflog file:
@@ -119,64 +116,6 @@ func ParseMflog(b []byte) []LogLine {
 		out = append(out, l)
 	}
 	return out
-}
-
-// Artifact is one entry of an attempt's N.data.json artifact index. Values
-// are pickles; only their type and size are shown.
-type Artifact struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Size     int64  `json:"size"`
-	Encoding string `json:"encoding"`
-	Attempt  int    `json:"attempt"`
-}
-
-// TaskArtifacts lists the artifacts of one attempt (-1: the latest),
-// leaving out Metaflow's internal ones (names starting with "_").
-func (ix *Index) TaskArtifacts(ctx context.Context, flow, run, step, task string, attempt int) ([]Artifact, error) {
-	t, err := ix.Task(ctx, flow, run, step, task)
-	if err != nil {
-		return nil, err
-	}
-	if attempt < 0 {
-		attempt = t.Attempt
-	}
-	p := filepath.Join(ix.runDir(flow, run), step, task, strconv.Itoa(attempt)+".data.json")
-	b, err := readFile(ix.fsys, p, maxDataBytes)
-	if errors.Is(err, fs.ErrNotExist) {
-		// A running attempt writes its artifact index when it ends.
-		return []Artifact{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("datastore: artifacts: %w", err)
-	}
-	return ParseArtifacts(b, attempt)
-}
-
-// ParseArtifacts parses an N.data.json artifact index.
-func ParseArtifacts(b []byte, attempt int) ([]Artifact, error) {
-	if !gjson.ValidBytes(b) {
-		return nil, fmt.Errorf("%w: artifact index: invalid JSON", ErrBadMeta)
-	}
-	info := gjson.GetBytes(b, "info")
-	objects := gjson.GetBytes(b, "objects")
-	if !objects.IsObject() && !info.IsObject() {
-		return nil, fmt.Errorf("%w: artifact index: no objects", ErrBadMeta)
-	}
-	out := []Artifact{}
-	seen := map[string]bool{}
-	add := func(name string, v gjson.Result) {
-		if seen[name] || len(name) == 0 || name[0] == '_' {
-			return
-		}
-		seen[name] = true
-		out = append(out, Artifact{Name: name, Type: v.Get("type").String(), Size: v.Get("size").Int(),
-			Encoding: v.Get("encoding").String(), Attempt: attempt})
-	}
-	info.ForEach(func(k, v gjson.Result) bool { add(k.String(), v); return true })
-	objects.ForEach(func(k, _ gjson.Result) bool { add(k.String(), gjson.Result{}); return true })
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
 }
 
 // Failure is a failed task of a run with the end of its stderr, where

@@ -161,7 +161,7 @@ func attemptFile(name string) (n int, rest string, ok bool) {
 	return n, name[i+1:], true
 }
 
-// Folder levels, for the names each level leaves out (FORMAT.md §14.2).
+// Folder levels, for the names each level leaves out (docs/format.md §3).
 type level int
 
 const (

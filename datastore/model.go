@@ -42,6 +42,9 @@ type Run struct {
 	// the "unknown" rule for runs whose orchestrator vanished.
 	LastActivity time.Time `json:"last_activity"`
 	Err          string    `json:"error,omitempty"`
+	// Parameters are the run's parameters in one line each (runParameters);
+	// nil until the run is read, or when it has none recorded.
+	Parameters map[string]string `json:"parameters,omitempty"`
 	// TaskCounts over the latest attempt of every task.
 	Counts Counts `json:"counts"`
 	// order is the sort key for non-numeric run ids (ts_epoch of _self.json).
@@ -186,7 +189,7 @@ func (c *Card) Name() string {
 // Pathspec is flow/run/step/task of the task the card file belongs to.
 func (c *Card) Pathspec() string { return c.Flow + "/" + c.Run + "/" + c.Step + "/" + c.Task }
 
-// updateFinal applies FORMAT-older.md §11.6: final when the HTML token and
+// updateFinal applies docs/format.md §12: final when the HTML token and
 // the data token are both "final" (or there is no data file). A card with
 // no token, or the "[METAFLOW_RELOAD_TOKEN]" placeholder of 2.10.9-2.12.4
 // error cards, is static: it never updates, so it is final as it is.

@@ -114,6 +114,7 @@ func (ix *Index) loadRun(flow, id string, header Run) (*runSnap, []string) {
 	}
 	sortSteps(snap.steps, snap.endStep)
 	ix.derive(snap)
+	ix.withParameters(snap)
 	return snap, retry
 }
 
@@ -171,6 +172,7 @@ func (ix *Index) loadRunSummary(flow, id string, header Run) (*runSnap, []string
 	}
 	sortSteps(snap.steps, end)
 	ix.derive(snap)
+	ix.withParameters(snap)
 	return snap, nil
 }
 
@@ -259,11 +261,16 @@ func stepStartFallback(st *stepSnap) {
 // loadTask reads one task and lists its cards. err is fs.ErrNotExist when
 // the task folder is gone.
 func (ix *Index) loadTask(flow, run, step, id string, cd cardDirs) (*Task, []string, error) {
-	tr, err := readTask(ix.fsys, filepath.Join(ix.runDir(flow, run), step, id), flow, run, step, id)
+	dir := filepath.Join(ix.runDir(flow, run), step, id)
+	tr, err := readTask(ix.fsys, dir, flow, run, step, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	t := &tr.task
+	if t.ForeachIndex < 0 && t.ForeachVar == "" && t.Status != StatusRunning {
+		// No foreach metadata: a writer before 2.14.1, or not a foreach.
+		ix.foreachFromStack(dir, t)
+	}
 	var cs []Card
 	var cerr error
 	if t.OriginRun != "" && t.OriginTask != "" {
@@ -434,7 +441,7 @@ func lessID(a, b string) bool {
 	return a < b
 }
 
-// derive computes step and run status from the tasks (FORMAT.md §5):
+// derive computes step and run status from the tasks (docs/format.md §6):
 // succeeded when the end step succeeded; running while any latest attempt
 // has no DONE; failed when an attempt failed and nothing runs; and
 // "unknown" when a run that looks running has been quiet for StaleAfter

@@ -255,7 +255,7 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 	return tr, nil
 }
 
-// attemptStatus applies FORMAT.md §5 and FORMAT-older.md §11.10.
+// attemptStatus applies docs/format.md §6.
 func attemptStatus(fsys FS, dir string, n int, f *attemptFiles, ok *bool, clone bool, tr *taskRead) Status {
 	switch {
 	case !f.done:

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing Flowdeck needs on Debian/Ubuntu, when it
 # is missing: GTK + WebKitGTK 4.1 headers (window build), Xvfb (window
-# tests), Chromium (browser tests), and the frontend's npm packages.
+# tests), Chromium (browser tests), desktop-file-utils (the .desktop
+# check), and the frontend's npm packages. dpkg-deb (make package) is part
+# of dpkg.
 # Go 1.26 and Node.js 20 are expected on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb xauth chromium fonts-dejavu-core; do
+for pkg in libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb xauth chromium fonts-dejavu-core desktop-file-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then

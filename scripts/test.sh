@@ -1,19 +1,49 @@
 #!/usr/bin/env bash
-# Runs every test: go vet, Go tests (with the race detector on the
-# concurrent packages), short fuzz runs, Vitest, the browser tests against
-# `flowdeck serve`, and the window test under Xvfb.
+# Runs every test: go mod tidy, go vet, Go tests (with the race detector on
+# the concurrent packages), short fuzz runs, Vitest, the browser tests
+# against `flowdeck serve` of both builds (the desktop bin/flowdeck and the
+# static bin/flowdeck-serve), the desktop entry, the .deb (built, installed
+# with apt-get, its version), the window test under Xvfb (also the
+# installed binary), and the Dockerfile (scripts/docker-check.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 bash scripts/build.sh
+
+echo "== go mod tidy"
+for mod in . tools/dockerlint; do
+  if ! (cd "$mod" && go mod tidy -diff); then
+    echo "$mod/go.mod or go.sum is not tidy: run GOTOOLCHAIN=local go mod tidy in $mod (the diff is above)"
+    exit 1
+  fi
+done
+
+echo "== static build"
+# ldd prints "not a dynamic executable" (and exits 1) for a static binary.
+ldd_out=$(ldd bin/flowdeck-serve 2>&1 || true)
+if ! grep -q "not a dynamic executable" <<<"$ldd_out"; then
+  echo "bin/flowdeck-serve is not static; ldd says:"; echo "$ldd_out"
+  exit 1
+fi
+deps=$(CGO_ENABLED=0 go list -deps .)
+if grep -i wails <<<"$deps"; then
+  echo "the serve-only build imports Wails (above)"
+  exit 1
+fi
+echo "bin/flowdeck-serve is static ($ldd_out) and links no Wails"
+bin/flowdeck-serve version
 
 echo "== go vet"
 go vet ./...
-go vet -tags desktop,production,webkit2_41 .
+go vet -tags desktop,production,webkit2_41 ./...
+go vet -tags windowtest ./internal/windowtest/
 
 echo "== go test"
 go test -count=1 -timeout 20m ./...
 go test -count=1 -race -timeout 20m ./watcher/ ./app/
+# The window package builds only with the desktop tag.
+go test -count=1 -tags desktop,production,webkit2_41 ./app/window/
 
 echo "== fuzz (short)"
 fuzztime=${FUZZTIME:-5s}
@@ -39,10 +69,35 @@ done
 echo "== vitest"
 (cd frontend && npm test --silent)
 
-echo "== browser tests"
+echo "== browser tests (desktop build: bin/flowdeck serve)"
 FLOWDECK_BIN="$PWD/bin/flowdeck" node frontend/e2e/run.mjs
 
+echo "== browser tests (static build: bin/flowdeck-serve serve)"
+FLOWDECK_BIN="$PWD/bin/flowdeck-serve" node frontend/e2e/run.mjs
+
+echo "== desktop entry"
+desktop-file-validate build/linux/flowdeck.desktop
+echo "desktop-file-validate: build/linux/flowdeck.desktop is valid"
+
+echo "== .deb"
+FLOWDECK_SKIP_BUILD=1 bash scripts/package.sh
+deb=$(ls bin/flowdeck_*_amd64.deb)
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "./$deb" >/dev/null
+want="flowdeck $(bash scripts/version.sh)"
+got=$(/usr/bin/flowdeck version)
+if [ "$got" != "$want" ]; then
+  echo "the installed flowdeck says \"$got\", want \"$want\""
+  exit 1
+fi
+echo "installed $deb: $got"
+
 echo "== window test"
-FLOWDECK_BIN="$PWD/bin/flowdeck" go test -count=1 -tags windowtest -timeout 10m ./internal/windowtest/
+FLOWDECK_BIN="$PWD/bin/flowdeck" FLOWDECK_INSTALLED_BIN=/usr/bin/flowdeck \
+  go test -count=1 -tags windowtest -timeout 10m ./internal/windowtest/
+# The static build has no window and says so in one line.
+FLOWDECK_BIN="$PWD/bin/flowdeck-serve" go test -count=1 -tags windowtest -run '^TestNoDisplay$' ./internal/windowtest/
+
+echo "== Dockerfile"
+bash scripts/docker-check.sh
 
 echo "all tests passed"

@@ -8,11 +8,11 @@
 // datastore as it grows: when a folder appears, its subtree is watched and
 // listed at once, and what the listing finds is queued as events, because
 // Metaflow makes folders with mkdir -p and renames a file into them before
-// any watch can exist (FORMAT.md §14.5). The coalescer (package coalesce,
+// any watch can exist (docs/format.md §13). The coalescer (package coalesce,
 // pure code) de-duplicates paths and releases a batch after a short quiet
 // period or a maximum delay. One loop goroutine applies batches to the
 // index, re-applies half-written files after RetryDelay (Metaflow before
-// 2.19.20 writes in place, FORMAT-older.md §3), runs the index's time rule
+// 2.19.20 writes in place, docs/format.md §13), runs the index's time rule
 // every TickInterval, and sends changes in order.
 //
 // # Watch budget

@@ -33,7 +33,7 @@ func TestForeach100(t *testing.T) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16) // tasks running at once: Metaflow's default --max-workers
 	// Metaflow renders the final cards in a subprocess started after DONE,
-	// 0.4-1 s later (FORMAT.md §11). The index reads what is on disk, so a
+	// 0.4-1 s later (docs/format.md §14). The index reads what is on disk, so a
 	// watcher lagging behind the writer by more than that gap would see a
 	// final card before the DONE marker's event; the race detector makes
 	// the index that slow.
@@ -169,7 +169,7 @@ func TestForeachMfsim(t *testing.T) {
 		finals += min(s.final, 1)
 	}
 	// One card per task, plus the failed attempt's card of the retried task,
-	// which never turns final (FORMAT.md §12).
+	// which never turns final (docs/format.md §15).
 	if len(cards) != width+1 || finals != width {
 		t.Errorf("%d cards, %d final; want %d and %d", len(cards), finals, width+1, width)
 	}

@@ -11,7 +11,7 @@ import (
 	"flowdeck/datastore"
 )
 
-// writeInPlace writes like Metaflow before 2.19.20 (FORMAT-older.md §3):
+// writeInPlace writes like Metaflow before 2.19.20 (docs/format.md §13):
 // open the final name with O_TRUNC (Create for a new file, then Write
 // events, same inode) and write, here in two chunks with a pause between
 // them, so the half-written file is on disk for a while.

@@ -32,7 +32,7 @@ type place struct {
 	run string
 }
 
-// layout knows the shape of a datastore (FORMAT.md §2) and where its card
+// layout knows the shape of a datastore (docs/format.md §3) and where its card
 // root is, which may be outside it.
 type layout struct {
 	root, cardRoot string

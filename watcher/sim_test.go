@@ -11,7 +11,7 @@ import (
 
 // sim writes Metaflow-shaped runs for tests (internal/mfsim did not exist
 // when these tests were written): the files the index reads, with the
-// shapes of FORMAT.md §3-4 and §6, written atomically like Metaflow 2.19.20+
+// shapes of docs/format.md §4-5 and §8, written atomically like Metaflow 2.19.20+
 // (or directly, when setting up a tree before watching).
 type sim struct {
 	t           testing.TB

@@ -10,7 +10,7 @@ import (
 	"flowdeck/watcher/coalesce"
 )
 
-// The watch budget (DESIGN.md): the roots, flow folders and their _meta,
+// The watch budget (docs/design.md): the roots, flow folders and their _meta,
 // and each run's folder and _meta are always watched; the rest of a run,
 // and its card subtree, only while the run is wide (live, or finished
 // less than Linger ago). A datastore of 1,000 finished runs thus needs about
@@ -74,7 +74,7 @@ func (w *Watcher) poll(dir string) bool {
 // watch is added before the folder is listed, so an entry made meanwhile
 // is either listed or reported by the watch. With synth every entry found
 // is queued as an event: a folder made with mkdir -p and a file renamed
-// into it at once (FORMAT.md §14.5) would otherwise be missed.
+// into it at once (docs/format.md §13) would otherwise be missed.
 func (w *Watcher) addTree(dir string, synth bool, now time.Time) {
 	pl := w.lay.place(dir)
 	if (pl.lv == lvRun || pl.lv == lvCardRun) && w.runs[pl.run] == nil {

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Writes fixtures_expected.json: what every card file of ../../shared/fixtures
-holds, read with the regular expressions of FORMAT.md §7 and Python's own
+"""Writes fixtures_expected.json: what every card file of the Metaflow fixtures
+(../../testdata/metaflow, or $FLOWDECK_FIXTURES)
+holds, read with the regular expressions of docs/format.md §9 and Python's own
 base64/json, independently of the Go code under test.
 
 Run from cards/: python3 testdata/expect_fixtures.py > testdata/fixtures_expected.json
 """
 import base64, json, os, re, sys
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "fixtures")
+ROOT = os.environ.get("FLOWDECK_FIXTURES") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "testdata", "metaflow")
 TOKEN = re.compile(rb'var METAFLOW_RELOAD_TOKEN = "([^"]*)"')
 DATAID = re.compile(rb'var mfCardDataId = "([^"]*)"')
 MFDATA = re.compile(rb'window\.__MF_DATA__\["([^"]*)"\] = "([^"]*)"')

@@ -1,5 +1,5 @@
 // Benchmarks of the native card view, in headless Chromium against
-// `flowdeck serve` (DESIGN.md performance targets):
+// `flowdeck serve` (docs/design.md performance targets):
 //  1. live update: the rename of a runtime data JSON -> the new value in the
 //     DOM, over >= 200 updates (p50 <= 50 ms, p99 <= 150 ms);
 //  2. open a 1.1 MB template card: the click on it in the card list -> all of
@@ -182,7 +182,7 @@ try {
   for (const [name, s, target, ok] of rows) console.log(`| ${name} | ${s.n} | ${s.p50} ms | ${s.p95} ms | ${s.p99} ms | ${s.max} ms | ${target} | ${ok ? 'yes' : 'NO'} |`);
   console.log('\nlive update, where the time goes:', JSON.stringify(live.parts));
   console.log(`\n(live: ${live.missed} of ${UPDATES} updates not seen, one every ${INTERVAL} ms; open: API answer p50 ${open.api_ms.p50} ms)`);
-  // Other work on the machine shows in the tails: say how busy it was.
+  // Machine load shows in the tails: say how busy it was.
   const load = { before: loadBefore, after: os.loadavg()[0], cpus: os.cpus().length };
   console.log(`(load average ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after, ${load.cpus} CPUs)`);
   const json = { when: new Date().toISOString(), chromium: browser.version(), reduced_motion: REDUCED, load, live_update: live, open_card: open };

@@ -1,4 +1,4 @@
-// Cold open benchmark (DESIGN.md: a 1,000-run / 100,000-task datastore, run
+// Cold open benchmark (docs/design.md: a 1,000-run / 100,000-task datastore, run
 // list on screen <= 300 ms). Each round starts a new `flowdeck serve` on
 // the datastore and a new browser context (empty cache), loads the page
 // deep-linked to one flow (`#/flows/<flow>`: the run list is on screen only

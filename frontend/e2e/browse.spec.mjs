@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { assert, assertEqual, copyFixture, midrunCut, openPage, replay, screenshot, startServe, test } from './harness.mjs';
 
-// Run statuses read off the fixtures by FORMAT.md §5 (DONE.lock +
+// Run statuses read off the fixtures by docs/format.md §6 (DONE.lock +
 // attempt_ok of each latest attempt; succeeded when the end step did).
 const expected = {
   default: { DefaultCardFlow: { 1795642620378112: 'succeeded', 1795642625513910: 'succeeded' } },

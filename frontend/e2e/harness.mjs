@@ -12,7 +12,9 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
-export const fixtures = path.resolve(repo, '..', 'shared', 'fixtures');
+// The Metaflow fixtures (testdata/metaflow/README.md); $FLOWDECK_FIXTURES
+// overrides it, as for the Go tests (internal/fixture.In).
+export const fixtures = process.env.FLOWDECK_FIXTURES || path.join(repo, 'testdata', 'metaflow');
 export const artifacts = path.join(here, 'artifacts');
 
 const registry = [];

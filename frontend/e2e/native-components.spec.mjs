@@ -11,7 +11,7 @@ const SYNTH = 'blank-synth-0123456789abcdef0123456789abcdef';
 
 // Types the 2.19 fixture has no instance of, plus the cases the view must
 // handle: an unknown type, a remote image, a vertical table, columns, two
-// pages, the older plain-map dag (FORMAT-older.md §5.1).
+// pages, the older plain-map dag (docs/format.md §10).
 const synthCard = {
   metadata: { pathspec: 'ComponentsFlow/1795642631175149/start/1' },
   components: [

@@ -1,6 +1,6 @@
 // Helpers for the native card view's browser tests and benchmark: card keys,
 // decoding and writing template cards the way Metaflow lays them out
-// (FORMAT.md §7), and a recorder of what the pane shows over time.
+// (docs/format.md §9), and a recorder of what the pane shows over time.
 import fs from 'node:fs';
 import path from 'node:path';
 import { openPage } from './harness.mjs';

@@ -2,7 +2,7 @@
 // bar, the markdown, the value box and the loss chart change in step with the
 // writes; the component added mid-run appears; the card ends final; and no
 // recorded frame shows an older value after a newer one. A second run moves
-// the final data JSON before the final HTML (FORMAT.md §11).
+// the final data JSON before the final HTML (docs/format.md §12).
 import fs from 'node:fs';
 import path from 'node:path';
 import { assert, assertEqual, copyFixture, openPage, replayEvents, startServe, test } from './harness.mjs';

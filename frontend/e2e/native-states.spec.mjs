@@ -1,7 +1,7 @@
 // Issue 5: the pane says whether a card is live, final, or left over, and the
 // native view shows the newest values: a failed task's runtime card with its
 // runtime data on top (fixtures/failing), both attempts of a retried task
-// (fixtures/retry), and cards written by Metaflow 2.11 (FORMAT-older.md).
+// (fixtures/retry), and cards written by Metaflow 2.11 (docs/format.md §16).
 import path from 'node:path';
 import { artifacts, assert, assertEqual, copyFixture, startServe, test } from './harness.mjs';
 import { cardKey, findCardFile, openCard, textOf } from './native-lib.mjs';

@@ -1,5 +1,5 @@
 // Issue 6, live: the original view updates as Metaflow writes, pushed on
-// the SSE events, by FORMAT.md §10-11. A card with a matching token is
+// the SSE events, by docs/format.md §12. A card with a matching token is
 // updated in place (no reload); a new token reloads the frame and the data
 // arrives at once; final data on a runtime page is applied in place; a
 // final page stops updating; and at no moment does an older value replace
@@ -191,7 +191,7 @@ test('a token per render: each new token reloads, the data arrives, final stops 
   await waitView(page, (d) => d.token === 'render-seq-3', null, 'render 3 shown');
   await shows(6, 'render 3 with its data');
 
-  // FORMAT.md §11: the final data lands before the final HTML: applied in
+  // docs/format.md §12: the final data lands before the final HTML: applied in
   // place on the runtime page, no reload back to older values.
   const loadsBefore = (await viewState(page)).loads;
   await writeData('final', 7);

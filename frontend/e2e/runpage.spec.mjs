@@ -3,7 +3,7 @@
 // URL and a resumed run's origin, on the real fixtures.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, fixtures, midrunCut, openPage, replay, screenshot, startServe, test } from './harness.mjs';
+import { assert, assertEqual, copyFixture, midrunCut, openPage, replay, screenshot, startServe, test } from './harness.mjs';
 
 async function serve(t, root) {
   const srv = await startServe(root);
@@ -210,11 +210,19 @@ test('error cards are marked in the card list and on their task', async (t) => {
   const run = '1795642679591111';
   const task = path.join(root, 'mf.cards', 'LiveCardFlow', 'runs', run, 'steps', 'train', 'tasks', '2');
   const name = 'corpus_always-custom-b2142f64982849418bf6be3b5c058beb';
-  // The error card real Metaflow 2.19.38 wrote for this card in the s3
-  // fixture (the card type was not installed there), put in its place.
-  const real = path.join(fixtures, 's3', 'objects', 'mf.cards', 'LiveCardFlow', 'runs', '1796421129123342', 'steps', 'train', 'tasks', '2',
-    'cards', 'corpus_always-custom-db0294739a2c459583992dfdbbb60ed2.html');
-  await fsp.copyFile(real, path.join(task, 'cards', `${name}.html`));
+  // The error card Metaflow 2.19.38 wrote for this card where its type was
+  // not installed (an S3 run kept out of the fixtures): the template page
+  // with this card JSON. The task's own blank card is the template.
+  const errorJSON = JSON.stringify({
+    metadata: { pathspec: `LiveCardFlow/${run}/train/2` },
+    components: [{ type: 'page', title: 'Error Card', contents: [{ type: 'section', title: 'Card Render Failed With Error', contents: [
+      { type: 'log', data: 'MetaflowCard named corpus_always not found. Check the `type` attribute in @card', id: 'logcomponent_c49267' }] }] }],
+  });
+  const blank = (await fsp.readdir(path.join(task, 'cards'))).find((f) => f.startsWith('blank-'));
+  const template = await fsp.readFile(path.join(task, 'cards', blank), 'utf8');
+  const page1 = template.replace(/(window\.__MF_DATA__\["[^"]*"\] = ")[^"]*(")/, (_, a, b) => a + Buffer.from(errorJSON).toString('base64') + b);
+  assert(page1 !== template, 'the template has card data to replace');
+  await fsp.writeFile(path.join(task, 'cards', `${name}.html`), page1);
   await fsp.rm(path.join(task, 'runtime', `${name}.data.json`));
   const srv = await serve(t, root);
   const page = await open(t, srv, `#/flows/LiveCardFlow/runs/${run}/steps/train`);

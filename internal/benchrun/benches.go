@@ -192,7 +192,7 @@ func benchOpen(ctx context.Context, c *config, res *results, root string) error 
 		return err
 	}
 	defer os.RemoveAll(small)
-	if err := fixture.CopyDir(filepath.Join(c.repo, "..", "shared", "fixtures", "live"), small); err != nil {
+	if err := fixture.CopyDir(filepath.Join(fixture.In(c.repo), "live"), small); err != nil {
 		return fmt.Errorf("one-run datastore: %w", err)
 	}
 	ld1 := startLoad()
@@ -532,7 +532,7 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	res.add(row{What: "CPU while the 300-task live run writes",
 		Measured: fmt.Sprintf("serve process, %s window, UI open on one of its cards, %s in the datastore", wall.Round(time.Second), finished),
 		Result:   fmt.Sprintf("%.0f %% of one core (%.0f card data writes/s)", cpuPct, wps),
-		Target:   "(none in DESIGN.md)", Met: "", Load: load})
+		Target:   "(no target in docs/design.md)", Met: "", Load: load})
 	return nil
 }
 

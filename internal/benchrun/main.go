@@ -5,7 +5,7 @@
 //
 // "bench" generates (or reuses) the mfsim datastores, runs every benchmark
 // against the real binary and headless Chromium and prints one table with
-// the targets of ../shared/DESIGN.md; "soak" runs the 300-task live run for
+// Flowdeck's performance targets; "soak" runs the 300-task live run for
 // SOAK_MINUTES (default 10) with the UI open on it and checks memory,
 // goroutines, index equality, final cards on screen and that nothing in
 // the datastore was written; "all" (the default) runs both and, at full

@@ -37,12 +37,12 @@ func renderSummary(res *results, c *config) string {
 	w("`make bench` (%s), %s, commit %s, took %s.\n", size, res.When.UTC().Format("2006-01-02 15:04 MST"), commit, res.Duration)
 	w("Machine: %s, %d cores, %.0f GB memory, Linux %s; %s, %s, Node %s. Load average (1, 5, 15 min) at the start %.2f, %.2f, %.2f; at the end %.2f (1 min). ",
 		m.CPU, m.Cores, m.MemoryGB, m.Kernel, m.Go, m.Chromium, strings.TrimPrefix(m.Node, "v"), m.Load[0], m.Load[1], m.Load[2], res.LoadEnd)
-	w("The machine is shared with other sessions' builds and tests; each row gives the 1-minute load average before → after it.\n\n")
+	w("Each row gives the 1-minute load average before → after it.\n\n")
 	if res.Datastore != "" {
 		w("Datastore: `mfsim.Bulk` with %s runs × 100 tasks (10 flows; start → a 97-task foreach with a blank card on every task → join with a default card → end; every 10th run fails, every 7th retries a task), cached in `%s`. Live runs: `mfsim.Live` with a 300-task foreach whose cards all update every 100 ms.\n\n", commas(res.Runs), res.Datastore)
 	}
 	if len(res.Rows) > 0 {
-		w("| what | result | target (DESIGN.md) | met | load |\n|---|---|---|---|---|\n")
+		w("| what | result | target (docs/design.md) | met | load |\n|---|---|---|---|---|\n")
 		for _, r := range res.Rows {
 			met := r.Met
 			if met == "" {
@@ -51,7 +51,7 @@ func renderSummary(res *results, c *config) string {
 			w("| %s | %s | %s | %s | %s |\n", r.What, r.Result, r.Target, met, r.Load)
 		}
 		if s := res.Soak; s != nil {
-			w("| Soak: %g min of the live 300-task run, UI open and following it | %s | memory flat, no leak (issue 7); read-only (DESIGN.md) | %s | %s |\n",
+			w("| Soak: %g min of the live 300-task run, UI open and following it | %s | memory flat, no leak (issue 7); read-only (docs/design.md) | %s | %s |\n",
 				s.Minutes, soakLine(s), yesNo(s.OK), fmt.Sprintf("%.1f avg", avgLoad(s)))
 		}
 		w("\nHow each row is measured:\n\n")
@@ -87,7 +87,7 @@ func soakLine(s *soakResult) string {
 func renderSoak(b *strings.Builder, s *soakResult) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("### Soak\n\n")
-	w("`SOAK_MINUTES=%g go run ./internal/benchrun soak`: mfsim writes a run whose %d foreach tasks all run at once and update their blank card (markdown + progress bar) every 100 ms until the %g minutes are up, then end with final cards, a join with a default card and an end step; %s writes in all over %.0f s (≈ %.0f/s; the writer shares the two cores with Flowdeck, Chromium and the other sessions, and sleeps 100 ms after each write, so it stays below the nominal 3,000/s). A short first run of the same flow comes before it; both are `mfsim.Live`, the soak run with `Until`, so its tasks' updates are bounded by time instead of by count. `flowdeck serve` runs on the datastore with headless Chromium open on the flow's run list with *Follow* ticked; the page follows the new run, then opens four of its cards in turn (30 s each, native view) until the run ends.\n\n",
+	w("`SOAK_MINUTES=%g go run ./internal/benchrun soak`: mfsim writes a run whose %d foreach tasks all run at once and update their blank card (markdown + progress bar) every 100 ms until the %g minutes are up, then end with final cards, a join with a default card and an end step; %s writes in all over %.0f s (≈ %.0f/s; the writer shares the two cores with Flowdeck and Chromium, and sleeps 100 ms after each write, so it stays below the nominal 3,000/s). A short first run of the same flow comes before it; both are `mfsim.Live`, the soak run with `Until`, so its tasks' updates are bounded by time instead of by count. `flowdeck serve` runs on the datastore with headless Chromium open on the flow's run list with *Follow* ticked; the page follows the new run, then opens four of its cards in turn (30 s each, native view) until the run ends.\n\n",
 		s.Minutes, s.Width, s.Minutes, commas(int(s.Writes)), s.LiveSeconds, float64(s.Writes)/math.Max(1, s.LiveSeconds))
 	w("| check | result | pass |\n|---|---|---|\n")
 	w("| memory flat | RSS %.0f MB after the %.0f s warm-up, %.0f MB at the end of the run (%+.0f MB; bound: ≤ %.0f MB growth), slope %+.2f MB/min, max %.0f MB; heap in use %.0f → %.0f MB; live heap after GC %.1f MB before the run, %.1f MB after | %s |\n",

@@ -12,7 +12,7 @@ import (
 )
 
 // BulkOptions configure Bulk. Zero values take the defaults, which make
-// the benchmark datastore of DESIGN.md: 1,000 finished runs and 100,000
+// the benchmark datastore of docs/design.md: 1,000 finished runs and 100,000
 // tasks.
 type BulkOptions struct {
 	Flows       int // flows the runs are spread over (default 10)

@@ -153,7 +153,7 @@ func BenchmarkBulk(b *testing.B) {
 	b.ReportMetric(float64(10*b.N)/b.Elapsed().Seconds(), "runs/s")
 }
 
-// TestBulkFullSize generates the benchmark datastore of DESIGN.md (1,000
+// TestBulkFullSize generates the benchmark datastore of docs/design.md (1,000
 // runs, 100,000 tasks) and reports the time and the size on disk. It takes
 // minutes and ~20 GB, so it runs only with MFSIM_BULK_FULL=1 (and never
 // with -short); MFSIM_BULK_DIR picks the folder (default a temp dir, e.g.

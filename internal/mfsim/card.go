@@ -174,7 +174,7 @@ func (c *Card) runtimeToken() string {
 	if c.template() || c.spec.Policy == ReloadOnChange {
 		if c.template() && c.task.done {
 			// Template cards check DONE: a refresh that runs after it
-			// already says "final" (FORMAT-older.md §6.2).
+			// already says "final" (docs/format.md §12).
 			return "final"
 		}
 		return "runtime-" + pyFloat(epochSec(c.layoutTS))

@@ -22,7 +22,7 @@ func (c *Card) html(token string, final bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Error cards never disable updates, even when final (FORMAT.md §7).
+	// Error cards never disable updates, even when final (docs/format.md §9).
 	disable := final && c.spec.Type != "error"
 	return templateHTML(t.ds(), t.Pathspec(), token, t.ds().dashedUUID(), js, disable), nil
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// cardJSON is the card JSON a render embeds (FORMAT.md §8).
+// cardJSON is the card JSON a render embeds (docs/format.md §10).
 func (c *Card) cardJSON(final bool) Obj {
 	t := c.task
 	switch c.spec.Type {

@@ -35,7 +35,7 @@ func (s *Step) CloneTask(origin *Task) (*Task, error) {
 		sysField("attempt", "0")); err != nil {
 		return nil, err
 	}
-	// attempt_ok on clones exists from 2.11.16 (FORMAT-older.md §7.2).
+	// attempt_ok on clones exists from 2.11.16 (docs/format.md §6).
 	end := []field{sysField("attempt-done", "0")}
 	if d.opts.Version != V2_11 {
 		end = append([]field{{"attempt_ok", "internal_attempt_status", "True"}}, end...)

@@ -7,7 +7,7 @@ import (
 
 // Card components as Go values: each builder returns the Obj that
 // Metaflow's component.render() produces, with the same keys in the same
-// order (FORMAT.md §8). Change or add fields with Obj.With. An empty id is
+// order (docs/format.md §10). Change or add fields with Obj.With. An empty id is
 // filled in when the component is appended to a card, as
 // <lowercase class name>_<6 hex>, the way Metaflow names them.
 
@@ -163,7 +163,7 @@ func (r *Run) DAG() Obj {
 }
 
 // updatable are the component types that runtime data JSON carries
-// (FORMAT.md §9). Images are left out: only disable_updates=False ones
+// (docs/format.md §11). Images are left out: only disable_updates=False ones
 // update, and the builders make the common kind.
 var updatable = map[string]bool{
 	"markdown": true, "progressBar": true, "valueBox": true, "vegaChart": true,

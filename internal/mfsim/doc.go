@@ -6,8 +6,8 @@
 //
 // It exists so that tests, benchmarks, the live watcher tests and
 // `flowdeck demo` can produce realistic datastores without Python. The
-// contract it follows is ../shared/FORMAT.md (and FORMAT-older.md for the
-// older versions); the fixtures under ../shared/fixtures are the reference.
+// contract it follows is docs/format.md; the fixtures in testdata/metaflow
+// (written by real Metaflow) are the reference.
 //
 // The API has three levels:
 //   - explicit writes (Datastore, Flow, Run, Step, Task, Card): every method

@@ -69,7 +69,7 @@ func TestAtomicWritesNeverExposePartialFiles(t *testing.T) {
 }
 
 // TestAtomicWriteChangesInode: Metaflow's rename gives the final name a new
-// inode on every write (FORMAT.md §11), and the watcher relies on renames.
+// inode on every write (docs/format.md §13), and the watcher relies on renames.
 func TestAtomicWriteChangesInode(t *testing.T) {
 	root := t.TempDir()
 	w := &fileWriter{root: root, mode: Atomic}

@@ -95,7 +95,7 @@ var (
 	reData   = regexp.MustCompile(`window\.__MF_DATA__\["([^"]*)"\] = "([^"]*)"`)
 )
 
-// cardParts extracts what the FORMAT.md regular expressions see.
+// cardParts extracts what the docs/format.md §9 regular expressions see.
 func cardParts(t testing.TB, html []byte) (token, id, key string, card []byte) {
 	t.Helper()
 	m := reToken.FindSubmatch(html)

@@ -7,7 +7,7 @@ import (
 )
 
 // Metadata records, key for key as Metaflow's local metadata provider
-// writes them (FORMAT.md §3). The key order is part of the format as the
+// writes them (docs/format.md §4). The key order is part of the format as the
 // fixtures show it.
 
 const (

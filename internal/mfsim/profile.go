@@ -1,11 +1,11 @@
 package mfsim
 
 // Version selects which Metaflow release the datastore imitates. Only the
-// differences a viewer can see are modelled (FORMAT-older.md §1).
+// differences a viewer can see are modelled (docs/format.md §16).
 type Version int
 
 const (
-	// V2_19 is Metaflow 2.19.38, the release FORMAT.md describes.
+	// V2_19 is Metaflow 2.19.38, the reference release of docs/format.md.
 	V2_19 Version = iota
 	// V2_12 is Metaflow 2.12.39: card HTML written twice (steps/ and the
 	// legacy tasks/ path), no card-info, no foreach-stack, no script-name,
@@ -96,5 +96,5 @@ func (v Version) features() features {
 }
 
 // RealBundleSize is the size of Metaflow 2.19.38's main.js, the bulk of
-// every template card (FORMAT.md §13).
+// every template card (docs/format.md §17).
 const RealBundleSize = 1056101

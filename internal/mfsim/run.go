@@ -142,7 +142,7 @@ func (f *Flow) NewRun(o RunOptions) (*Run, error) {
 		return nil, err
 	}
 	if o.Origin == nil {
-		// `resume` leaves latest_run naming the origin run (FORMAT.md §5).
+		// `resume` leaves latest_run naming the origin run (docs/format.md §3).
 		if err := d.put(path.Join(f.name, "latest_run"), []byte(r.id)); err != nil {
 			return nil, err
 		}

@@ -59,7 +59,7 @@ func has(parts ...string) func(string) bool {
 	}
 }
 
-// TestLiveWriteSequence checks the order of FORMAT.md §11 on the live
+// TestLiveWriteSequence checks the order of docs/format.md §14 on the live
 // scenario: attempt, task_begin, sysmeta; runtime HTML then card-info;
 // the first data JSON only at the second refresh; a re-render with a new
 // token before the data that uses it; DONE before every final HTML; each

@@ -91,6 +91,10 @@ type session struct {
 type launchOpts struct {
 	args []string
 	env  []string
+	// bin is the binary to run (default: flowdeckBin); dir its working
+	// directory (default: the test's).
+	bin string
+	dir string
 }
 
 // launch starts Xvfb and the binary on it, with a test log, and a fake
@@ -122,7 +126,12 @@ func launch(t *testing.T, o launchOpts) *session {
 	os.MkdirAll(home, 0o755)
 	s := &session{t: t, x: x, log: filepath.Join(dir, "test.jsonl"), opened: opened, home: home,
 		stderr: &bytes.Buffer{}, exited: make(chan struct{})}
-	cmd := newCommand(flowdeckBin(t), o.args...)
+	bin := o.bin
+	if bin == "" {
+		bin = flowdeckBin(t)
+	}
+	cmd := newCommand(bin, o.args...)
+	cmd.Dir = o.dir
 	env := []string{}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")

@@ -60,9 +60,7 @@ func TestWindowShowsRunList(t *testing.T) {
 	s.waitFor("the run list request", 30*time.Second, func(r record) bool {
 		return r.str("kind") == "http" && r.str("path") == "/api/flows/DefaultCardFlow/runs"
 	})
-	time.Sleep(1500 * time.Millisecond) // let it draw
-	img := s.screenshot(w, "window-runlist")
-	checkRunList(t, img)
+	waitRunList(s, w, "window-runlist", 20*time.Second)
 	if !s.running() {
 		t.Fatalf("flowdeck exited: %v", s.exitErr)
 	}
@@ -71,20 +69,52 @@ func TestWindowShowsRunList(t *testing.T) {
 // checkRunList checks that the sidebar (flows and runs) has content.
 func checkRunList(t *testing.T, img *image.RGBA) {
 	t.Helper()
+	for _, p := range runListProblems(t, img) {
+		t.Error(p)
+	}
+}
+
+// waitRunList takes screenshots until one shows the run list (a loaded
+// machine can take seconds to draw it after the request), and fails with
+// what the last one lacks at timeout. The last one is artifacts/<name>.png.
+func waitRunList(s *session, w xwindow, name string, timeout time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		problems := runListProblems(s.t, s.screenshot(w, name))
+		if len(problems) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, p := range problems {
+				s.t.Error(p)
+			}
+			return
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// runListProblems says what is missing from a window that should show a
+// run list; none when it shows one.
+func runListProblems(t *testing.T, img *image.RGBA) []string {
+	t.Helper()
+	var out []string
 	all, dom := contentStats(img, img.Bounds())
 	side, sideDom := contentStats(img, image.Rect(0, 0, 300, 260))
 	t.Logf("screenshot: %d colours (dominant %.0f%%); sidebar %d colours (dominant %.0f%%)", all, dom*100, side, sideDom*100)
 	if all < 20 || dom > 0.97 {
-		t.Errorf("the window looks blank: %d colours, dominant %.0f%%", all, dom*100)
+		out = append(out, fmt.Sprintf("the window looks blank: %d colours, dominant %.0f%%", all, dom*100))
 	}
 	if side < 8 || sideDom > 0.97 {
-		t.Errorf("the sidebar (flows and run list) looks empty: %d colours, dominant %.0f%%", side, sideDom*100)
+		out = append(out, fmt.Sprintf("the sidebar (flows and run list) looks empty: %d colours, dominant %.0f%%", side, sideDom*100))
 	}
 	// A run row: its status badge (the "succeeded" green) below the
 	// filters, in the sidebar.
 	if n := countNear(img, image.Rect(0, 185, 300, 400), 0x18, 0x7a, 0x34, 40); n < 10 {
-		t.Errorf("no run row with a succeeded badge in the sidebar (%d green pixels)", n)
+		out = append(out, fmt.Sprintf("no run row with a succeeded badge in the sidebar (%d green pixels)", n))
 	}
+	return out
 }
 
 const hostileRun = "1795642761955764"

@@ -3,10 +3,12 @@
 // ApiError carrying the server's `error` sentence.
 
 import type {
+  ArtifactValue,
   CardData,
   CardDetail,
   DatastoreStatus,
   Flow,
+  Landing,
   LogData,
   LogStream,
   OpenRequest,
@@ -125,6 +127,7 @@ export function createApi(opts: ApiOptions) {
   return {
     datastore: () => request<DatastoreStatus>('/api/datastore'),
     flows: () => request<Flow[]>('/api/flows'),
+    landing: () => request<Landing>('/api/landing'),
     runs: (flow: string) => request<RunSummary[]>(`/api/flows/${seg(flow)}/runs`),
     /** A run with its steps; `limit` caps the tasks listed per step (0: steps only). */
     run: (flow: string, run: string, opts: { limit?: number } = {}) =>
@@ -139,6 +142,9 @@ export function createApi(opts: ApiOptions) {
       ),
     task: (flow: string, run: string, step: string, task: string, opts: { attempt?: number } = {}) =>
       request<TaskDetail>(taskPath(flow, run, step, task) + query({ attempt: opts.attempt })),
+    /** One artifact's decoded value (of the latest attempt unless `attempt` is given). */
+    artifact: (flow: string, run: string, step: string, task: string, name: string, opts: { attempt?: number } = {}) =>
+      request<ArtifactValue>(`${taskPath(flow, run, step, task)}/artifacts/${seg(name)}${query({ attempt: opts.attempt })}`),
     log: (flow: string, run: string, step: string, task: string, stream: LogStream, opts: { attempt?: number } = {}) =>
       request<LogData>(`${taskPath(flow, run, step, task)}/logs/${stream}${query({ attempt: opts.attempt })}`),
     card: (key: string) => request<CardDetail>(`/api/cards/${seg(key)}`),

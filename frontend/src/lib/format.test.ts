@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  plural,
   elapsed,
   formatAbsolute,
   formatBytes,
@@ -100,5 +101,16 @@ describe('formatCount', () => {
       '999k',
       '1.2M',
     ]);
+  });
+});
+
+describe('plural', () => {
+  it('says 1 flow, 2 flows, 0 flows', () => {
+    expect(plural(1, 'flow')).toBe('1 flow');
+    expect(plural(2, 'flow')).toBe('2 flows');
+    expect(plural(0, 'line')).toBe('0 lines');
+    expect(plural(1200, 'run')).toBe('1,200 runs');
+    expect(plural(1, 'match', 'matches')).toBe('1 match');
+    expect(plural(3, 'match', 'matches')).toBe('3 matches');
   });
 });

@@ -111,3 +111,8 @@ export function formatCount(n: number): string {
   if (n < 1_000_000) return `${Math.floor(n / 1000)}k`;
   return `${(Math.floor(n / 100_000) / 10).toFixed(1).replace(/\.0$/, '')}M`;
 }
+
+/** "1 flow", "2 flows", "0 flows"; `many` for irregular plurals. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

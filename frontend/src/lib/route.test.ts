@@ -57,15 +57,32 @@ describe('navigation helpers', () => {
   });
 });
 
+describe('artifact links', () => {
+  it('keeps the artifact after the task, encoded, and goes up to the task', () => {
+    const r = { flow: 'A', run: '1', step: 's', task: 't', artifact: 'my value' };
+    const hash = formatHash(r);
+    expect(hash).toBe('#/flows/A/runs/1/steps/s/tasks/t/artifacts/my%20value');
+    expect(parseHash(hash)).toEqual(r);
+    expect(depth(r)).toBe('artifact');
+    expect(parentRoute(r)).toEqual({ flow: 'A', run: '1', step: 's', task: 't' });
+  });
+  it('drops an artifact without a task, or beside a card', () => {
+    expect(formatHash({ flow: 'A', run: '1', artifact: 'x' })).toBe('#/flows/A/runs/1');
+    expect(parseHash('#/flows/A/runs/1/steps/s/tasks/t/cards/k/artifacts/x')).toEqual({ flow: 'A', run: '1', step: 's', task: 't', card: 'k' });
+  });
+});
+
 describe('task tabs', () => {
   const task = '#/flows/F/runs/R/steps/S/tasks/T';
-  it('reads and writes a tab and its item', () => {
-    expect(parseHash(`${task}/logs/stderr`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs', item: 'stderr' });
-    expect(parseHash(`${task}/artifacts/my%2Fname`)).toMatchObject({ tab: 'artifacts', item: 'my/name' });
+  it('reads and writes a tab and its stream', () => {
+    expect(parseHash(`${task}/logs/stderr`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs', stream: 'stderr' });
+    expect(parseHash(`${task}/artifacts/my%2Fname`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', artifact: 'my/name' });
+    expect(parseHash(`${task}/artifacts`)).toMatchObject({ tab: 'artifacts' });
     expect(parseHash(`${task}/logs`)).toMatchObject({ tab: 'logs' });
-    expect(parseHash(`${task}/logs`).item).toBeUndefined();
+    expect(parseHash(`${task}/logs`).stream).toBeUndefined();
     expect(parseHash(`${task}/cards`)).toMatchObject({ tab: 'cards' });
-    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'artifacts', item: 'my/name' })).toBe(`${task}/artifacts/my%2Fname`);
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs', stream: 'stderr' })).toBe(`${task}/logs/stderr`);
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'artifacts' })).toBe(`${task}/artifacts`);
     expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs' })).toBe(`${task}/logs`);
   });
   it('keeps card deep links as they were', () => {

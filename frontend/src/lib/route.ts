@@ -1,8 +1,8 @@
 // Deep links: #/flows/<flow>/runs/<run>/steps/<step>/tasks/<task>/cards/<key>,
-// each part URL-encoded. A route names a prefix of that path. Below a task,
-// the word after it names the task's tab: `cards/<key>` (a card, the levels
-// below), or `cards`, `artifacts[/<name>]`, `logs[/<stream>]`, where the
-// tab's item (an artifact, a log stream) is optional.
+// or .../tasks/<task>/artifacts/<name>, each part URL-encoded. A route names
+// a prefix of that path. Below a task, the word after it names the task's
+// tab: `cards/<key>` and `artifacts/<name>` name a card or an artifact (and
+// so their tab); `cards`, `artifacts` and `logs[/<stream>]` name a tab.
 
 export type TaskTab = 'cards' | 'artifacts' | 'logs';
 export const TASK_TABS: readonly TaskTab[] = ['cards', 'artifacts', 'logs'];
@@ -13,13 +13,15 @@ export interface Route {
   step?: string;
   task?: string;
   card?: string;
-  /** The task's tab when no card is named (a card means the cards tab). */
+  /** An artifact of the task: the alternative to card at the last level. */
+  artifact?: string;
+  /** The task's tab when no card or artifact is named (they name theirs). */
   tab?: TaskTab;
-  /** What the tab shows: an artifact name, or a log stream. */
-  item?: string;
+  /** The log stream of the logs tab. */
+  stream?: string;
 }
 
-export type Level = 'flow' | 'run' | 'step' | 'task' | 'card';
+export type Level = Exclude<keyof Route, 'tab' | 'stream'>;
 
 /** The levels in order, with their URL words. */
 export const LEVELS: readonly (readonly [Level, string])[] = [
@@ -50,12 +52,14 @@ export function parseHash(hash: string): Route {
     if (value === null || value === '') break;
     route[level] = value;
   }
-  // A tab word after the task, unless a card was named.
-  const at = 2 * (LEVELS.length - 1);
-  if (route.task !== undefined && route.card === undefined && (TASK_TABS as readonly string[]).includes(parts[at])) {
-    route.tab = parts[at] as TaskTab;
-    const item = parts[at + 1] !== undefined ? decode(parts[at + 1]) : null;
-    if (item !== null && item !== '' && route.tab !== 'cards') route.item = item;
+  if (route.task !== undefined && route.card === undefined && parts[8] === 'artifacts' && parts.length >= 10) {
+    const name = decode(parts[9]);
+    if (name !== null && name !== '') route.artifact = name;
+  }
+  if (route.task !== undefined && route.card === undefined && route.artifact === undefined && (TASK_TABS as readonly string[]).includes(parts[8])) {
+    route.tab = parts[8] as TaskTab;
+    const stream = route.tab === 'logs' && parts[9] !== undefined ? decode(parts[9]) : null;
+    if (stream !== null && stream !== '') route.stream = stream;
   }
   return route;
 }
@@ -69,9 +73,11 @@ export function formatHash(route: Route): string {
     if (value === undefined || value === '') break;
     parts.push(word, encodeURIComponent(value));
   }
-  if (parts.length === 8 && route.tab !== undefined && route.card === undefined) {
+  if (parts.length === 8 && route.artifact !== undefined && route.artifact !== '') {
+    parts.push('artifacts', encodeURIComponent(route.artifact));
+  } else if (parts.length === 8 && route.tab !== undefined) {
     parts.push(route.tab);
-    if (route.item !== undefined && route.item !== '' && route.tab !== 'cards') parts.push(encodeURIComponent(route.item));
+    if (route.tab === 'logs' && route.stream !== undefined && route.stream !== '') parts.push(encodeURIComponent(route.stream));
   }
   out += parts.join('/');
   return out;
@@ -89,6 +95,7 @@ export function depth(route: Route): Level | null {
     if (route[level] === undefined) break;
     last = level;
   }
+  if (last === 'task' && route.artifact !== undefined) return 'artifact';
   return last;
 }
 
@@ -98,7 +105,7 @@ export function parentRoute(route: Route): Route {
   if (r.tab !== undefined) {
     // Like a card, a tab is one step below its task.
     delete r.tab;
-    delete r.item;
+    delete r.stream;
     return r;
   }
   const d = depth(r);

@@ -1,38 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing/fakes';
-import { collectTags, compareRuns, filterRuns, reconcile, upsertRun, NO_FILTER } from './runlist';
+import { collectTags, filterRuns, reconcile, NO_FILTER } from './runlist';
 
 const list = [
   run('30', '2026-11-25T21:30:00Z', { status: 'running', tags: ['team:ml', 'exp'] }),
   run('20', '2026-11-25T21:20:00Z', { status: 'failed', user: 'alice', system_tags: ['user:alice'] }),
   run('10', '2026-11-25T21:10:00Z', { tags: ['exp'] }),
 ];
-
-describe('ordering', () => {
-  it('sorts newest first, new runs without a start time on top', () => {
-    const sorted = [list[2], run('x', null), list[0], list[1]].sort(compareRuns).map((r) => r.id);
-    expect(sorted).toEqual(['x', '30', '20', '10']);
-  });
-  it('uses a local run id as its time when the start is unknown', () => {
-    const a = run('1795642679591111', null); // 2026-11-25
-    const b = run('1795642000000000', '2026-11-25T23:00:00Z');
-    const c = run('1795642000000001', '2026-11-25T21:00:00Z');
-    // a's id says 21:37:59: between b (23:00) and c (21:00).
-    expect([c, a, b].sort(compareRuns).map((r) => r.id)).toEqual(['1795642000000000', '1795642679591111', '1795642000000001']);
-  });
-  it('upserts in order and leaves the other items identical', () => {
-    const added = upsertRun(list, run('25', '2026-11-25T21:25:00Z'));
-    expect(added.map((r) => r.id)).toEqual(['30', '25', '20', '10']);
-    expect(added[0]).toBe(list[0]);
-    expect(added[3]).toBe(list[2]);
-    const top = upsertRun(list, run('40', '2026-11-25T21:40:00Z'));
-    expect(top.map((r) => r.id)).toEqual(['40', '30', '20', '10']);
-    const changed = upsertRun(list, { ...list[1], status: 'succeeded' });
-    expect(changed.map((r) => r.id)).toEqual(['30', '20', '10']);
-    expect(changed[1].status).toBe('succeeded');
-    expect(changed[0]).toBe(list[0]);
-  });
-});
 
 describe('filters', () => {
   it('filters by status', () => {
@@ -65,5 +39,34 @@ describe('reconcile', () => {
     expect(out[0]).toBe(list[0]);
     expect(out[1]).toBe(fresh[1]);
     expect(out[2]).toBe(list[2]);
+  });
+});
+
+describe('parameter filter', () => {
+  const a = run('2', '2026-11-25T21:20:00Z', {
+    parameters: { alpha: '0.9', label: "'second run'", flag: 'True' },
+    tags: ['team:ml'],
+  });
+  const b = run('1', '2026-11-25T21:10:00Z', { parameters: { alpha: '0.10', label: "'first'", flag: 'False' } });
+  const c = run('0', '2026-11-25T21:00:00Z');
+  const ids = (text: string) => filterRuns([a, b, c], { ...NO_FILTER, text }).map((r) => r.id);
+  it('matches name=value exactly, numbers as numbers', () => {
+    expect(ids('alpha=0.9')).toEqual(['2']);
+    expect(ids('alpha=0.90')).toEqual(['2']);
+    expect(ids('alpha=0.1')).toEqual(['1']);
+    expect(ids('alpha=0.')).toEqual([]);
+    expect(ids('flag=true')).toEqual(['2']);
+  });
+  it('matches name:value as a part of the value, without the quotes of a string', () => {
+    expect(ids('label:second')).toEqual(['2']);
+    expect(ids('label:fir')).toEqual(['1']);
+    expect(ids("label='first'")).toEqual(['1']);
+    expect(ids('label=first')).toEqual(['1']);
+  });
+  it('combines with the other words and leaves tag words alone', () => {
+    expect(ids('alpha=0.9 label:second')).toEqual(['2']);
+    expect(ids('alpha=0.9 label:first')).toEqual([]);
+    expect(ids('team:ml')).toEqual(['2']);
+    expect(ids('unknown=1')).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
-// Pure list operations behind the stores: ordering, filtering and
+// Pure list operations behind the stores: filtering and
 // incremental updates that keep unchanged items identical (so keyed each
 // blocks leave their rows alone).
 
 import type { RunSummary, Status } from './schema';
-import { parseTime } from './format';
 
 export interface RunFilter {
   status: Status | 'all';
@@ -12,44 +11,6 @@ export interface RunFilter {
 }
 
 export const NO_FILTER: RunFilter = { status: 'all', tag: '', text: '' };
-
-/** Run ids compare numerically when both are numbers (Metaflow's local ids are). */
-function compareIds(a: string, b: string): number {
-  const na = Number(a);
-  const nb = Number(b);
-  if (a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return nb - na;
-  return a < b ? 1 : a > b ? -1 : 0;
-}
-
-/**
- * When a run started, in ms: its start time, else its id when that is a
- * Metaflow local run id (microseconds since the epoch), else null.
- */
-export function runTime(run: RunSummary): number | null {
-  const t = parseTime(run.started_at);
-  if (t !== null) return t;
-  return /^\d{16}$/.test(run.id) ? Math.floor(Number(run.id) / 1000) : null;
-}
-
-/** Newest first: by start time, runs without one first (just created), then by id. */
-export function compareRuns(a: RunSummary, b: RunSummary): number {
-  const ta = runTime(a);
-  const tb = runTime(b);
-  if (ta !== tb) {
-    if (ta === null) return -1;
-    if (tb === null) return 1;
-    return tb - ta;
-  }
-  return compareIds(a.id, b.id);
-}
-
-/** Inserts or replaces run, keeping newest-first order; other items stay identical. */
-export function upsertRun(list: readonly RunSummary[], run: RunSummary): RunSummary[] {
-  const without = list.filter((r) => r.id !== run.id);
-  let i = 0;
-  while (i < without.length && compareRuns(without[i], run) < 0) i++;
-  return [...without.slice(0, i), run, ...without.slice(i)];
-}
 
 /** Replaces the item with the same key in place; returns list itself when absent. */
 export function replaceItem<T>(list: readonly T[], item: T, key: (t: T) => string): readonly T[] {
@@ -95,11 +56,39 @@ export function runMatches(run: RunSummary, f: RunFilter): boolean {
   const text = f.text.trim().toLowerCase();
   if (text === '') return true;
   return text.split(/\s+/).every((word) => {
+    const param = matchParameter(run, word);
+    if (param !== null) return param;
     if (run.id.toLowerCase().includes(word)) return true;
     if ((run.user ?? '').toLowerCase().includes(word)) return true;
     if (run.status === word) return true;
     return run.tags.some((t) => t.toLowerCase().includes(word));
   });
+}
+
+/** A parameter value as typed in a filter: without the quotes of a string. */
+function bareValue(v: string): string {
+  return /^'.*'$|^".*"$/.test(v) && v.length >= 2 ? v.slice(1, -1) : v;
+}
+
+/**
+ * Matches a filter word against the run's parameters: "name=value" (the
+ * value equal, numbers compared as numbers) or "name:value" (the value
+ * contains it). null when the word names no parameter of the run, so that
+ * "team:ml" still finds tags.
+ */
+function matchParameter(run: RunSummary, word: string): boolean | null {
+  const m = /^([^=:]+)([=:])(.*)$/.exec(word);
+  if (m === null) return null;
+  const params = run.parameters ?? {};
+  const key = Object.keys(params).find((k) => k.toLowerCase() === m[1]);
+  if (key === undefined) return m[2] === '=' ? false : null;
+  const have = bareValue(params[key]).toLowerCase();
+  const want = bareValue(m[3]);
+  if (m[2] === ':') return have.includes(want);
+  if (have === want) return true;
+  const a = Number(have);
+  const b = Number(want);
+  return want !== '' && have !== '' && Number.isFinite(a) && Number.isFinite(b) && a === b;
 }
 
 export function filterRuns(list: readonly RunSummary[], f: RunFilter): readonly RunSummary[] {

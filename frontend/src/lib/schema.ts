@@ -44,6 +44,8 @@ export interface RunSummary {
   counts?: Counts;
   /** The run a resumed run came from, "flow/run"; null when not resumed. */
   origin_run?: string | null;
+  /** The run's parameters, each value in one line (Python-like: 0.01, 'tuned', True). */
+  parameters?: Record<string, string>;
   error?: string | null;
 }
 
@@ -71,7 +73,18 @@ export interface TaskSummary {
   foreach_value?: unknown;
   origin: string | null;
   cards: CardRef[];
+  /** The key of the card the task opens on (datastore.FirstCard), null when none. */
+  first_card?: string | null;
   error?: string | null;
+}
+
+/** Where the UI opens with no route (GET /api/landing): a route prefix. */
+export interface Landing {
+  flow: string | null;
+  run: string | null;
+  step: string | null;
+  task: string | null;
+  card: string | null;
 }
 
 export interface Step {
@@ -175,6 +188,37 @@ export interface Artifact {
   size: number | null;
   encoding?: string | null;
   attempt?: number;
+  /** One line for small simple values ("0.0684", "'item_003'"); absent for the rest. */
+  preview?: string;
+}
+
+/** The value tree of a decoded pickle (docs/api.md, "Artifact values"). */
+export interface ValueNode {
+  kind: string;
+  type?: string;
+  value?: boolean | number | string;
+  encoding?: string;
+  repr?: string;
+  len?: number;
+  items?: ValueNode[];
+  entries?: { key: ValueNode; value: ValueNode }[];
+  fields?: { name: string; value: ValueNode }[];
+  dtype?: string;
+  shape?: number[];
+  columns?: { name: string; dtype?: string; values: ValueNode[] }[];
+  index?: ValueNode[];
+  truncated?: boolean;
+  error?: string;
+}
+
+export interface ArtifactValue {
+  name: string;
+  type: string;
+  size: number;
+  attempt: number;
+  value: ValueNode;
+  truncated: boolean;
+  error: string | null;
 }
 
 export interface TaskDetail extends TaskSummary {

@@ -170,7 +170,7 @@ export function createSseTransport(opts: SseOptions): Transport {
   };
 }
 
-/** The Wails event the window emits (app/window_events.go). */
+/** The Wails event the window emits (app/window/transport.go, app.ForwardEvents). */
 export const WAILS_EVENT = 'flowdeck:event';
 
 /** The part of Wails' injected runtime (`window.runtime`) this module uses. */

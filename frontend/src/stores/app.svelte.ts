@@ -4,7 +4,8 @@
 // one AppState and gives it to the components through context.
 
 import type { Api } from '../lib/api';
-import { depth, type Level, type Route } from '../lib/route';
+import { descend, pickOf, type Place } from '../lib/place';
+import { depth, sameRoute, type Level, type Route } from '../lib/route';
 import type { Change } from '../lib/schema';
 import type { ConnectionState, StreamEvent, Transport, Unsubscribe } from '../lib/transport';
 import { CardStore } from './card.svelte';
@@ -28,7 +29,7 @@ export interface AppDeps {
 }
 
 /** The list that holds the items of each route level. */
-const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards' };
+const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards', artifact: 'tasks' };
 
 /** How often the shown run list is reloaded while the index reads runs. */
 const UNLOADED_REFRESH_MS = 400;
@@ -48,7 +49,12 @@ export class AppState {
   readonly focus = new FocusRequests();
   connection = $state<ConnectionState>('closed');
   readonly #transport: Transport;
+  readonly #host: RouterHost;
   readonly #graceMs: number;
+  /** Where Follow keeps going down to in a new run (lib/place.ts). */
+  #place = $state.raw<Place | null>(null);
+  /** The task ("flow/run/step/task") that was just opened and still goes to a card. */
+  #autoCard = $state<string | null>(null);
   #loaded = false;
   #lastUnloadedRefresh = 0;
   #unloadedTimer: ReturnType<typeof setTimeout> | undefined;
@@ -56,6 +62,7 @@ export class AppState {
   constructor(deps: AppDeps) {
     this.api = deps.api;
     this.#transport = deps.transport;
+    this.#host = deps.host;
     this.#graceMs = deps.connectGraceMs ?? 400;
     this.datastore = new DatastoreStore(deps.api);
     this.flows = new FlowsStore(deps.api);
@@ -74,7 +81,12 @@ export class AppState {
   /** Starts the stream, routing and the clock; call the result to stop them all. */
   start(): Unsubscribe {
     const stops: Unsubscribe[] = [];
-    stops.push(this.router.subscribe((route) => this.#openRoute(route)));
+    stops.push(this.router.subscribe((route, prev) => this.#openRoute(route, prev)));
+    stops.push(
+      $effect.root(() => {
+        $effect(() => this.#settle());
+      }),
+    );
     stops.push(this.#transport.subscribe((ev) => this.#onEvent(ev)));
     stops.push(this.clock.start());
     // Load as soon as the stream is up (so no change falls between the load
@@ -96,7 +108,55 @@ export class AppState {
     this.#loaded = true;
     void this.datastore.load();
     void this.flows.load();
+    const hash = this.#host.location.hash;
     this.#stopRouter = this.router.start();
+    // The keys work from the first keypress: the flow list has the focus.
+    this.focus.request('flows');
+    if (hash === '' || hash === '#') void this.#land();
+  }
+
+  /** With no route, opens what the server says the user most likely came for. */
+  async #land(): Promise<void> {
+    try {
+      const l = await this.api.landing();
+      // The user went somewhere meanwhile: stay there.
+      if (depth(this.route) !== null) return;
+      const route: Route = {};
+      if (l.flow) route.flow = l.flow;
+      if (l.flow && l.run) route.run = l.run;
+      if (l.run && l.step) route.step = l.step;
+      if (l.step && l.task) route.task = l.task;
+      if (l.task && l.card) route.card = l.card;
+      if (depth(route) !== null) this.router.navigate(route, { replace: true });
+    } catch {
+      // No landing (no datastore, or an old server): the root page stays.
+    }
+  }
+
+  /** Goes down by itself where lib/place.ts says, and remembers the card opened per step. */
+  #settle(): void {
+    const route = this.route;
+    const detail = this.task.detail;
+    const taskLoaded =
+      detail !== null && this.task.isOpen(route) && route.flow !== undefined ? { ...detail, cards: this.task.cards } : null;
+    if (route.card !== undefined && taskLoaded && route.step !== undefined && route.flow !== undefined) {
+      const c = taskLoaded.cards.find((x) => x.key === route.card);
+      if (c) this.prefs.setLastCard(route.flow, route.step, pickOf(c));
+    }
+    const steps = this.run.isOpen(route.flow, route.run)
+      ? this.run.steps.map((s) => ({ name: s.name, tasks: s.tasks }))
+      : [];
+    const autoCard = this.#autoCard !== null && this.#autoCard === taskPath(route);
+    const flow = route.flow;
+    const next = descend(route, { steps, task: taskLoaded }, {
+      place: this.#place,
+      autoCard,
+      remembered: (step) => (flow === undefined ? undefined : this.prefs.lastCard(flow, step)),
+    });
+    if (next === null) return;
+    queueMicrotask(() => {
+      if (sameRoute(this.route, route)) this.router.navigate(next, { replace: true });
+    });
   }
 
   /** Refetches everything shown (after a (re)connect, a rescan, or opening a datastore). */
@@ -113,8 +173,18 @@ export class AppState {
     ]);
   }
 
-  #openRoute(route: Route): void {
+  #openRoute(route: Route, prev: Route): void {
     const { flow, run, step, task, card } = route;
+    const place = this.#place;
+    if (place !== null && (route.flow !== place.flow || route.run !== place.run || (card !== undefined && step === place.step))) {
+      this.#place = null;
+    }
+    // A task opened from above (not by Esc from one of its cards or tabs) goes
+    // on to a card, unless the route names one of its tabs.
+    const path = taskPath(route);
+    const fromBelow = (prev.card !== undefined || prev.tab !== undefined) && taskPath(prev) === path;
+    if (depth(route) === 'task' && route.tab === undefined && !fromBelow) this.#autoCard = path;
+    else if (depth(route) !== 'task') this.#autoCard = null;
     if (flow !== undefined) void this.runs.show(flow);
     if (flow !== undefined && run !== undefined) void this.run.open(flow, run);
     else this.run.close();
@@ -181,6 +251,7 @@ export class AppState {
     void this.card.applyChange(c);
     if (c.kind === 'run_added' && c.flow !== undefined && c.run !== undefined) {
       if (this.prefs.isFollowing(c.flow) && this.route.flow === c.flow) {
+        this.#place = this.#placeIn(c.flow, c.run);
         this.router.navigate({ flow: c.flow, run: c.run });
       }
     }
@@ -197,6 +268,21 @@ export class AppState {
         );
       }
     }
+  }
+
+  /** The user's place (step, task index, card) carried over to run of flow. */
+  #placeIn(flow: string, run: string): Place | null {
+    const r = this.route;
+    if (r.step === undefined) return null;
+    const place: Place = { flow, run, step: r.step };
+    const tasks = this.run.isOpen(r.flow, r.run) ? this.run.step(r.step)?.tasks : undefined;
+    const i = r.task === undefined || !tasks ? -1 : tasks.findIndex((t) => t.id === r.task);
+    if (i >= 0) place.taskIndex = i;
+    if (r.card !== undefined && this.task.isOpen(r)) {
+      const c = this.task.cards.find((x) => x.key === r.card);
+      if (c) place.card = pickOf(c);
+    }
+    return place;
   }
 
   /** Turns "follow newest run" on or off for flow; turning it on opens the newest run. */
@@ -221,3 +307,11 @@ export class AppState {
     if (focusNext) this.focus.request(focusNext);
   }
 }
+
+/** "flow/run/step/task" of a route's task, or null above the task level. */
+function taskPath(r: Route): string | null {
+  if (r.flow === undefined || r.run === undefined || r.step === undefined || r.task === undefined) return null;
+  return [r.flow, r.run, r.step, r.task].join('/');
+}
+
+

@@ -4,7 +4,7 @@
 // onChange; htmlVersion and dataVersion count the changes for views that just
 // need to redraw.
 //
-// `data` never goes back in time (FORMAT.md §11: never show values older than
+// `data` never goes back in time (docs/format.md §12: never show values older than
 // the newest on disk): a response replaces it only when its created_on is
 // later (or, for data without created_on, when its request was sent later),
 // so a slow response cannot undo a newer one.
@@ -125,7 +125,7 @@ export class CardStore {
   }
 
   // Data of a token the loaded HTML does not have was written for a newer
-  // HTML (FORMAT.md §10 reloads the page then); fetch it unless a load that
+  // HTML (docs/format.md §12 reloads the page then); fetch it unless a load that
   // will see it is already running. "final" data fits any HTML (§11).
   #reloadIfAhead(d: CardData): void {
     const det = this.detail;

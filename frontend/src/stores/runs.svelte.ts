@@ -1,6 +1,6 @@
-// Runs per flow, newest first, with the run list's filters. Change events
-// update one run at a time: a new run is fetched alone and inserted in
-// order, a changed run replaces its own row; every other row keeps its
+// Runs per flow in the server's order (newest first; the server owns it),
+// with the run list's filters. Change events update one run at a time: a
+// changed run replaces its own row, a new run reloads the list; every other row keeps its
 // object, so keyed each blocks leave it alone.
 
 import { asApiError, type Api, type ApiError } from '../lib/api';
@@ -12,7 +12,7 @@ import {
   filterRuns,
   removeItem,
   reconcile,
-  upsertRun,
+  replaceItem,
   type RunFilter,
 } from '../lib/runlist';
 import { Coalescer } from './coalesce';
@@ -121,9 +121,15 @@ export class RunsStore {
       if (!fr?.loaded) return;
       const gen = this.#gens.get(flow);
       try {
+        if (!fr.get(id)) {
+          // A new run: its place in the order is the server's to say
+          // (datastore newerRun), so the list is fetched again.
+          await this.#co.run(`flow:${flow}`, () => this.load(flow));
+          return;
+        }
         const detail = await this.#api.run(flow, id, { limit: 0 });
         if (this.#gens.get(flow) !== gen) return; // a full reload overtook us
-        fr.items = upsertRun(fr.items, toSummary(detail));
+        fr.items = replaceItem(fr.items, toSummary(detail), runKey) as RunSummary[];
       } catch (err) {
         if (asApiError(err).notFound) {
           fr.items = removeItem(fr.items, id, runKey) as RunSummary[];
@@ -145,7 +151,7 @@ export class RunsStore {
         const row = fr.get(c.run);
         // Show the new status at once; the fetch brings the rest.
         if (row && c.status && row.status !== c.status) {
-          fr.items = upsertRun(fr.items, { ...row, status: c.status });
+          fr.items = replaceItem(fr.items, { ...row, status: c.status }, runKey) as RunSummary[];
         }
         return this.#refreshRun(c.flow, c.run);
       }

@@ -35,29 +35,20 @@ describe('RunsStore', () => {
     expect(store.forFlow('F').loaded).toBe(true);
   });
 
-  it('run_added fetches that run alone and inserts it at the top', async () => {
-    const { api, store, details } = setup(base);
+  it('run_added reloads the list in the server order, keeping unchanged rows', async () => {
+    const { api, store } = setup(base);
     await store.load('F');
     const before = store.forFlow('F').items;
-    details.set('40', runDetail(run('40', '2026-11-25T21:40:00.000Z', { status: 'running' }), []));
-    await store.applyChange({ kind: 'run_added', flow: 'F', run: '40' });
-    const after = store.forFlow('F').items;
-    expect(after.map((r) => r.id)).toEqual(['40', '30', '20', '10']);
-    expect(after[0].status).toBe('running');
-    expect(after[0]).not.toHaveProperty('steps');
-    // No full reload; the old rows are the very same objects.
-    expect(api.runs).toHaveBeenCalledTimes(1);
-    expect(api.run).toHaveBeenCalledWith('F', '40', { limit: 0 });
-    expect(after[1]).toBe(before[0]);
-    expect(after[3]).toBe(before[2]);
-  });
-
-  it('run_added of an older run (late discovery) goes to its place, not the top', async () => {
-    const { store, details } = setup(base);
-    await store.load('F');
-    details.set('15', runDetail(run('15', '2026-11-25T21:15:00.000Z'), []));
+    // The server owns the order (datastore newerRun): an older run found
+    // late goes where the server puts it, not where the UI would guess.
+    api.runs.mockResolvedValueOnce([base[0], base[1], run('15', '2026-11-25T21:15:00.000Z'), base[2]].map((r) => ({ ...r })));
     await store.applyChange({ kind: 'run_added', flow: 'F', run: '15' });
-    expect(store.forFlow('F').items.map((r) => r.id)).toEqual(['30', '20', '15', '10']);
+    const after = store.forFlow('F').items;
+    expect(after.map((r) => r.id)).toEqual(['30', '20', '15', '10']);
+    expect(api.runs).toHaveBeenCalledTimes(2);
+    expect(api.run).not.toHaveBeenCalled();
+    expect(after[0]).toBe(before[0]);
+    expect(after[3]).toBe(before[2]);
   });
 
   it('run_changed updates only that row', async () => {
@@ -80,7 +71,7 @@ describe('RunsStore', () => {
     const { api, store, details } = setup(base);
     await store.load('F');
     api.run.mockRejectedValueOnce(new ApiError('boom', 'http', 500, ''));
-    await store.applyChange({ kind: 'run_added', flow: 'F', run: '99' });
+    await store.applyChange({ kind: 'run_changed', flow: 'F', run: '30' });
     await settle();
     expect(api.runs).toHaveBeenCalledTimes(2);
     details.clear();

@@ -15,7 +15,7 @@ export class Clock {
 }
 
 /** Names of the focusable places. */
-export type Zone = 'flows' | 'runs' | 'steps' | 'tasks' | 'cards' | 'filter' | 'card-pane';
+export type Zone = 'flows' | 'runs' | 'run-table' | 'steps' | 'tasks' | 'cards' | 'filter' | 'card-pane';
 
 export class FocusRequests {
   /** The zone that should take focus next, consumed by whoever takes it. */

@@ -1,5 +1,5 @@
 // How the native view combines the HTML's tree with runtime data: tokens,
-// the FORMAT.md §11 window, reloads, and identity of untouched components.
+// the docs/format.md §12 window, reloads, and identity of untouched components.
 import { describe, expect, it } from 'vitest';
 import { LiveTree, dataFits, type Base } from './live';
 import { reconcile } from './reconcile';

@@ -1,5 +1,5 @@
 // What the native view shows: the card tree of the HTML on disk with the
-// newest runtime data applied on top (FORMAT.md §10-11).
+// newest runtime data applied on top (docs/format.md §12).
 //
 // The store hands in the newest card description and the newest data JSON
 // (it never replaces data with older data: see stores/card.svelte.ts). Here:

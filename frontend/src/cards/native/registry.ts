@@ -1,4 +1,4 @@
-// The Svelte component of each card component type (FORMAT.md §8). Built on
+// The Svelte component of each card component type (docs/format.md §10). Built on
 // first use: the container components import Component.svelte, which imports
 // this module, and a map built at load time could meet them half-evaluated.
 

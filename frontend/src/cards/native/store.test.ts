@@ -1,6 +1,6 @@
 // The card store's runtime data: fetched when it exists, never replaced by an
 // older one (created_on, else request order), and a reload when data belongs
-// to a newer HTML (FORMAT.md §10-11).
+// to a newer HTML (docs/format.md §12).
 import { describe, expect, it, vi } from 'vitest';
 import type { CardData, CardDetail } from '../../lib/schema';
 import { Coalescer } from '../../stores/coalesce';

@@ -1,12 +1,13 @@
 /// <reference types="node" />
-// Test-only helpers: read the shared fixtures (../shared/fixtures from the
-// project root) the way the Go side decodes them (FORMAT.md §7).
+// Test-only helpers: read the Metaflow fixtures (testdata/metaflow, or
+// $FLOWDECK_FIXTURES as for the Go tests) the way the Go side decodes them (docs/format.md §9).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CardTree } from './types';
 
-const root = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures');
+const root =
+  process.env.FLOWDECK_FIXTURES || path.resolve(__dirname, '..', '..', '..', '..', 'testdata', 'metaflow');
 
 export function fixturePath(...parts: string[]): string {
   return path.join(root, ...parts);

@@ -1,4 +1,4 @@
-// The card JSON of FORMAT.md §8 as the API sends it (docs/api.md): a tree of
+// The card JSON of docs/format.md §10 as the API sends it (docs/api.md): a tree of
 // plain objects told apart by `type`. Cards are untrusted input, so every
 // field is read defensively (see fields.ts); these types only name what a
 // well-formed card holds.
@@ -15,14 +15,14 @@ export interface CardTree {
   [key: string]: unknown;
 }
 
-/** The runtime data JSON (FORMAT.md §9). */
+/** The runtime data JSON (docs/format.md §11). */
 export interface DataPayload {
   reload_token?: unknown;
   data?: unknown;
   created_on?: unknown;
 }
 
-/** Every component type of FORMAT.md §8. */
+/** Every component type of docs/format.md §10. */
 export const KNOWN_TYPES = [
   'page',
   'section',

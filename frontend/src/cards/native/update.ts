@@ -1,4 +1,4 @@
-// Metaflow's metaflow_card_update (FORMAT.md §10), as cards/update.go has it
+// Metaflow's metaflow_card_update (docs/format.md §12), as cards/update.go has it
 // in Go, over the JSON tree the API sends. The one difference is how it
 // mutates: copy-on-write. Every component or list the update changes is a new
 // object and everything else keeps its identity, so the Svelte view re-renders

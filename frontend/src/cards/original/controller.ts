@@ -4,7 +4,7 @@
 // - Every (re)load makes a new frame; while it loads, the frame shown stays
 //   on screen, and the new one replaces it only once it has taken the
 //   newest data (or said it cannot), so no older value ever replaces a newer
-//   one on screen (FORMAT.md §11).
+//   one on screen (docs/format.md §12).
 // - After every (re)load the frame gets the newest data at once; every newer
 //   data JSON is pushed as it arrives (the store fetches it on the SSE
 //   card_data_changed event).

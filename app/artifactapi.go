@@ -1,0 +1,40 @@
+package app
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// artifactJSON is the body of GET /api/tasks/{flow}/{run}/{step}/{task}/artifacts/{name}.
+type artifactJSON struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Size    int64  `json:"size"`
+	Attempt int    `json:"attempt"`
+	// Value is the artifacts package's value tree, sent as decoded.
+	Value     json.RawMessage `json:"value"`
+	Truncated bool            `json:"truncated"`
+	Err       optStr          `json:"error"`
+}
+
+// getArtifact decodes one artifact of a task attempt (?attempt=N, default
+// the latest). A pickle Flowdeck refuses or cannot read is a 200 with an
+// error value: the artifact exists, its value is what cannot be shown.
+func (a *App) getArtifact(w http.ResponseWriter, r *http.Request, flow, run, step, task, name string) {
+	ix := a.index(w)
+	if ix == nil {
+		return
+	}
+	attempt := -1
+	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
+		attempt = v
+	}
+	v, err := ix.ArtifactValue(r.Context(), flow, run, step, task, attempt, name)
+	if err != nil {
+		writeLookupError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, artifactJSON{Name: v.Name, Type: v.Type, Size: v.Size, Attempt: v.Attempt,
+		Value: v.Value, Truncated: v.Truncated, Err: optStr(v.Err)})
+}

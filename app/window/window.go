@@ -1,0 +1,307 @@
+//go:build desktop
+
+// Package window is Flowdeck's desktop shell: a Wails window that serves
+// the app's one HTTP handler from its AssetServer, with native dialogs, the
+// closing of Wails' message channel (channel_linux.go) and the browser
+// guard. It builds only with the desktop tag, as main_window.go, which
+// composes it; the serve-only build links no Wails, cgo or GTK. Its tests:
+//
+//	go test -tags desktop,production,webkit2_41 ./app/window/
+package window
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"flowdeck/app"
+
+	"github.com/wailsapp/wails/v2"
+	wlogger "github.com/wailsapp/wails/v2/pkg/logger"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// ErrNoDisplay is returned when the window cannot open because no display
+// is reachable (GTK would abort the process instead of failing).
+var ErrNoDisplay = errors.New("no display: the desktop window needs X11 or Wayland (DISPLAY or WAYLAND_DISPLAY is not set)")
+
+// HasDisplay reports whether a window can be opened here.
+func HasDisplay() bool {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+// Options configures the desktop window.
+type Options struct {
+	Title string
+	// Icon is the window icon (PNG), shown by the Linux window manager.
+	Icon []byte
+	// OnReady runs once the window's runtime is up.
+	OnReady func()
+	// InitialRoute is a URL hash (#/flows/…/cards/<key>) the page opens
+	// on; tests use it (FLOWDECK_TEST_ROUTE) to open a card directly.
+	InitialRoute string
+	// Stop is closed when the process is told to stop (SIGINT, SIGTERM):
+	// then the window quits without asking.
+	Stop <-chan struct{}
+	// KeepChannel leaves Wails' message channel open, as on a platform
+	// where it cannot be closed: card scripts then wait for the user's
+	// consent. Tests only (FLOWDECK_TEST_KEEP_CHANNEL, with a test log).
+	KeepChannel bool
+	// Transport is how the page gets the live change stream: TransportSSE
+	// (the default, also when empty) or TransportWails (Go -> page Wails
+	// events; tests and benchmarks only, FLOWDECK_TEST_TRANSPORT). See
+	// transport.go and docs/benchmarks.md.
+	Transport string
+	// TestProbe configures the page's test probe (JSON, see
+	// frontend/src/lib/transport-probe.ts); only honoured with a test log
+	// (FLOWDECK_TEST_PROBE).
+	TestProbe string
+}
+
+// Platform implements app.Platform with Wails' native dialogs; Run gives it
+// the window's context.
+type Platform struct {
+	mu  sync.Mutex
+	ctx context.Context
+}
+
+func (p *Platform) context() (context.Context, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ctx == nil {
+		return nil, errors.New("window: not ready")
+	}
+	return p.ctx, nil
+}
+
+func (p *Platform) OpenDirectory(title string) (string, error) {
+	ctx, err := p.context()
+	if err != nil {
+		return "", err
+	}
+	return wruntime.OpenDirectoryDialog(ctx, wruntime.OpenDialogOptions{Title: title, CanCreateDirectories: false, ShowHiddenFiles: true})
+}
+
+func (p *Platform) SaveFile(title, name string) (string, error) {
+	ctx, err := p.context()
+	if err != nil {
+		return "", err
+	}
+	return wruntime.SaveFileDialog(ctx, wruntime.SaveDialogOptions{Title: title, DefaultFilename: name,
+		Filters: []wruntime.FileFilter{{DisplayName: "HTML files (*.html)", Pattern: "*.html"}}})
+}
+
+// Reveal runs the platform's file opener by absolute path, so it is not
+// affected by the PATH guard below.
+func (p *Platform) Reveal(dir string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("/usr/bin/open", dir)
+	case "windows":
+		cmd = exec.Command("explorer.exe", dir)
+	default:
+		opener := "/usr/bin/xdg-open"
+		if realOpener != "" {
+			opener = realOpener
+		}
+		cmd = exec.Command(opener, dir)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("window: open folder: %w", err)
+	}
+	go cmd.Wait()
+	return nil
+}
+
+// NewPlatform is the app.Platform for Run (Options.Platform in app.New).
+func NewPlatform() *Platform { return &Platform{} }
+
+// Run opens the desktop window on the app and blocks until it is
+// closed. The window binds no Go method and registers no Go-side event
+// listener: the page reaches Go only through the HTTP API (which a
+// sandboxed card frame cannot fetch). Wails' message channel, which every
+// frame of the webview can post to, is closed as soon as the window runs
+// (channel_linux.go); until that is confirmed, card files wait, and
+// if it cannot be confirmed, card scripts run only after the user agrees
+// (app.GateScripts). Behind that, BrowserOpenURL reaches no browser (the PATH
+// guard below) and a quit request asks the user first (OnBeforeClose).
+func Run(a *app.App, wo Options) error {
+	if !HasDisplay() {
+		return ErrNoDisplay
+	}
+	plat, _ := a.Platform().(*Platform)
+	restore, err := guardBrowserOpen()
+	if err != nil {
+		return err
+	}
+	defer restore()
+	title := wo.Title
+	if title == "" {
+		title = "Flowdeck"
+	}
+	tl := a.TestLog()
+	decide := a.GateScripts(10 * time.Second)
+	var record func(string)
+	if tl != nil {
+		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
+	}
+	keep := wo.KeepChannel && tl != nil
+	transport := TransportSSE
+	if wo.Transport == TransportWails {
+		transport = TransportWails
+	} else if wo.Transport != "" && wo.Transport != TransportSSE {
+		return fmt.Errorf("window: unknown transport %q (want %q or %q)", wo.Transport, TransportSSE, TransportWails)
+	}
+	a.SetPageMeta(pageMeta(transport, wo.TestProbe, tl != nil))
+	var routeOnce sync.Once
+	wopts := &options.App{
+		Title:            title,
+		Width:            1280,
+		Height:           800,
+		MinWidth:         720,
+		MinHeight:        480,
+		BackgroundColour: &options.RGBA{R: 24, G: 26, B: 31, A: 255},
+		AssetServer:      &assetserver.Options{Handler: a.Handler()},
+		OnStartup: func(ctx context.Context) {
+			if plat != nil {
+				plat.mu.Lock()
+				plat.ctx = ctx
+				plat.mu.Unlock()
+			}
+			go func() {
+				res := <-closeWailsChannel(keep, record)
+				policy := app.ScriptsAsk
+				if res.Closed {
+					policy = app.ScriptsRun
+				} else {
+					a.Log().Warn("card scripts will ask first: Wails' message channel is open", "why", res.Detail)
+				}
+				decide(policy)
+				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
+			}()
+			// With a test probe the page may listen to both transports
+			// (transport-probe.ts, shadow), so the events are forwarded too.
+			if transport == TransportWails || (tl != nil && wo.TestProbe != "") {
+				// Go -> page only: EventsEmit runs a script in the main
+				// frame; no listener or binding is registered on the Go side.
+				go a.ForwardEvents(ctx, func(batch []app.ShellEvent) {
+					wruntime.EventsEmit(ctx, WailsEventName, batch)
+				})
+			}
+			if wo.OnReady != nil {
+				wo.OnReady()
+			}
+		},
+		OnDomReady: func(ctx context.Context) {
+			tl.Event("dom-ready", nil)
+			if wo.InitialRoute != "" {
+				routeOnce.Do(func() {
+					b, _ := json.Marshal(wo.InitialRoute)
+					wruntime.WindowExecJS(ctx, "location.hash = "+string(b)+";")
+				})
+			}
+		},
+		// A quit message looks the same whether the close button or a card
+		// sent it: ask.
+		OnBeforeClose: func(ctx context.Context) bool {
+			// Wails turns SIGINT/SIGTERM into the same quit request; main.go
+			// sees the signal too (Stop), so do not ask then.
+			select {
+			case <-wo.Stop:
+				tl.Event("quit-signalled", nil)
+				return false
+			case <-time.After(50 * time.Millisecond):
+			}
+			tl.Event("quit-requested", nil)
+			ok := confirmQuit(ctx)
+			tl.Event("quit-answered", map[string]any{"quit": ok})
+			return !ok
+		},
+		OnShutdown: func(ctx context.Context) { a.Close() },
+		Linux:      &linux.Options{ProgramName: "flowdeck", Icon: wo.Icon, WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+	}
+	if tl != nil {
+		wopts.Logger = wailsLog{tl}
+		wopts.LogLevel = wlogger.TRACE
+		wopts.LogLevelProduction = wlogger.TRACE
+	}
+	if err := wails.Run(wopts); err != nil {
+		return fmt.Errorf("window: %w", err)
+	}
+	return nil
+}
+
+// wailsLog writes Wails' own log to the test log (errors such as "method
+// not registered" show what reached the dispatcher).
+type wailsLog struct{ tl *app.TestLog }
+
+func (l wailsLog) log(level, msg string) {
+	l.tl.Event("wails-log", map[string]any{"level": level, "msg": msg})
+}
+func (l wailsLog) Print(m string)   { l.log("print", m) }
+func (l wailsLog) Trace(m string)   { l.log("trace", m) }
+func (l wailsLog) Debug(m string)   { l.log("debug", m) }
+func (l wailsLog) Info(m string)    { l.log("info", m) }
+func (l wailsLog) Warning(m string) { l.log("warning", m) }
+func (l wailsLog) Error(m string)   { l.log("error", m) }
+func (l wailsLog) Fatal(m string)   { l.log("fatal", m) }
+
+// QuitConfirm decides whether a quit request is honoured; tests replace it.
+var QuitConfirm = func(ctx context.Context) bool {
+	res, err := wruntime.MessageDialog(ctx, wruntime.MessageDialogOptions{
+		Type:    wruntime.QuestionDialog,
+		Title:   "Quit Flowdeck?",
+		Message: "Close the window and stop watching the datastore?",
+	})
+	return err == nil && (res == "Yes" || res == "Ok" || res == "OK")
+}
+
+func confirmQuit(ctx context.Context) bool { return QuitConfirm(ctx) }
+
+// realOpener is the system xdg-open found before the guard was installed.
+var realOpener string
+
+// guardBrowserOpen puts a folder first on PATH whose xdg-open,
+// x-www-browser and www-browser do nothing. Wails hands any URL a frame
+// posts as "BO:<url>" to pkg/browser, which runs the first of those it
+// finds on PATH; with the guard, none reaches the desktop. Flowdeck's own
+// "open folder" runs the real opener by absolute path.
+func guardBrowserOpen() (func(), error) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return func() {}, nil
+	}
+	if p, err := exec.LookPath("xdg-open"); err == nil {
+		realOpener, _ = filepath.Abs(p)
+	}
+	dir, err := os.MkdirTemp("", "flowdeck-guard-")
+	if err != nil {
+		return nil, fmt.Errorf("window: browser guard: %w", err)
+	}
+	script := []byte("#!/bin/sh\necho \"flowdeck: refused to open $*\" >&2\nexit 0\n")
+	for _, name := range []string{"xdg-open", "x-www-browser", "www-browser"} {
+		if err := os.WriteFile(filepath.Join(dir, name), script, 0o700); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("window: browser guard: %w", err)
+		}
+	}
+	old := os.Getenv("PATH")
+	os.Setenv("PATH", dir+string(os.PathListSeparator)+old)
+	return func() {
+		os.Setenv("PATH", old)
+		os.RemoveAll(dir)
+	}, nil
+}

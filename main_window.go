@@ -1,0 +1,50 @@
+//go:build desktop
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"flowdeck/app"
+	"flowdeck/app/window"
+	"flowdeck/build"
+)
+
+// The desktop build (tag desktop, with cgo, GTK and WebKitGTK): `flowdeck`
+// without a subcommand opens the window. main_nowindow.go is the
+// serve-only build.
+
+// canOpenWindow fails, with what to run instead, when no display is
+// reachable (GTK would abort the process instead of failing).
+func canOpenWindow(cmd string) error {
+	if window.HasDisplay() {
+		return nil
+	}
+	hint := "flowdeck serve"
+	if cmd == "demo" {
+		hint = "flowdeck demo --serve"
+	}
+	return fmt.Errorf("%w; run `%s` and open the printed URL in a browser (over an SSH tunnel for a remote machine)", window.ErrNoDisplay, hint)
+}
+
+func windowPlatform() app.Platform { return window.NewPlatform() }
+
+// runWindow blocks until the window is closed or ctx ends.
+func runWindow(ctx context.Context, a *app.App) error {
+	go func() {
+		<-ctx.Done()
+		a.Close()
+	}()
+	return window.Run(a, window.Options{
+		Icon:         build.Icon,
+		Stop:         ctx.Done(),
+		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
+		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",
+		// Benchmarks only: the live stream as Wails events, and the page's
+		// test probe (docs/benchmarks.md).
+		Transport: os.Getenv("FLOWDECK_TEST_TRANSPORT"),
+		TestProbe: os.Getenv("FLOWDECK_TEST_PROBE"),
+	})
+}
