@@ -297,6 +297,11 @@ test('cards of a run started in a subfolder (Metaflow before 2.18.13) are found 
   assert((await found.innerText()).includes(cardRoot), `found in: ${await found.innerText()}`);
   await page.locator('[data-testid^="card-"][data-type="default"]').first().click();
   await page.waitForFunction(() => document.querySelector('[data-testid="card-pane"]')?.getAttribute('data-kind') === 'template');
+  // The run page says it too.
+  await page.goto(`${srv.url}#/flows/DefaultCardFlow/runs/1795644053426934`);
+  const runFound = page.getByTestId('run-cards-found-in');
+  await runFound.waitFor();
+  assert((await runFound.innerText()).includes(cardRoot), `run page: ${await runFound.innerText()}`);
   assertEqual(page.errors, [], 'page errors');
 });
 

@@ -86,6 +86,8 @@ export class OpenRunStore {
   run = $state.raw<RunSummary | null>(null);
   dag = $state.raw<RunDetail['dag']>(null);
   failures = $state.raw<Failure[]>([]);
+  /** Where the run's cards were found when not under the card root (a subfolder's .metaflow). */
+  cardsFoundIn = $state<string | null>(null);
   /** Every attempt of the run, while a timeline is shown (see watchTimeline). */
   timeline = $state.raw<Timeline | null>(null);
   timelineError = $state.raw<ApiError | null>(null);
@@ -117,6 +119,7 @@ export class OpenRunStore {
     this.run = null;
     this.dag = null;
     this.failures = [];
+    this.cardsFoundIn = null;
     this.timeline = null;
     this.timelineError = null;
     this.steps = [];
@@ -131,6 +134,7 @@ export class OpenRunStore {
     this.run = null;
     this.dag = null;
     this.failures = [];
+    this.cardsFoundIn = null;
     this.timeline = null;
     this.timelineError = null;
     this.steps = [];
@@ -219,6 +223,7 @@ export class OpenRunStore {
     if (!this.run || !jsonEqual(this.run, summary)) this.run = summary;
     if (!jsonEqual(this.dag, detail.dag ?? null)) this.dag = detail.dag ?? null;
     if (!jsonEqual(this.failures, detail.failures ?? [])) this.failures = detail.failures ?? [];
+    this.cardsFoundIn = detail.cards_found_in ?? null;
     const old = new Map(this.steps.map((s) => [s.name, s]));
     const next = detail.steps.map((s) => {
       const view = old.get(s.name);
