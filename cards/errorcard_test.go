@@ -1,6 +1,7 @@
 package cards
 
 import (
+	"strings"
 	"testing"
 
 	corpus "flowdeck/internal/fixture"
@@ -27,6 +28,11 @@ func TestScanErrorCard(t *testing.T) {
 	if !ScanErrorCard(ec[:len(ec)-40]) {
 		t.Error("error card not recognised in a head of the file")
 	}
+	// A long stack trace: the data is past the size decoded in full.
+	long := corpus.ErrorCardHTML(t, tpl, "FailingFlow/1795642652721113/work/2", strings.Repeat("Traceback line\n", 2000))
+	if !ScanErrorCard(long) {
+		t.Error("an error card with a long trace not recognised")
+	}
 	p, err := Parse(ec)
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +51,19 @@ func TestScanErrorCard(t *testing.T) {
 	for _, rel := range cardFiles(t) {
 		if b := fixture(t, rel); ScanErrorCard(b) {
 			t.Errorf("%s: a real card reads as an error card", rel)
+		}
+	}
+}
+
+// BenchmarkScanErrorCard: the cost the index adds to reading a card's
+// token, on a real default card (not an error card: its data is decoded
+// and looked through).
+func BenchmarkScanErrorCard(b *testing.B) {
+	html := fixture(b, fxDefault)
+	b.SetBytes(int64(len(html)))
+	for b.Loop() {
+		if ScanErrorCard(html) {
+			b.Fatal("an error card")
 		}
 	}
 }
