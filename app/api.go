@@ -164,9 +164,13 @@ func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 
 type runDetailJSON struct {
 	runJSON
-	DAG     any        `json:"dag"`
-	EndStep string     `json:"end_step"`
-	Steps   []stepJSON `json:"steps"`
+	DAG      *datastore.Graph    `json:"dag"`
+	EndStep  string              `json:"end_step"`
+	Steps    []stepJSON          `json:"steps"`
+	Failures []datastore.Failure `json:"failures"`
+	// CardsFoundIn is the card root of a run whose cards are not under
+	// the datastore's (a subfolder's .metaflow/mf.cards).
+	CardsFoundIn optStr `json:"cards_found_in"`
 }
 
 const (
@@ -206,9 +210,11 @@ func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
 		return
 	}
 	_, limit := pageParams(r)
-	out := runDetailJSON{runJSON: toRun(d.Run), EndStep: d.EndStep, Steps: make([]stepJSON, 0, len(d.Steps))}
-	if g != nil {
-		out.DAG = g
+	out := runDetailJSON{runJSON: toRun(d.Run), EndStep: d.EndStep, Steps: make([]stepJSON, 0, len(d.Steps)), DAG: g,
+		Failures: []datastore.Failure{}}
+	if s := a.session(); s != nil {
+		out.Failures = s.ix.RunFailures(r.Context(), d)
+		out.CardsFoundIn = optStr(s.ix.RunCardRoot(flow, run))
 	}
 	for _, st := range d.Steps {
 		out.Steps = append(out.Steps, toStep(st, g.StepType(st.Name), 0, limit))
@@ -237,6 +243,10 @@ type taskDetailJSON struct {
 	Artifacts []datastore.Artifact `json:"artifacts"`
 	Logs      map[string]bool      `json:"logs"`
 	Pathspec  string               `json:"pathspec"`
+	// CardsFoundIn: see runDetailJSON. CardSearch is set when the run has
+	// no card anywhere: where Flowdeck looked.
+	CardsFoundIn optStr                `json:"cards_found_in"`
+	CardSearch   *datastore.CardSearch `json:"card_search"`
 }
 
 func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, task string) {
@@ -254,7 +264,7 @@ func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, t
 		attempt = v
 	}
 	out := taskDetailJSON{taskJSON: toTask(t, true), Attempts: []attemptJSON{}, Logs: map[string]bool{"stdout": false, "stderr": false},
-		Pathspec: flow + "/" + run + "/" + step + "/" + task}
+		Pathspec: flow + "/" + run + "/" + step + "/" + task, CardsFoundIn: optStr(ix.RunCardRoot(flow, run)), CardSearch: ix.MissingCards(flow, run)}
 	for _, at := range t.Attempts {
 		out.Attempts = append(out.Attempts, attemptJSON{Attempt: at.N, Status: at.Status, Started: jtime(at.Started), Finished: jtime(at.Finished), Logs: nonNil(at.Logs)})
 		if at.N == attempt {
@@ -304,4 +314,48 @@ func (a *App) postReloadRun(w http.ResponseWriter, r *http.Request, flow, run st
 	}
 	a.publishChanges(res.Changes)
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "changes": len(res.Changes)})
+}
+
+type timelineJSON struct {
+	Step     string           `json:"step"`
+	Task     string           `json:"task"`
+	Attempt  int              `json:"attempt"`
+	Status   datastore.Status `json:"status"`
+	Started  jtime            `json:"started_at"`
+	Finished jtime            `json:"finished_at"`
+}
+
+// getTimeline answers every attempt of every task of a run in one compact
+// list, for the run page's Gantt chart.
+func (a *App) getTimeline(w http.ResponseWriter, r *http.Request, flow, run string) {
+	d, _, ok := a.runWithGraph(w, r, flow, run)
+	if !ok {
+		return
+	}
+	out := struct {
+		Now      jtime            `json:"now"`
+		Status   datastore.Status `json:"status"`
+		Started  jtime            `json:"started_at"`
+		Finished jtime            `json:"finished_at"`
+		Tasks    int              `json:"tasks"`
+		Attempts []timelineJSON   `json:"attempts"`
+	}{Now: jtime(time.Now()), Status: toRun(d.Run).Status, Started: jtime(d.Started), Finished: jtime(d.Finished), Attempts: []timelineJSON{}}
+	for _, st := range d.Steps {
+		for _, t := range st.Tasks {
+			out.Tasks++
+			for i := len(t.Attempts) - 1; i >= 0; i-- {
+				at := t.Attempts[i]
+				if at.Status == datastore.StatusRunning && t.Status == datastore.StatusUnknown {
+					at.Status = t.Status // a stale run's task (see Index.derive)
+				}
+				out.Attempts = append(out.Attempts, timelineJSON{Step: st.Name, Task: t.ID, Attempt: at.N, Status: at.Status,
+					Started: jtime(at.Started), Finished: jtime(at.Finished)})
+			}
+			if len(t.Attempts) == 0 {
+				out.Attempts = append(out.Attempts, timelineJSON{Step: st.Name, Task: t.ID, Attempt: t.Attempt, Status: t.Status,
+					Started: jtime(t.Started), Finished: jtime(t.Finished)})
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

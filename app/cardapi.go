@@ -25,6 +25,7 @@ type cardDetailJSON struct {
 	DataToken       optStr     `json:"data_token"`
 	Final           bool       `json:"final"`
 	Kind            cards.Kind `json:"kind"`
+	ErrorCard       bool       `json:"error_card"`
 	Card            any        `json:"card"`
 	Text            optStr     `json:"text"`
 	UpdateDisabled  bool       `json:"update_disabled"`
@@ -51,7 +52,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	}
 	c := cc.Card
 	out := cardDetailJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: optStr(c.Origin),
-		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind,
+		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind, ErrorCard: c.HTML.ErrorCard || (cc.Tree != nil && cc.Tree.IsErrorCard()),
 		UpdateDisabled: cc.UpdateDisabled, HTMLURL: "/card/" + c.Key, Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
 		Stale: cc.Stale, Err: optStr(firstOf(cc.Err, c.Err)), Text: optStr(cc.Text)}
 	if cc.Tree != nil {

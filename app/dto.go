@@ -53,7 +53,7 @@ func toRun(r datastore.Run) runJSON {
 	}
 	rj := runJSON{Flow: r.Flow, ID: r.ID, Status: st, User: r.User, Tags: nonNil(r.Tags), SystemTags: nonNil(r.SystemTags),
 		Started: jtime(r.Started), Finished: jtime(r.Finished), Loaded: r.Loaded, Counts: r.Counts,
-		OriginRun: optStr(r.OriginRun), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err),
+		OriginRun: originRun(r), Version: optStr(r.MetaflowVersion), Err: optStr(r.Err),
 		Parameters: r.Parameters}
 	if rj.Parameters == nil {
 		rj.Parameters = map[string]string{}
@@ -73,11 +73,12 @@ type cardJSON struct {
 	Final           bool   `json:"final"`
 	Origin          optStr `json:"origin"`
 	Err             optStr `json:"error"`
+	ErrorCard       bool   `json:"error_card"`
 }
 
 func toCard(c datastore.Card) cardJSON {
 	cj := cardJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Attempt: c.Attempt, AttemptInferred: c.AttemptInferred,
-		Token: c.Token, Final: c.Final, Origin: optStr(c.Origin), Err: optStr(c.Err)}
+		Token: c.Token, Final: c.Final, Origin: optStr(c.Origin), Err: optStr(c.Err), ErrorCard: c.HTML.ErrorCard}
 	if c.Data != nil {
 		cj.DataToken = optStr(c.Data.Token)
 	}
@@ -179,4 +180,12 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// originRun is the run a resumed run came from, as "flow/run".
+func originRun(r datastore.Run) optStr {
+	if r.OriginRun == "" {
+		return ""
+	}
+	return optStr(r.Flow + "/" + r.OriginRun)
 }

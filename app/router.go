@@ -73,6 +73,8 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.postCompareExport(w, r, p[1], p[3])
 	case n == 3 && p[0] == "runs" && get:
 		a.getRun(w, r, p[1], p[2])
+	case n == 4 && p[0] == "runs" && p[3] == "timeline" && get:
+		a.getTimeline(w, r, p[1], p[2])
 	case n == 4 && p[0] == "runs" && p[3] == "reload" && r.Method == http.MethodPost:
 		a.postReloadRun(w, r, p[1], p[2])
 	case n == 5 && p[0] == "runs" && p[3] == "steps" && get:

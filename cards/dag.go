@@ -149,3 +149,83 @@ func parseStep(name string, b []byte) (DAGStep, bool) {
 	}
 	return st, true
 }
+
+// NormalStepType maps the node types of every Metaflow version (the dag
+// component's and _graph_info's, 2.11 to 2.19) onto start, linear, split,
+// foreach, switch, join and end. A split start is a split: what the user
+// needs to see is that it fans out. Types the writer left out or called
+// "unknown" (a static split in the dag component) are told from the edges.
+func NormalStepType(typ, name string, next []string, start, end string) string {
+	switch typ {
+	case "split", "split-static", "split-and", "split-parallel":
+		return "split"
+	case "foreach", "split-foreach":
+		return "foreach"
+	case "switch", "split-switch":
+		return "switch"
+	case "join":
+		return "join"
+	case "end":
+		return "end"
+	case "linear":
+		if len(next) > 1 {
+			return "split"
+		}
+		return "linear"
+	case "start":
+		if len(next) > 1 {
+			return "split"
+		}
+		return "start"
+	}
+	switch {
+	case len(next) > 1:
+		return "split"
+	case name == start:
+		return "start"
+	case name == end || len(next) == 0:
+		return "end"
+	}
+	return "linear"
+}
+
+// Normalize fills in the start and end steps (endStep, else "end", when
+// the writer named none) and maps every step's type with NormalStepType.
+func (d *DAG) Normalize(endStep string) {
+	if d.StartStep == "" {
+		d.StartStep = "start"
+	}
+	if d.EndStep == "" {
+		d.EndStep = endStep
+		if d.EndStep == "" {
+			d.EndStep = "end"
+		}
+	}
+	for i := range d.Steps {
+		s := &d.Steps[i]
+		if s.Next == nil {
+			s.Next = []string{}
+		}
+		s.Type = NormalStepType(s.Type, s.Name, s.Next, d.StartStep, d.EndStep)
+	}
+}
+
+// AnnotateDAG sets a "graph" field on every dag component with its graph
+// in the one normalised shape ({"steps": [{"name", "type", "next", …}],
+// "start_step", "end_step"}, types by Normalize), so that the native view
+// reads a graph and never parses Metaflow's formats. "data" stays as
+// Metaflow wrote it. A dag component whose data holds no graph gets none.
+func AnnotateDAG(card *Card) {
+	card.Walk(func(c *Component) bool {
+		if c.Type != TypeDAG {
+			return true
+		}
+		if d, ok := c.DAG(); ok {
+			d.Normalize("")
+			if b, err := json.Marshal(d); err == nil {
+				_ = c.Set("graph", b)
+			}
+		}
+		return false
+	})
+}

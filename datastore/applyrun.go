@@ -110,7 +110,7 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 	var cd *cardDirs
 	cardDirsOnce := func() cardDirs {
 		if cd == nil {
-			c := scanCardDirs(ix.fsys, ix.loc, flow, run)
+			c := scanCardDirs(ix.fsys, ix.cardLoc(flow, run), flow, run)
 			cd = &c
 		}
 		return *cd
@@ -230,7 +230,7 @@ var errNotExistTask = errors.New("datastore: task gone")
 
 // relistCards lists a single-attempt task's card folders again.
 func (ix *Index) relistCards(flow, run, step, task string, old *Task, cd cardDirs) []Card {
-	cs, err := listCards(ix.fsys, ix.loc, flow, run, step, task, true, cd.legacy[task])
+	cs, err := listCards(ix.fsys, ix.cardLoc(flow, run), flow, run, step, task, true, cd.legacy[task])
 	if err != nil {
 		return old.Cards
 	}

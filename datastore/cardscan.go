@@ -174,6 +174,9 @@ func resolveHTML(fsys FS, f *CardFile, typ string) (token string, hasToken bool,
 	h.Write(head)
 	f.sum = h.Sum64()
 	f.Token = token
+	// Error cards are saved under the requested card's name and type, so
+	// only their content tells them apart.
+	f.ErrorCard = isHTML && cards.ScanErrorCard(head)
 	return token, hasToken, nil
 }
 

@@ -164,6 +164,7 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 			break
 		}
 		cards.AnnotateMarkdown(tree)
+		cards.AnnotateDAG(tree)
 		out.Tree = tree
 	case cards.KindText:
 		out.Text = string(b)

@@ -51,9 +51,10 @@ type Index struct {
 	hookMu   sync.Mutex
 	onLoaded func(flow, run string, live bool)
 
-	content *contentCache
-	values  *valueCache
-	graphs  graphCache
+	content   *contentCache
+	values    *valueCache
+	graphs    graphCache
+	cardRoots cardRootCache
 
 	loaded atomic.Int64
 }
@@ -107,7 +108,9 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 		opts.GiveUpAfter = 5 * time.Second
 	}
 	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
-		content: newContentCache(32), values: newValueCache(valueCacheBytes), graphs: graphCache{m: map[string]graphEntry{}}}
+		content: newContentCache(32), values: newValueCache(valueCacheBytes),
+		graphs:    graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}},
+		cardRoots: cardRootCache{flows: map[string]*flowCardSearch{}, runs: map[string]string{}}}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
@@ -505,6 +508,11 @@ func (ix *Index) ensureDetailed(rs *runState) *runSnap {
 		return s
 	}
 	ns, retry := ix.loadRun(rs.flow, rs.id, s.run)
+	if !snapHasCards(ns) && ix.locateCards(rs.flow, rs.id) != "" {
+		// The cards are in a subfolder's card root (Metaflow before
+		// 2.18.13 started there): read the run again with it.
+		ns, retry = ix.loadRun(rs.flow, rs.id, s.run)
+	}
 	rs.snap.Store(ns)
 	ix.noteIncomplete(retry)
 	return ns

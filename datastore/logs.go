@@ -35,6 +35,11 @@ const (
 // TaskLog reads a task's log for one attempt (-1: the latest). Local tasks
 // have logs only after their process exits; a missing log is ErrUnknown.
 func (ix *Index) TaskLog(ctx context.Context, flow, run, step, task string, attempt int, stream string) (Log, error) {
+	return ix.taskLog(ctx, flow, run, step, task, attempt, stream, maxLogBytes)
+}
+
+// taskLog is TaskLog reading at most the last limit bytes.
+func (ix *Index) taskLog(ctx context.Context, flow, run, step, task string, attempt int, stream string, limit int64) (Log, error) {
 	if stream != Stdout && stream != Stderr {
 		return Log{}, fmt.Errorf("log stream %q: %w", stream, ErrUnknown)
 	}
@@ -49,7 +54,7 @@ func (ix *Index) TaskLog(ctx context.Context, flow, run, step, task string, atte
 	// Local runs write runtime_*; remote compute task_*; old Metaflow *.log.
 	for _, suffix := range []string{".runtime_" + stream + ".log", ".task_" + stream + ".log", "." + stream + ".log"} {
 		p := filepath.Join(dir, strconv.Itoa(attempt)+suffix)
-		b, truncated, err := readTailCapped(ix.fsys, p, maxLogBytes)
+		b, truncated, err := readTailCapped(ix.fsys, p, limit)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -109,6 +114,61 @@ func ParseMflog(b []byte) []LogLine {
 			l.TS, l.Source = string(fields[2]), string(fields[3])
 		}
 		out = append(out, l)
+	}
+	return out
+}
+
+// Failure is a failed task of a run with the end of its stderr, where
+// Metaflow prints the exception.
+type Failure struct {
+	Step    string `json:"step"`
+	Task    string `json:"task"`
+	Attempt int    `json:"attempt"`
+	// Lines are the last lines of the attempt's stderr; Truncated is set
+	// when earlier lines were left out.
+	Lines     []LogLine `json:"lines"`
+	Truncated bool      `json:"truncated"`
+	Err       string    `json:"error,omitempty"`
+}
+
+// Bounds of RunFailures: a failed foreach can fail hundreds of tasks; the
+// run page shows the first few, the rest are a click away.
+const (
+	maxFailures     = 5
+	maxFailureLines = 30
+	// maxFailureBytes is how much of the end of a stderr is read for its
+	// last lines: a traceback fits, a chatty 8 MB log is not read whole on
+	// every refresh of the run page.
+	maxFailureBytes = 64 << 10
+)
+
+// RunFailures lists the failed tasks of a run (latest attempt failed), in
+// step order, with the tail of their stderr.
+func (ix *Index) RunFailures(ctx context.Context, d RunDetail) []Failure {
+	out := []Failure{}
+	for _, st := range d.Steps {
+		for _, t := range st.Tasks {
+			if t.Status != StatusFailed {
+				continue
+			}
+			if len(out) == maxFailures || ctx.Err() != nil {
+				return out
+			}
+			f := Failure{Step: st.Name, Task: t.ID, Attempt: t.Attempt, Lines: []LogLine{}}
+			l, err := ix.taskLog(ctx, d.Flow, d.ID, st.Name, t.ID, t.Attempt, Stderr, maxFailureBytes)
+			if err != nil {
+				f.Err = err.Error()
+			} else {
+				f.Lines, f.Truncated = l.Lines, l.Truncated
+				for len(f.Lines) > 0 && f.Lines[len(f.Lines)-1].Text == "" {
+					f.Lines = f.Lines[:len(f.Lines)-1]
+				}
+				if n := len(f.Lines); n > maxFailureLines {
+					f.Lines, f.Truncated = f.Lines[n-maxFailureLines:], true
+				}
+			}
+			out = append(out, f)
+		}
 	}
 	return out
 }

@@ -169,6 +169,9 @@ type CardFile struct {
 	Token     string   `json:"token,omitempty"`
 	CreatedOn *float64 `json:"created_on,omitempty"`
 	Err       string   `json:"error,omitempty"`
+	// ErrorCard is set on an HTML file holding Metaflow's error card
+	// ("Card Render Failed With Error") in place of the requested card.
+	ErrorCard bool `json:"error_card,omitempty"`
 	// sum is a hash of what was read, so a rewrite with the same size and
 	// mtime (coarse-mtime filesystems) is still seen as a change.
 	sum      uint64

@@ -114,7 +114,7 @@ func (ix *Index) loadRun(flow, id string, header Run) (*runSnap, []string) {
 		ix.derive(snap)
 		return snap, nil
 	}
-	cd := scanCardDirs(ix.fsys, ix.loc, flow, id)
+	cd := scanCardDirs(ix.fsys, ix.cardLoc(flow, id), flow, id)
 	for _, e := range ents {
 		if !e.IsDir() || skipName(levelRun, e.Name()) {
 			continue
@@ -286,12 +286,12 @@ func (ix *Index) loadTask(flow, run, step, id string, cd cardDirs) (*Task, []str
 	var cerr error
 	if t.OriginRun != "" && t.OriginTask != "" {
 		// Cloned by resume: the cards stay with the origin task.
-		cs, cerr = listCards(ix.fsys, ix.loc, flow, t.OriginRun, step, t.OriginTask, true, true)
+		cs, cerr = listCards(ix.fsys, ix.cardLoc(flow, t.OriginRun), flow, t.OriginRun, step, t.OriginTask, true, true)
 		for i := range cs {
 			cs[i].Origin = flow + "/" + t.OriginRun + "/" + step + "/" + t.OriginTask
 		}
 	} else {
-		cs, cerr = listCards(ix.fsys, ix.loc, flow, run, step, id, cd.steps[step][id], cd.legacy[id])
+		cs, cerr = listCards(ix.fsys, ix.cardLoc(flow, run), flow, run, step, id, cd.steps[step][id], cd.legacy[id])
 	}
 	if cerr != nil && t.Err == "" {
 		t.Err = cerr.Error()
@@ -464,9 +464,15 @@ func (ix *Index) derive(s *runSnap) {
 	r.LastActivity = laterOf(r.Started, epochMillis(r.tsEpoch))
 	var anyRunning, anyFailed, endOK bool
 	var lastFinish time.Time
+	// A run made by `resume` records its origin only on the tasks it
+	// cloned (origin-run-id); the run's origin is theirs.
+	r.OriginRun = ""
 	for _, st := range s.steps {
 		st.step.Counts = Counts{}
 		for _, t := range st.tasks {
+			if r.OriginRun == "" && t.OriginRun != "" {
+				r.OriginRun = t.OriginRun
+			}
 			st.step.Counts.add(t.Status)
 			r.Counts.add(t.Status)
 			r.LastActivity = laterOf(r.LastActivity, t.LastActivity)

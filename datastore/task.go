@@ -87,6 +87,10 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 	// need their content.
 	latestByField := map[string]string{}
 	var okNames, cardInfoNames []string
+	// taskOK names the <a>_artifact__task_ok.json record per attempt: the
+	// finish time of an attempt that has no attempt_ok (docs/format.md,
+	// "Task times").
+	taskOK := map[int]string{}
 	metaDir := filepath.Join(dir, "_meta")
 	ments, err := fsys.ReadDir(metaDir)
 	// An S3 datastore (and a stripped copy) has no _meta: docs/format.md §7.
@@ -94,6 +98,12 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 	if err == nil {
 		bestTS := map[string]int64{}
 		for _, e := range ments {
+			if a, ok := strings.CutSuffix(e.Name(), "_artifact__task_ok.json"); ok {
+				if n, err := strconv.Atoi(a); err == nil && n >= 0 {
+					taskOK[n] = e.Name()
+				}
+				continue
+			}
 			field, ts, ok := sysmetaName(e.Name())
 			if !ok {
 				continue
@@ -200,6 +210,15 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 			}
 		}
 		a.Status = attemptStatus(fsys, dir, n, f, a.OK, clone, &tr)
+		if a.Finished.IsZero() && f.done && taskOK[n] != "" {
+			// A task cloned by resume before 2.11.16 has no attempt_ok;
+			// Metaflow's client takes finished_at from this record.
+			if b, err := readFile(fsys, filepath.Join(metaDir, taskOK[n]), maxMetaBytes); err == nil {
+				if ts := gjson.GetBytes(b, "ts_epoch"); ts.Type == gjson.Number && ts.Int() > 0 {
+					a.Finished = epochMillis(ts.Int())
+				}
+			}
+		}
 		t.Attempts = append(t.Attempts, a)
 	}
 	if len(t.Attempts) > 0 {

@@ -17,6 +17,7 @@ import type {
   RunSummary,
   Step,
   TaskDetail,
+  Timeline,
   Welcome,
 } from './schema';
 
@@ -132,6 +133,8 @@ export function createApi(opts: ApiOptions) {
     /** A run with its steps; `limit` caps the tasks listed per step (0: steps only). */
     run: (flow: string, run: string, opts: { limit?: number } = {}) =>
       request<RunDetail>(`/api/runs/${seg(flow)}/${seg(run)}${query({ limit: opts.limit })}`),
+    /** Every attempt of every task of a run, for the timeline. */
+    timeline: (flow: string, run: string) => request<Timeline>(`/api/runs/${seg(flow)}/${seg(run)}/timeline`),
     /** Reads a run again from disk (finished runs are not watched below their folder). */
     reloadRun: (flow: string, run: string) => post<{ ok: boolean; changes: number }>(`/api/runs/${seg(flow)}/${seg(run)}/reload`, {}),
     step: (flow: string, run: string, step: string, opts: { offset?: number; limit?: number } = {}) =>

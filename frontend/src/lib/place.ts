@@ -61,7 +61,8 @@ export function descend(
     const t = loaded.steps.find((s) => s.name === place.step)?.tasks[place.taskIndex];
     return t ? { ...route, task: t.id } : null;
   }
-  if (d === 'task' && (opts.autoCard || (here && route.step === place.step))) {
+  // A route that names a tab of the task stays on it.
+  if (d === 'task' && route.tab === undefined && (opts.autoCard || (here && route.step === place.step))) {
     const t = loaded.task;
     if (!t || t.step !== route.step || t.id !== route.task || t.cards.length === 0) return null;
     const card =

@@ -87,3 +87,29 @@ describe('compare links', () => {
     expect(parseHash('#/flows/A/compare')).toEqual({ flow: 'A' });
   });
 });
+
+describe('task tabs', () => {
+  const task = '#/flows/F/runs/R/steps/S/tasks/T';
+  it('reads and writes a tab and its stream', () => {
+    expect(parseHash(`${task}/logs/stderr`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs', stream: 'stderr' });
+    expect(parseHash(`${task}/artifacts/my%2Fname`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', artifact: 'my/name' });
+    expect(parseHash(`${task}/artifacts`)).toMatchObject({ tab: 'artifacts' });
+    expect(parseHash(`${task}/logs`)).toMatchObject({ tab: 'logs' });
+    expect(parseHash(`${task}/logs`).stream).toBeUndefined();
+    expect(parseHash(`${task}/cards`)).toMatchObject({ tab: 'cards' });
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs', stream: 'stderr' })).toBe(`${task}/logs/stderr`);
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'artifacts' })).toBe(`${task}/artifacts`);
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', tab: 'logs' })).toBe(`${task}/logs`);
+  });
+  it('keeps card deep links as they were', () => {
+    expect(parseHash(`${task}/cards/k1`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T', card: 'k1' });
+    expect(formatHash({ flow: 'F', run: 'R', step: 'S', task: 'T', card: 'k1', tab: 'logs' })).toBe(`${task}/cards/k1`);
+  });
+  it('drops a tab without a task or an unknown word', () => {
+    expect(formatHash({ flow: 'F', run: 'R', tab: 'logs' })).toBe('#/flows/F/runs/R');
+    expect(parseHash(`${task}/nope/x`)).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T' });
+  });
+  it('goes up from a tab to its task', () => {
+    expect(parentRoute(parseHash(`${task}/logs/stderr`))).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T' });
+  });
+});

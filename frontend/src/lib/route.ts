@@ -1,7 +1,13 @@
 // Deep links: #/flows/<flow>/runs/<run>/steps/<step>/tasks/<task>/cards/<key>,
 // or .../tasks/<task>/artifacts/<name>, each part URL-encoded. A route names
-// a prefix of that path. #/flows/<flow>/compare/<run>,<run>,… is the compare
-// page of those runs (each id URL-encoded, so a comma in one is %2C).
+// a prefix of that path. Below a task, the word after it names the task's
+// tab: `cards/<key>` and `artifacts/<name>` name a card or an artifact (and
+// so their tab); `cards`, `artifacts` and `logs[/<stream>]` name a tab.
+// #/flows/<flow>/compare/<run>,<run>,… is the compare page of those runs
+// (each id URL-encoded, so a comma in one is %2C).
+
+export type TaskTab = 'cards' | 'artifacts' | 'logs';
+export const TASK_TABS: readonly TaskTab[] = ['cards', 'artifacts', 'logs'];
 
 export interface Route {
   flow?: string;
@@ -13,9 +19,13 @@ export interface Route {
   artifact?: string;
   /** Runs of the flow compared side by side: the alternative to run. */
   compare?: string[];
+  /** The task's tab when no card or artifact is named (they name theirs). */
+  tab?: TaskTab;
+  /** The log stream of the logs tab. */
+  stream?: string;
 }
 
-export type Level = keyof Route;
+export type Level = Exclude<keyof Route, 'tab' | 'stream'>;
 /** The levels of the path proper, each one id. */
 export type PathLevel = Exclude<Level, 'compare'>;
 
@@ -56,6 +66,11 @@ export function parseHash(hash: string): Route {
     const ids = parts[3].split(',').map(decode);
     if (ids.length > 0 && ids.every((id) => id !== null && id !== '')) route.compare = ids as string[];
   }
+  if (route.task !== undefined && route.card === undefined && route.artifact === undefined && (TASK_TABS as readonly string[]).includes(parts[8])) {
+    route.tab = parts[8] as TaskTab;
+    const stream = route.tab === 'logs' && parts[9] !== undefined ? decode(parts[9]) : null;
+    if (stream !== null && stream !== '') route.stream = stream;
+  }
   return route;
 }
 
@@ -70,6 +85,9 @@ export function formatHash(route: Route): string {
   }
   if (parts.length === 8 && route.artifact !== undefined && route.artifact !== '') {
     parts.push('artifacts', encodeURIComponent(route.artifact));
+  } else if (parts.length === 8 && route.tab !== undefined) {
+    parts.push(route.tab);
+    if (route.tab === 'logs' && route.stream !== undefined && route.stream !== '') parts.push(encodeURIComponent(route.stream));
   }
   if (parts.length === 2 && route.compare !== undefined && route.compare.length > 0) {
     parts.push('compare', route.compare.map(encodeURIComponent).join(','));
@@ -98,6 +116,12 @@ export function depth(route: Route): Level | null {
 /** The route one level up (Esc). The root stays the root. */
 export function parentRoute(route: Route): Route {
   const r = normalize(route);
+  if (r.tab !== undefined) {
+    // Like a card, a tab is one step below its task.
+    delete r.tab;
+    delete r.stream;
+    return r;
+  }
   const d = depth(r);
   if (d !== null) delete r[d];
   return r;

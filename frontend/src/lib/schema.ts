@@ -42,6 +42,8 @@ export interface RunSummary {
   finished_at: string | null;
   loaded?: boolean;
   counts?: Counts;
+  /** The run a resumed run came from, "flow/run"; null when not resumed. */
+  origin_run?: string | null;
   /** The run's parameters, each value in one line (Python-like: 0.01, 'tuned', True). */
   parameters?: Record<string, string>;
   error?: string | null;
@@ -57,6 +59,8 @@ export interface CardRef {
   token: string | null;
   final: boolean;
   error?: string | null;
+  /** Metaflow's error card ("Card Render Failed With Error") stands in for this card. */
+  error_card?: boolean;
 }
 
 export interface TaskSummary {
@@ -95,9 +99,77 @@ export interface Step {
   error?: string | null;
 }
 
+/** A step's type in the run graph, the same for every Metaflow version ('' when unknown). */
+export type StepType = 'start' | 'linear' | 'split' | 'foreach' | 'switch' | 'join' | 'end' | '';
+
+/** A graph step's state: a status, or 'pending' when it has no task yet. */
+export type GraphStatus = Status | 'pending';
+
+export interface GraphStep {
+  name: string;
+  type: StepType;
+  next: string[];
+  doc?: string;
+  box_next?: boolean;
+  box_ends?: string;
+  status: GraphStatus;
+  counts: Counts;
+}
+
+/** The run's graph, normalised by the server: every step of the flow, started or not. */
+export interface RunGraph {
+  steps: GraphStep[];
+  start_step: string;
+  end_step: string;
+  /** Where it came from: a default card's dag, the _graph_info artifact, or only the steps seen (no edges). */
+  source: 'card' | 'graph_info' | 'steps';
+}
+
+/** A failed task with the last lines of its stderr. */
+export interface Failure {
+  step: string;
+  task: string;
+  attempt: number;
+  lines: LogLine[];
+  truncated: boolean;
+  error?: string | null;
+}
+
 export interface RunDetail extends RunSummary {
-  dag?: Record<string, { type: string; next?: string[] }> | null;
+  dag?: RunGraph | null;
   steps: Step[];
+  failures?: Failure[];
+  /** The card root of a run whose cards are in a subfolder's .metaflow/mf.cards (Metaflow before 2.18.13). */
+  cards_found_in?: string | null;
+}
+
+/** Where Flowdeck looked for a run's cards below the datastore's parent folder. */
+export interface CardSearch {
+  base: string;
+  roots: string[];
+  dirs: number;
+  capped: boolean;
+}
+
+/** One attempt of a task on the run's timeline. */
+export interface TimelineAttempt {
+  step: string;
+  task: string;
+  attempt: number;
+  status: Status;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface Timeline {
+  /** The server's clock when it answered. */
+  now: string;
+  status: Status;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Tasks in the run (each has one or more attempts). */
+  tasks: number;
+  attempts: TimelineAttempt[];
 }
 
 export type LogStream = 'stdout' | 'stderr';
@@ -156,6 +228,9 @@ export interface TaskDetail extends TaskSummary {
   attempts: Attempt[];
   artifacts: Artifact[];
   logs: { stdout: boolean; stderr: boolean };
+  cards_found_in?: string | null;
+  /** Set when the run has no card anywhere: where Flowdeck looked. */
+  card_search?: CardSearch | null;
 }
 
 export interface LogLine {
@@ -195,6 +270,7 @@ export interface CardDetail extends CardRef {
   size?: number;
   origin?: string | null;
   attempt_inferred?: boolean;
+  error_card?: boolean;
 }
 
 export interface CardData {

@@ -219,9 +219,11 @@ export class AppState {
     if (place !== null && (route.flow !== place.flow || route.run !== place.run || (card !== undefined && step === place.step))) {
       this.#place = null;
     }
-    // A task opened from above (not by Esc from one of its cards) goes on to a card.
+    // A task opened from above (not by Esc from one of its cards or tabs) goes
+    // on to a card, unless the route names one of its tabs.
     const path = taskPath(route);
-    if (depth(route) === 'task' && !(prev.card !== undefined && taskPath(prev) === path)) this.#autoCard = path;
+    const fromBelow = (prev.card !== undefined || prev.tab !== undefined) && taskPath(prev) === path;
+    if (depth(route) === 'task' && route.tab === undefined && !fromBelow) this.#autoCard = path;
     else if (depth(route) !== 'task') this.#autoCard = null;
     if (flow !== undefined) void this.runs.show(flow);
     if (flow !== undefined && run !== undefined) void this.run.open(flow, run);

@@ -3,12 +3,15 @@
 // statuses come from a steps-only refetch of the run (limit=0), coalesced.
 
 import { asApiError, type Api, type ApiError } from '../lib/api';
-import type { Change, RunDetail, RunSummary, Step, TaskDetail, TaskSummary } from '../lib/schema';
+import type { Change, Failure, RunDetail, RunSummary, Step, TaskDetail, TaskSummary, Timeline } from '../lib/schema';
 import { reconcile, removeItem, jsonEqual } from '../lib/runlist';
 import { Coalescer } from './coalesce';
 import { toSummary } from './runs.svelte';
 
-type RunApi = Pick<Api, 'run' | 'step' | 'task'>;
+type RunApi = Pick<Api, 'run' | 'step' | 'task'> & Partial<Pick<Api, 'timeline'>>;
+
+/** The timeline refetches at most this often while a run changes. */
+export const TIMELINE_THROTTLE_MS = 1000;
 export type StepInfo = Omit<Step, 'tasks'>;
 
 /** Tasks per page when a step is expanded further. */
@@ -82,6 +85,12 @@ export class OpenRunStore {
   id = $state<string | null>(null);
   run = $state.raw<RunSummary | null>(null);
   dag = $state.raw<RunDetail['dag']>(null);
+  failures = $state.raw<Failure[]>([]);
+  /** Where the run's cards were found when not under the card root (a subfolder's .metaflow). */
+  cardsFoundIn = $state<string | null>(null);
+  /** Every attempt of the run, while a timeline is shown (see watchTimeline). */
+  timeline = $state.raw<Timeline | null>(null);
+  timelineError = $state.raw<ApiError | null>(null);
   steps = $state.raw<StepView[]>([]);
   loading = $state(false);
   error = $state.raw<ApiError | null>(null);
@@ -109,6 +118,10 @@ export class OpenRunStore {
     this.id = run;
     this.run = null;
     this.dag = null;
+    this.failures = [];
+    this.cardsFoundIn = null;
+    this.timeline = null;
+    this.timelineError = null;
     this.steps = [];
     this.error = null;
     return this.load();
@@ -120,9 +133,55 @@ export class OpenRunStore {
     this.id = null;
     this.run = null;
     this.dag = null;
+    this.failures = [];
+    this.cardsFoundIn = null;
+    this.timeline = null;
+    this.timelineError = null;
     this.steps = [];
     this.error = null;
     this.loading = false;
+  }
+
+  #timelineWatchers = 0;
+  #timelineTimer: ReturnType<typeof setTimeout> | null = null;
+  #timelineLast = 0;
+
+  /** Keeps `timeline` loaded and refetched (throttled) on the run's changes until the returned function is called. */
+  watchTimeline(): () => void {
+    this.#timelineWatchers++;
+    if (this.#timelineWatchers === 1) this.#scheduleTimeline(0);
+    return () => {
+      this.#timelineWatchers--;
+      if (this.#timelineWatchers === 0 && this.#timelineTimer !== null) {
+        clearTimeout(this.#timelineTimer);
+        this.#timelineTimer = null;
+      }
+    };
+  }
+
+  #scheduleTimeline(delay = TIMELINE_THROTTLE_MS): void {
+    if (this.#timelineWatchers === 0 || this.#timelineTimer !== null) return;
+    const wait = Math.max(0, Math.min(delay, this.#timelineLast + TIMELINE_THROTTLE_MS - Date.now()));
+    this.#timelineTimer = setTimeout(() => {
+      this.#timelineTimer = null;
+      void this.#loadTimeline();
+    }, wait);
+  }
+
+  async #loadTimeline(): Promise<void> {
+    const { flow, id } = this;
+    const fetchTimeline = this.#api.timeline;
+    if (flow === null || id === null || !fetchTimeline) return;
+    const gen = this.#gen;
+    this.#timelineLast = Date.now();
+    try {
+      const tl = await fetchTimeline(flow, id);
+      if (gen !== this.#gen || flow !== this.flow || id !== this.id) return;
+      this.timeline = tl;
+      this.timelineError = null;
+    } catch (err) {
+      if (gen === this.#gen) this.timelineError = asApiError(err);
+    }
   }
 
   /** Fetches the whole run (first page of every step). */
@@ -136,6 +195,7 @@ export class OpenRunStore {
       if (gen !== this.#gen) return;
       this.#applyDetail(detail, true);
       this.error = null;
+      this.#scheduleTimeline(0);
     } catch (err) {
       if (gen === this.#gen) this.error = asApiError(err);
     } finally {
@@ -162,6 +222,8 @@ export class OpenRunStore {
     const summary = toSummary(detail);
     if (!this.run || !jsonEqual(this.run, summary)) this.run = summary;
     if (!jsonEqual(this.dag, detail.dag ?? null)) this.dag = detail.dag ?? null;
+    if (!jsonEqual(this.failures, detail.failures ?? [])) this.failures = detail.failures ?? [];
+    this.cardsFoundIn = detail.cards_found_in ?? null;
     const old = new Map(this.steps.map((s) => [s.name, s]));
     const next = detail.steps.map((s) => {
       const view = old.get(s.name);
@@ -222,6 +284,7 @@ export class OpenRunStore {
 
   applyChange(c: Change): Promise<void> {
     if (!this.isOpen(c.flow, c.run)) return Promise.resolve();
+    if (c.kind === 'run_changed' || c.kind === 'step_added' || c.kind.startsWith('task_')) this.#scheduleTimeline();
     const view = c.step !== undefined ? this.step(c.step) : undefined;
     switch (c.kind) {
       case 'run_changed':

@@ -21,7 +21,7 @@ type RunsApi = Pick<Api, 'runs' | 'run'>;
 
 /** A run's list fields from a run detail (its steps dropped). */
 export function toSummary(detail: RunDetail): RunSummary {
-  const { steps: _steps, dag: _dag, ...summary } = detail;
+  const { steps: _steps, dag: _dag, failures: _failures, cards_found_in: _cards, ...summary } = detail;
   return summary;
 }
 

@@ -1,28 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { layoutDag, readDag } from './dag';
+import { layoutDag, readGraph } from './dag';
 
-const modern = {
-  steps: {
-    start: { type: 'unknown', box_next: true, box_ends: 'join', next: ['branch_a', 'branch_b'], doc: 'Create a variety of artifacts.' },
-    branch_a: { type: 'linear', box_next: false, box_ends: null, next: ['join'], doc: '' },
-    branch_b: { type: 'linear', box_next: false, box_ends: null, next: ['join'], doc: '' },
-    join: { type: 'join', box_next: false, box_ends: null, next: ['end'], doc: 'Join.' },
-    end: { type: 'end', box_next: true, box_ends: null, next: [], doc: '' },
-  },
+// Graphs as the server sends them (cards.AnnotateDAG, the run detail's dag):
+// normalised by cards/dag.go, so a split start is "split".
+const step = (name: string, type: string, next: string[], extra: Record<string, unknown> = {}) => ({ name, type, next, doc: '', ...extra });
+const split = {
+  steps: [
+    step('start', 'split', ['branch_a', 'branch_b'], { box_next: true, box_ends: 'join', doc: 'Create a variety of artifacts.' }),
+    step('branch_a', 'linear', ['join']),
+    step('branch_b', 'linear', ['join']),
+    step('join', 'join', ['end'], { doc: 'Join.' }),
+    step('end', 'end', []),
+  ],
   start_step: 'start',
   end_step: 'end',
 };
 
 describe('dag layout', () => {
-  it('reads both data shapes the same way', () => {
-    const a = readDag(modern);
-    const b = readDag(modern.steps);
-    expect([...a.steps.keys()]).toEqual([...b.steps.keys()]);
-    expect([a.start, a.end, b.start, b.end]).toEqual(['start', 'end', 'start', 'end']);
+  it('reads the normalised graph', () => {
+    const g = readGraph(split);
+    expect([...g.steps.keys()]).toEqual(['start', 'branch_a', 'branch_b', 'join', 'end']);
+    expect([g.start, g.end]).toEqual(['start', 'end']);
+    expect(g.steps.get('start')!.doc).toBe('Create a variety of artifacts.');
   });
 
   it('layers a split and its join, branches side by side', () => {
-    const l = layoutDag(readDag(modern));
+    const l = layoutDag(readGraph(split));
     const by = Object.fromEntries(l.nodes.map((n) => [n.step.name, n]));
     expect(by.start.layer).toBe(0);
     expect(by.branch_a.layer).toBe(1);
@@ -37,11 +40,15 @@ describe('dag layout', () => {
 
   it('marks foreach bodies one level deep', () => {
     const l = layoutDag(
-      readDag({
-        start: { type: 'foreach', box_ends: 'join', next: ['process'], doc: '' },
-        process: { type: 'linear', next: ['join'], doc: '' },
-        join: { type: 'join', next: ['end'], doc: '' },
-        end: { type: 'end', next: [], doc: '' },
+      readGraph({
+        steps: [
+          step('start', 'foreach', ['process'], { box_ends: 'join' }),
+          step('process', 'linear', ['join']),
+          step('join', 'join', ['end']),
+          step('end', 'end', []),
+        ],
+        start_step: 'start',
+        end_step: 'end',
       }),
     );
     const depth = Object.fromEntries(l.nodes.map((n) => [n.step.name, n.depth]));
@@ -50,12 +57,12 @@ describe('dag layout', () => {
 
   it('draws a recursive switch as a back edge, with case labels', () => {
     const l = layoutDag(
-      readDag({
-        steps: {
-          start: { type: 'start', next: ['loop'] },
-          loop: { type: 'switch', next: ['loop', 'end'], switch_cases: { again: 'loop', done: 'end' } },
-          end: { type: 'end', next: [] },
-        },
+      readGraph({
+        steps: [
+          step('start', 'start', ['loop']),
+          step('loop', 'switch', ['loop', 'end'], { switch_cases: { again: 'loop', done: 'end' } }),
+          step('end', 'end', []),
+        ],
         start_step: 'start',
         end_step: 'end',
       }),
@@ -67,7 +74,8 @@ describe('dag layout', () => {
   });
 
   it('survives junk', () => {
-    expect(layoutDag(readDag(null)).nodes).toEqual([]);
-    expect(layoutDag(readDag({ a: { next: ['missing'] } })).nodes).toHaveLength(1);
+    expect(layoutDag(readGraph(null)).nodes).toEqual([]);
+    expect(layoutDag(readGraph({ steps: { a: {} } })).nodes).toEqual([]);
+    expect(layoutDag(readGraph({ steps: [{ name: 'a', next: ['missing'] }, { name: 'a' }, 7] })).nodes).toHaveLength(1);
   });
 });

@@ -1,10 +1,13 @@
-// Layout of the `dag` component: the run's graph as layered step boxes.
-// Both data shapes are read: `{steps, start_step, end_step}` (Metaflow
-// 2.19.23+) and the older plain step map (docs/format.md §10). Steps are
-// layered by their longest path from the start (back edges of a recursive
-// switch are ignored for layering and drawn on the side), ordered within a
-// layer by their parents' positions, and nested foreach bodies are marked so
-// the view can draw them as stacks of tasks.
+// Layout of a run's graph as layered step boxes, for the card's `dag`
+// component and the run page. The graph comes normalised by the server
+// (cards/dag.go is the only parser of Metaflow's graph formats): the dag
+// component's "graph" field and the run detail's "dag" share one shape,
+// {steps: [{name, type, next, doc, box_ends, switch_cases, condition}],
+// start_step, end_step}. Steps are layered by their longest path from the
+// start (back edges of a recursive switch are ignored for layering and
+// drawn on the side), ordered within a layer by their parents' positions,
+// and nested foreach bodies are marked so the view can draw them as stacks
+// of tasks.
 
 import { arr, obj, str } from './fields';
 
@@ -56,43 +59,34 @@ const GAP_X = 28;
 const GAP_Y = 46;
 const PAD = 12;
 
-/** Reads either data shape; unknown shapes give an empty graph. */
-export function readDag(data: unknown): DagGraph {
-  const d = obj(data);
-  const modern = 'steps' in d && typeof d.steps === 'object' && d.steps !== null && ('start_step' in d || 'end_step' in d);
-  const map = obj(modern ? d.steps : d);
+/** Reads a server-normalised graph (a dag component's "graph", a run's "dag"); anything else gives an empty graph. */
+export function readGraph(graph: unknown): DagGraph {
+  const d = obj(graph);
   const steps = new Map<string, DagStep>();
-  for (const [name, raw] of Object.entries(map)) {
+  for (const raw of arr(d.steps)) {
     const s = obj(raw);
-    if (Object.keys(s).length === 0) continue;
+    const name = str(s.name);
+    if (name === undefined || steps.has(name)) continue;
     const cases = obj(s.switch_cases);
     steps.set(name, {
       name,
-      type: str(s.type) ?? 'unknown',
+      type: str(s.type) ?? '',
       next: arr(s.next).filter((n): n is string => typeof n === 'string'),
       doc: str(s.doc) ?? '',
-      boxEnds: str(s.box_ends) ?? null,
+      boxEnds: str(s.box_ends) || null,
       switchCases: Object.fromEntries(Object.entries(cases).filter((e): e is [string, string] => typeof e[1] === 'string')),
       condition: str(s.condition) ?? null,
     });
   }
-  const pick = (v: unknown, fallback: string) => {
+  const named = (v: unknown) => {
     const s = str(v);
-    if (s !== undefined && steps.has(s)) return s;
-    return steps.has(fallback) ? fallback : null;
+    return s !== undefined && steps.has(s) ? s : null;
   };
-  const first = steps.keys().next().value ?? null;
-  const start = modern ? pick(d.start_step, 'start') : steps.has('start') ? 'start' : first;
-  const end = modern ? pick(d.end_step, 'end') : steps.has('end') ? 'end' : null;
-  return { steps, start, end };
+  return { steps, start: named(d.start_step) ?? steps.keys().next().value ?? null, end: named(d.end_step) };
 }
 
 function badgeOf(s: DagStep): string | null {
-  if (s.type === 'foreach') return 'foreach';
-  if (s.type === 'join') return 'join';
-  if (s.type === 'switch') return 'switch';
-  if (s.type === 'split' || s.type === 'split-and' || (s.type === 'unknown' && s.next.length > 1)) return 'split';
-  return null;
+  return s.type === 'foreach' || s.type === 'join' || s.type === 'switch' || s.type === 'split' ? s.type : null;
 }
 
 export function layoutDag(g: DagGraph): DagLayout {

@@ -1,0 +1,184 @@
+package datastore
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Bounds of the search for card roots in subfolders: the folders a
+// project keeps its flows in are near the top, and a big tree (a home
+// folder) must not be walked.
+const (
+	maxCardSearchDepth = 3
+	maxCardSearchDirs  = 2000
+)
+
+// CardSearch is the outcome of looking for a flow's cards below the
+// datastore's parent folder (docs/format.md, "Where the cards go, before
+// 2.18.13": Metaflow before 2.18.13 wrote the cards of a run started in a
+// subfolder to <subfolder>/.metaflow/mf.cards).
+type CardSearch struct {
+	// Base is the folder searched below (the datastore's parent).
+	Base string `json:"base"`
+	// Roots are the card roots found that hold cards of the flow.
+	Roots []string `json:"roots"`
+	// Dirs is how many folders were looked at; Capped is set when the
+	// search stopped at maxCardSearchDirs.
+	Dirs   int  `json:"dirs"`
+	Capped bool `json:"capped"`
+}
+
+type cardRootCache struct {
+	mu    sync.Mutex
+	flows map[string]*flowCardSearch
+	// runs maps "flow/run" to the card root its cards were found in.
+	runs map[string]string
+}
+
+type flowCardSearch struct {
+	once sync.Once
+	res  CardSearch
+}
+
+// SearchCardRoots looks for <dir>/.metaflow/mf.cards/<flow> in base and the
+// folders below it, at most maxCardSearchDepth levels down and
+// maxCardSearchDirs folders in all, breadth first, skipping node_modules,
+// .git and other hidden folders, never following symlinks. exclude (the
+// main card root) is left out of the result.
+func SearchCardRoots(ctx context.Context, fsys FS, base, flow, exclude string) CardSearch {
+	res := CardSearch{Base: base, Roots: []string{}}
+	level := []string{base}
+	for depth := 0; depth <= maxCardSearchDepth && len(level) > 0; depth++ {
+		var next []string
+		for _, dir := range level {
+			if ctx.Err() != nil {
+				return res
+			}
+			if res.Dirs == maxCardSearchDirs {
+				res.Capped = true
+				return res
+			}
+			res.Dirs++
+			root := filepath.Join(dir, dirName, cardDirName)
+			if root != exclude {
+				if fi, err := fsys.Lstat(filepath.Join(root, flow)); err == nil && fi.IsDir() {
+					res.Roots = append(res.Roots, root)
+				}
+			}
+			if depth == maxCardSearchDepth {
+				continue
+			}
+			ents, err := fsys.ReadDir(dir)
+			if err != nil {
+				continue
+			}
+			// In name order, so which folders fit in the bound does not
+			// depend on the file system's listing order.
+			sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
+			for _, e := range ents {
+				name := e.Name()
+				if !e.IsDir() || name == "node_modules" || strings.HasPrefix(name, ".") {
+					continue
+				}
+				next = append(next, filepath.Join(dir, name))
+			}
+		}
+		level = next
+	}
+	return res
+}
+
+// flowCardSearch runs SearchCardRoots once per flow and keeps the result.
+func (ix *Index) flowCardSearch(flow string) CardSearch {
+	ix.cardRoots.mu.Lock()
+	fs, ok := ix.cardRoots.flows[flow]
+	if !ok {
+		fs = &flowCardSearch{}
+		ix.cardRoots.flows[flow] = fs
+	}
+	ix.cardRoots.mu.Unlock()
+	fs.once.Do(func() {
+		fs.res = SearchCardRoots(context.Background(), ix.fsys, filepath.Dir(ix.loc.Root), flow, ix.loc.CardRoot)
+	})
+	return fs.res
+}
+
+// cardLoc is where a run's cards are: the main card root, or the one they
+// were found in below the datastore's parent.
+func (ix *Index) cardLoc(flow, run string) Location {
+	ix.cardRoots.mu.Lock()
+	root, ok := ix.cardRoots.runs[flow+"/"+run]
+	ix.cardRoots.mu.Unlock()
+	if !ok {
+		return ix.loc
+	}
+	return Location{Root: ix.loc.Root, CardRoot: root}
+}
+
+// RunCardRoot is the card root of a run when it is not the main one, else "".
+func (ix *Index) RunCardRoot(flow, run string) string {
+	ix.cardRoots.mu.Lock()
+	defer ix.cardRoots.mu.Unlock()
+	return ix.cardRoots.runs[flow+"/"+run]
+}
+
+// CardSearchOf is the flow's card search, or nil when it has not run (no
+// run of the flow was opened without cards).
+func (ix *Index) CardSearchOf(flow string) *CardSearch {
+	ix.cardRoots.mu.Lock()
+	fs, ok := ix.cardRoots.flows[flow]
+	ix.cardRoots.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	res := fs.res
+	return &res
+}
+
+func snapHasCards(s *runSnap) bool {
+	for _, st := range s.steps {
+		for _, t := range st.tasks {
+			if len(t.Cards) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// locateCards is called when an opened run has no card under its card
+// root: it searches the flow's subfolder card roots (once per flow) and
+// returns the first that holds this run's cards, or "".
+func (ix *Index) locateCards(flow, run string) string {
+	if ix.RunCardRoot(flow, run) != "" {
+		return ""
+	}
+	for _, root := range ix.flowCardSearch(flow).Roots {
+		if fi, err := ix.fsys.Lstat(filepath.Join(root, flow, "runs", run)); err == nil && fi.IsDir() {
+			ix.cardRoots.mu.Lock()
+			ix.cardRoots.runs[flow+"/"+run] = root
+			ix.cardRoots.mu.Unlock()
+			return root
+		}
+	}
+	return ""
+}
+
+// MissingCards is the flow's card search when an opened run has no card at
+// all, neither under the card root nor in a subfolder's: what the card
+// pane tells the user. It is nil when the run has cards or was not
+// searched for.
+func (ix *Index) MissingCards(flow, run string) *CardSearch {
+	rs, ok := ix.runState(flow, run)
+	if !ok || ix.RunCardRoot(flow, run) != "" {
+		return nil
+	}
+	s := rs.snap.Load()
+	if s == nil || !s.detailed || snapHasCards(s) {
+		return nil
+	}
+	return ix.CardSearchOf(flow)
+}
