@@ -92,6 +92,9 @@ type App struct {
 	// gate decides whether card scripts may run in the original view
 	// without asking (window only; see window_gate.go).
 	gate *scriptGate
+	// listenPort is the port `flowdeck serve` listens on; the Host check
+	// requires it (nil: not serving, e.g. the window or a test server).
+	listenPort atomic.Pointer[string]
 	// pageMeta is extra <meta> the window adds to index.html (see
 	// windowMeta); set before the window opens.
 	pageMeta string

@@ -51,7 +51,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	c := cc.Card
 	out := cardDetailJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: optStr(c.Origin),
 		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind,
-		UpdateDisabled: cc.UpdateDisabled, HTMLURL: "/card/" + c.Key, Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
+		UpdateDisabled: cc.UpdateDisabled, HTMLURL: a.cardURL(c.Key), Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
 		Stale: cc.Stale, Err: optStr(firstOf(cc.Err, c.Err)), Text: optStr(cc.Text)}
 	if cc.Tree != nil {
 		out.Card = cc.Tree

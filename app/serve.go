@@ -40,6 +40,10 @@ func Serve(ctx context.Context, a *App, so ServeOptions) error {
 	if port == "0" {
 		_, port, _ = net.SplitHostPort(ln.Addr().String())
 	}
+	a.listenPort.Store(&port)
+	// The printed URL names the address listened on, so it passes the Host
+	// check (any loopback address does); a wildcard address is reached on
+	// 127.0.0.1.
 	urlHost := host
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		urlHost = "127.0.0.1"
