@@ -87,11 +87,16 @@ type App struct {
 
 	mu   sync.RWMutex
 	sess *session
+	// home is the first datastore opened that is not a demo (the one named
+	// on the command line in serve mode): leaving a demo returns to it.
+	home *datastore.Location
 
 	handler http.Handler
 	// gate decides whether card scripts may run in the original view
 	// without asking (window only; see window_gate.go).
 	gate *scriptGate
+	// demoMu keeps two demo requests from starting two writers.
+	demoMu sync.Mutex
 	// listenPort is the port `flowdeck serve` listens on; the Host check
 	// requires it (nil: not serving, e.g. the window or a test server).
 	listenPort atomic.Pointer[string]
@@ -101,13 +106,18 @@ type App struct {
 }
 
 type session struct {
-	ix     *datastore.Index
-	loc    datastore.Location
-	watch  Watch
-	demo   bool
-	cancel context.CancelFunc
-	done   chan struct{}
-	loaded chan struct{}
+	ix    *datastore.Index
+	loc   datastore.Location
+	watch Watch
+	demo  bool
+	// stopDemo ends the demo writer this session shows (nil: none, or one
+	// that main.go owns); the session's close calls it, so at most one
+	// demo started from the page runs, and it stops when another datastore
+	// is opened.
+	stopDemo context.CancelFunc
+	cancel   context.CancelFunc
+	done     chan struct{}
+	loaded   chan struct{}
 	// listed tells the background index when to start reading every run
 	// (see pace).
 	listed     chan struct{}
@@ -205,7 +215,7 @@ func (a *App) Open(path string) (datastore.Location, error) {
 	if err != nil {
 		return datastore.Location{}, err
 	}
-	return loc, a.openLocation(loc, false)
+	return loc, a.openLocation(loc, false, nil)
 }
 
 // OpenDemo opens a datastore written by the demo simulator.
@@ -216,17 +226,74 @@ func (a *App) openDemo(root string) (datastore.Location, error) {
 	if err != nil {
 		return loc, err
 	}
-	return loc, a.openLocation(loc, true)
+	return loc, a.openLocation(loc, true, nil)
 }
 
-func (a *App) openLocation(loc datastore.Location, demo bool) error {
+// startDemo starts a demo writer for the page (POST /api/open {"demo":
+// true}) and opens it; the writer stops when its session closes. The
+// session shown before is closed first, so a demo it showed stops before
+// the next one starts.
+func (a *App) startDemo() error {
+	if a.opts.Demo == nil {
+		return errNoDemo
+	}
+	a.demoMu.Lock()
+	defer a.demoMu.Unlock()
+	a.mu.Lock()
+	old := a.sess
+	if old != nil && old.stopDemo != nil {
+		a.sess = nil
+	}
+	a.mu.Unlock()
+	if old != nil && old.stopDemo != nil {
+		old.close()
+		a.hub.closeAll()
+	}
+	ctx, stop := a.demoContext()
+	root, err := a.opts.Demo(ctx)
+	if err != nil {
+		stop()
+		return err
+	}
+	loc, err := datastore.Discover(root)
+	if err == nil {
+		err = a.openLocation(loc, true, stop)
+	}
+	if err != nil {
+		stop()
+	}
+	return err
+}
+
+// demoContext is the life of one demo writer: until its session closes,
+// or the App does.
+func (a *App) demoContext() (context.Context, context.CancelFunc) { return context.WithCancel(a.ctx) }
+
+// OpenHome reopens the first datastore that was not a demo (leaving a
+// demo).
+func (a *App) OpenHome() error {
+	a.mu.RLock()
+	home := a.home
+	a.mu.RUnlock()
+	if home == nil {
+		return errNoHome
+	}
+	return a.openLocation(*home, false, nil)
+}
+
+var (
+	errNoDemo = errors.New("the demo is not available")
+	errNoHome = errors.New("no datastore to return to")
+)
+
+func (a *App) openLocation(loc datastore.Location, demo bool, stopDemo context.CancelFunc) error {
 	ctx, cancel := context.WithCancel(a.ctx)
 	ix, err := datastore.Open(ctx, loc, a.opts.IndexOptions)
 	if err != nil {
 		cancel()
 		return err
 	}
-	s := &session{ix: ix, loc: loc, demo: demo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), listed: make(chan struct{}), page: make(chan struct{})}
+	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), listed: make(chan struct{}), page: make(chan struct{})}
 	if a.opts.Watch != nil {
 		w, err := a.opts.Watch(ctx, ix, a.publishStatus)
 		if err != nil {
@@ -238,6 +305,9 @@ func (a *App) openLocation(loc datastore.Location, demo bool) error {
 	a.mu.Lock()
 	old := a.sess
 	a.sess = s
+	if !demo && a.home == nil {
+		a.home = &loc
+	}
 	a.mu.Unlock()
 	if old != nil {
 		old.close()
@@ -336,6 +406,9 @@ func (s *session) close() {
 		s.watch.Close()
 	}
 	<-s.done
+	if s.stopDemo != nil {
+		s.stopDemo()
+	}
 }
 
 // Close stops watching and ends every event stream. It is idempotent.
