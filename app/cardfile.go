@@ -1,10 +1,14 @@
 package app
 
 import (
+	"html"
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"flowdeck/cards"
+	"flowdeck/datastore"
 )
 
 // cardCSP forbids every network request from a card: inline script and
@@ -48,6 +52,10 @@ func (a *App) serveCardFile(w http.ResponseWriter, r *http.Request, key string) 
 	}
 	q := r.URL.Query()
 	download := q.Get("download") == "1"
+	if !download && a.topLevel(r) {
+		a.serveCardStub(w, r, c)
+		return
+	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
@@ -70,4 +78,50 @@ func (a *App) serveCardFile(w http.ResponseWriter, r *http.Request, key string) 
 	if r.Method != http.MethodHead {
 		w.Write(b)
 	}
+}
+
+// topLevel reports a request for a card file as a page of its own (a
+// browser's "open frame in new tab", a pasted URL) rather than as the
+// original view's frame. Loaded that way the card is its own top window,
+// so its sandbox cannot stop it from navigating that window anywhere
+// (top.location = …), which reaches the network. Browsers say
+// Sec-Fetch-Dest: document; a browser that sends no Sec-Fetch headers
+// (plain HTTP to a remote host) is judged by Accept. The window sends
+// what WebKit sends for its frames, so there only an explicit document
+// counts.
+func (a *App) topLevel(r *http.Request) bool {
+	dest := r.Header.Get("Sec-Fetch-Dest")
+	if dest != "" || a.opts.Shell == "window" {
+		return dest == "document"
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// cardStubCSP lets the stub page do nothing but show itself.
+const cardStubCSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// serveCardStub answers a top-level card request with a page that says to
+// open the card in Flowdeck, and a link to it there; the card itself is
+// not sent.
+func (a *App) serveCardStub(w http.ResponseWriter, r *http.Request, c datastore.Card) {
+	seg := url.PathEscape
+	route := "/#/flows/" + seg(c.Flow) + "/runs/" + seg(c.Run) + "/steps/" + seg(c.Step) + "/tasks/" + seg(c.Task) + "/cards/" + c.Key
+	h := w.Header()
+	h.Set("Content-Security-Policy", cardStubCSP)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Frame-Options", "DENY")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	name := html.EscapeString(c.Flow + "/" + c.Run + "/" + c.Step + "/" + c.Task + " " + c.Name())
+	w.Write([]byte(`<!doctype html><html><head><meta charset="utf-8"><title>Open this card in Flowdeck</title>` +
+		`<style>body{font:15px system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em;color:#222}code{font-size:13px}</style></head>` +
+		`<body data-flowdeck-card-stub="1"><h1>Open this card in Flowdeck</h1>` +
+		`<p>A card is shown only inside Flowdeck, where its scripts run in a sandboxed frame that cannot leave the app. ` +
+		`Opened as a page of its own, it could navigate this tab anywhere, so Flowdeck does not send it here.</p>` +
+		`<p><code>` + name + `</code></p>` +
+		`<p><a href="` + html.EscapeString(route) + `">Show it in Flowdeck</a> (with <code>--allow-remote</code>, open the URL ` +
+		`<code>flowdeck serve</code> printed first). To save the file, use Export in the card's menu.</p></body></html>`))
 }
