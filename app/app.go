@@ -95,6 +95,8 @@ type App struct {
 	// gate decides whether card scripts may run in the original view
 	// without asking (window only; see window_gate.go).
 	gate *scriptGate
+	// bigStream and bigDecode bound the big cards handled at once (limit.go).
+	bigStream, bigDecode *limiter
 	// demoMu keeps two demo requests from starting two writers.
 	demoMu sync.Mutex
 	// listenPort is the port `flowdeck serve` listens on; the Host check
@@ -187,7 +189,8 @@ func New(opts Options) *App {
 		secret = NewSecret()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &App{opts: opts, secret: secret, hub: newHub(), ctx: ctx, cancel: cancel}
+	a := &App{opts: opts, secret: secret, hub: newHub(), ctx: ctx, cancel: cancel,
+		bigStream: newLimiter(bigCardStream, bigCardWait), bigDecode: newLimiter(bigCardDecode, bigCardWait)}
 	a.handler = a.routes()
 	return a
 }

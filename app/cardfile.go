@@ -1,10 +1,13 @@
 package app
 
 import (
+	"errors"
 	"html"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"flowdeck/cards"
@@ -45,22 +48,44 @@ func (a *App) serveCardFile(w http.ResponseWriter, r *http.Request, key string) 
 	if ix == nil {
 		return
 	}
-	b, c, err := ix.CardHTML(r.Context(), key)
+	f, fi, c, err := ix.OpenCard(r.Context(), key)
 	if err != nil {
 		writeLookupError(w, err)
 		return
 	}
+	defer f.Close()
 	q := r.URL.Query()
 	download := q.Get("download") == "1"
 	if !download && a.topLevel(r) {
 		a.serveCardStub(w, r, c)
 		return
 	}
+	// A small card is read whole: CardHTML keeps the last complete bytes of
+	// a file caught mid-write. A big one is streamed from the open file, so
+	// a request costs a copy buffer, not the file.
+	var b []byte
+	size := fi.Size()
+	if size <= bigCardBytes {
+		f.Close()
+		if b, c, err = ix.CardHTML(r.Context(), key); err != nil {
+			writeLookupError(w, err)
+			return
+		}
+		size = int64(len(b))
+	} else {
+		release := a.bigStream.acquire(r.Context())
+		if release == nil {
+			writeBusy(w, bigCardStream)
+			return
+		}
+		defer release()
+	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("Referrer-Policy", "no-referrer")
+	bridge := false
 	switch {
 	case download:
 		h.Set("Content-Security-Policy", cardCSP)
@@ -72,12 +97,53 @@ func (a *App) serveCardFile(w http.ResponseWriter, r *http.Request, key string) 
 	default:
 		h.Set("Content-Security-Policy", cardCSP)
 		h.Set("Content-Type", "text/html; charset=utf-8")
-		b = cards.InjectBridge(b)
+		bridge = true
 	}
+	if b != nil {
+		if bridge {
+			b = cards.InjectBridge(b)
+		}
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			w.Write(b)
+		}
+		return
+	}
+	streamCard(w, r, f, size, bridge)
+}
+
+// streamCard writes a big card file from disk: the bridge goes in after
+// the first bytes (its place is found in the file's head), the rest is
+// copied. The size is the one the file had when opened; a file that does
+// not look whole (written in place, caught mid-write) is 503, and the
+// page reads it again on its next change.
+func streamCard(w http.ResponseWriter, r *http.Request, f datastore.File, size int64, bridge bool) {
+	head := make([]byte, min(size, 64<<10))
+	tail := make([]byte, min(size, 256))
+	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if _, err := f.ReadAt(tail, size-int64(len(tail))); err != nil && !errors.Is(err, io.EOF) {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if !cards.EndsComplete(head, tail) {
+		writeLookupError(w, datastore.ErrIncomplete)
+		return
+	}
+	at, script := 0, []byte(nil)
+	if bridge {
+		at, script = cards.BridgeOffset(head), cards.BridgeScript()
+	}
+	w.Header().Set("Content-Length", strconv.FormatInt(size+int64(len(script)), 10))
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(b)
+	if r.Method == http.MethodHead {
+		return
 	}
+	w.Write(head[:at])
+	w.Write(script)
+	io.Copy(w, io.NewSectionReader(f, int64(at), size-int64(at)))
 }
 
 // topLevel reports a request for a card file as a page of its own (a

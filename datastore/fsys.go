@@ -176,10 +176,23 @@ func readFile(fsys FS, name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %d bytes (cap %d): %w", name, fi.Size(), limit, ErrTooLarge)
 	}
 	// The size can change between Stat and Read (in-place writers), so read
-	// up to limit+1 and check again.
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
+	// up to limit+1 and check again. The buffer starts at the size read by
+	// Stat, so a big file is read into one allocation of its size (a
+	// growing buffer would hold up to twice that).
+	b := make([]byte, 0, fi.Size()+512)
+	r := io.LimitReader(f, limit+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("%s: over %d bytes: %w", name, limit, ErrTooLarge)
