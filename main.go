@@ -42,7 +42,11 @@ looks where Metaflow does: $METAFLOW_DATASTORE_SYSROOT_LOCAL/.metaflow, then
 
 Flags:
   --addr ADDR         serve: listen address (default 127.0.0.1:8324)
-  --allow-remote      serve: listen beyond loopback; requires the printed token
+  --allow-remote      serve: listen beyond loopback; requires the printed token;
+                      HTTPS with a certificate made for the session
+  --tls-cert FILE     serve: HTTPS with this PEM certificate (with --tls-key)
+  --tls-key FILE      serve: the certificate's PEM private key
+  --insecure-http     serve: with --allow-remote, plain HTTP (clear text)
   --poll              poll for changes instead of inotify (network filesystems)
   --stale-after DUR   report a quiet running run as unknown after DUR (default 30m)
 `
@@ -56,6 +60,9 @@ type config struct {
 	path        string
 	addr        string
 	allowRemote bool
+	tlsCert     string
+	tlsKey      string
+	insecure    bool
 	poll        bool
 	serve       bool
 	staleAfter  time.Duration
@@ -73,6 +80,9 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8324", "")
 	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "")
+	fs.BoolVar(&cfg.insecure, "insecure-http", false, "")
 	fs.BoolVar(&cfg.poll, "poll", false, "")
 	fs.BoolVar(&cfg.serve, "serve", false, "")
 	fs.DurationVar(&cfg.staleAfter, "stale-after", 30*time.Minute, "")
@@ -92,6 +102,9 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.cmd == "demo" && cfg.path != "" {
 		return cfg, errors.New("demo takes no PATH")
+	}
+	if cfg.insecure && !cfg.allowRemote {
+		return cfg, errors.New("--insecure-http only goes with --allow-remote")
 	}
 	return cfg, nil
 }
@@ -196,12 +209,13 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 	}
 	if serve {
-		return app.Serve(ctx, a, app.ServeOptions{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Ready: func(url string) {
-			fmt.Fprintf(stdout, "Flowdeck is serving on %s\n", url)
-			if cfg.allowRemote {
-				fmt.Fprintln(stdout, "Anyone with this URL (it holds the token) can read the datastore.")
-			}
-		}})
+		return app.Serve(ctx, a, app.ServeOptions{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Out: stdout,
+			TLSCert: cfg.tlsCert, TLSKey: cfg.tlsKey, InsecureHTTP: cfg.insecure, Ready: func(url string) {
+				fmt.Fprintf(stdout, "Flowdeck is serving on %s\n", url)
+				if cfg.allowRemote {
+					fmt.Fprintln(stdout, "Anyone with this URL (it holds the token) can read the datastore.")
+				}
+			}})
 	}
 	go func() {
 		<-ctx.Done()

@@ -4,7 +4,7 @@
 // form POST and the fetch from the other origin are refused, the app's
 // datastore stays, and a link click to another port carries no cookie.
 import http from 'node:http';
-import { assert, assertEqual, copyFixture, openPage, sleep, startServe, test } from './harness.mjs';
+import { assert, assertEqual, copyFixture, sleep, startServe, test } from './harness.mjs';
 import { readTestLog, testLogFile } from './original-helpers.mjs';
 
 const RUN = '1795642761955764';
@@ -49,8 +49,13 @@ test('another port of the same host: form POST, fetch and link click get nothing
   t.cleanup(() => srv.stop());
   const token = new URL(srv.url).searchParams.get('token');
   assert(token, `printed URL carries the token: ${srv.url}`);
-  const page = await openPage(t.browser, srv.url);
-  t.cleanup(() => page.context().close());
+  // --allow-remote serves HTTPS with a certificate made for the session.
+  assert(srv.url.startsWith('https://'), `HTTPS: ${srv.url}`);
+  const ctx0 = await t.browser.newContext({ ignoreHTTPSErrors: true });
+  t.cleanup(() => ctx0.close());
+  const page = await ctx0.newPage();
+  page.errors = [];
+  await page.goto(srv.url);
   await page.waitForFunction(() => document.body.innerText.includes('HostileFlow'), null, { timeout: 15000 });
   const ctx = page.context();
   assertEqual(await ctx.cookies(), [], 'cookies the app set');

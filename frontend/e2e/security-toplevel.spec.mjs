@@ -13,7 +13,7 @@ for (const remote of [false, true]) {
     const can = await canary();
     t.cleanup(() => can.close());
     const root = await copyFixture('hostile');
-    const srv = await startServe(root, remote ? ['--allow-remote'] : []);
+    const srv = await startServe(root, remote ? ['--allow-remote', '--insecure-http'] : []);
     t.cleanup(() => srv.stop());
     const page = await openPage(t.browser, srv.url + cardRoute('HostileFlow', RUN, 'start', '1', KEY));
     t.cleanup(() => page.context().close());
