@@ -250,17 +250,23 @@ func TestAuthAndHost(t *testing.T) {
 
 func TestRemoteRequiresToken(t *testing.T) {
 	s := newTestServer(t, "retry", Options{RequireSecret: true})
-	for _, p := range []string{"/", "/api/flows", "/card/" + "abc"} {
+	for _, p := range []string{"/api/flows", "/card/" + "abc", "/api/events"} {
 		req, _ := http.NewRequest("GET", s.URL+p, nil)
 		if code, _ := s.do(t, req); code != http.StatusUnauthorized {
 			t.Errorf("%s without token: %d", p, code)
 		}
 	}
-	// The built frontend's static files hold no secret and nothing of the
-	// datastore: they load without one (there is no cookie to carry it).
+	// The built frontend holds nothing of the datastore: it loads without
+	// the secret (there is no cookie to carry it), and then the page holds
+	// no secret either; it reads it from the URL's fragment.
 	req, _ := http.NewRequest("GET", s.URL+"/assets/app-1.js", nil)
 	if code, _ := s.do(t, req); code != http.StatusOK {
 		t.Errorf("asset without token: %d", code)
+	}
+	req, _ = http.NewRequest("GET", s.URL+"/", nil)
+	if code, b := s.do(t, req); code != http.StatusOK || strings.Contains(string(b), s.app.Secret()) ||
+		!strings.Contains(string(b), `<meta name="flowdeck-token" content="">`) {
+		t.Errorf("page without token: %d %s", code, b)
 	}
 	req, _ = http.NewRequest("GET", s.URL+"/?token="+url.QueryEscape(s.app.Secret()), nil)
 	resp, _ := s.send(t, req)

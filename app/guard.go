@@ -21,9 +21,10 @@ import (
 // other server on the same host (a page on another port, or a link a card
 // points there) would receive it, and SameSite counts other ports of a
 // host as the same site. The secret travels only in the
-// X-Flowdeck-Token header the page's own script adds, and in the query of
-// the page URL and the event stream; a card frame gets a capability for
-// its one card file instead (cardCap).
+// X-Flowdeck-Token header the page's own script adds (it reads the secret
+// from the printed URL's fragment, which no request carries) and in the
+// query of the event stream (EventSource sends no headers); a card frame
+// gets a capability for its one card file instead (cardCap).
 func (a *App) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.opts.CheckHost && !a.hostAllowed(r.Host) {
@@ -57,12 +58,12 @@ func (a *App) guard(next http.Handler) http.Handler {
 }
 
 // publicPath reports the requests that need no secret even with
-// --allow-remote: the built frontend's static files (they hold nothing of
-// the datastore and no secret; index.html does and is not one of them),
-// and a card file whose URL carries that card's capability.
+// --allow-remote: the built frontend (index.html carries the secret only
+// when the request did; see serveAsset), and a card file whose URL
+// carries that card's capability.
 func (a *App) publicPath(r *http.Request) bool {
 	p := r.URL.Path
-	if strings.HasPrefix(p, "/assets/") {
+	if strings.HasPrefix(p, "/assets/") || p == "/" || p == "/index.html" {
 		return true
 	}
 	if key, ok := strings.CutPrefix(p, "/card/"); ok && validKey(key) {

@@ -68,7 +68,9 @@ func Serve(ctx context.Context, a *App, so ServeOptions) error {
 	}
 	url := scheme + "://" + net.JoinHostPort(urlHost, port) + "/"
 	if so.AllowRemote {
-		url += "?token=" + a.secret
+		// In the fragment: the browser never sends it, so it is in no
+		// request line, log or proxy.
+		url += "#token=" + a.secret
 	}
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		// Quiet the log of TLS handshakes refused by browsers that do not

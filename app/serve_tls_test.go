@@ -89,7 +89,7 @@ func TestServeTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(u, "https://127.0.0.1:") || !strings.Contains(u, "?token=") {
+	if !strings.HasPrefix(u, "https://127.0.0.1:") || !strings.Contains(u, "/#token=") {
 		t.Fatalf("URL %q", u)
 	}
 	i := strings.Index(out.String(), "fingerprint:\n  ")

@@ -47,8 +47,9 @@ test('another port of the same host: form POST, fetch and link click get nothing
   const log = await testLogFile();
   const srv = await startServe(root, ['--allow-remote'], { FLOWDECK_TEST_LOG: log });
   t.cleanup(() => srv.stop());
-  const token = new URL(srv.url).searchParams.get('token');
-  assert(token, `printed URL carries the token: ${srv.url}`);
+  // The token is in the printed URL's fragment: no request carries it.
+  const token = (/#token=([0-9a-f]+)$/.exec(srv.url) ?? [])[1];
+  assert(token, `printed URL carries the token in its fragment: ${srv.url}`);
   // --allow-remote serves HTTPS with a certificate made for the session.
   assert(srv.url.startsWith('https://'), `HTTPS: ${srv.url}`);
   const ctx0 = await t.browser.newContext({ ignoreHTTPSErrors: true });
@@ -56,6 +57,10 @@ test('another port of the same host: form POST, fetch and link click get nothing
   const page = await ctx0.newPage();
   page.errors = [];
   await page.goto(srv.url);
+  await page.waitForFunction(() => document.body.innerText.includes('HostileFlow'), null, { timeout: 15000 });
+  assertEqual(new URL(page.url()).hash, '#/', 'the fragment token left the address bar');
+  // A reload keeps working (the tab keeps the token).
+  await page.reload();
   await page.waitForFunction(() => document.body.innerText.includes('HostileFlow'), null, { timeout: 15000 });
   const ctx = page.context();
   assertEqual(await ctx.cookies(), [], 'cookies the app set');

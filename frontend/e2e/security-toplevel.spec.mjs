@@ -15,7 +15,10 @@ for (const remote of [false, true]) {
     const root = await copyFixture('hostile');
     const srv = await startServe(root, remote ? ['--allow-remote', '--insecure-http'] : []);
     t.cleanup(() => srv.stop());
-    const page = await openPage(t.browser, srv.url + cardRoute('HostileFlow', RUN, 'start', '1', KEY));
+    // With --allow-remote the printed URL is <origin>/#token=…; a deep link
+    // follows the token after '&'.
+    const route = cardRoute('HostileFlow', RUN, 'start', '1', KEY);
+    const page = await openPage(t.browser, remote ? `${srv.url}&${route.slice(1)}` : srv.url + route);
     t.cleanup(() => page.context().close());
     // The card runs in its frame, as before.
     const frame = await shownFrame(page);
