@@ -187,11 +187,10 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	switch {
 	case cfg.cmd == "demo":
-		root, err := startDemo(ctx)
+		// The App owns the writer, so a demo opened from the page replaces
+		// it rather than running beside it.
+		root, err := a.StartDemo()
 		if err != nil {
-			return err
-		}
-		if _, err := a.OpenDemo(root); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "demo datastore: %s\n", root)

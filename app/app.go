@@ -221,24 +221,21 @@ func (a *App) Open(path string) (datastore.Location, error) {
 	return loc, a.openLocation(loc, false, nil)
 }
 
-// OpenDemo opens a datastore written by the demo simulator.
-func (a *App) OpenDemo(root string) (datastore.Location, error) { return a.openDemo(root) }
-
-func (a *App) openDemo(root string) (datastore.Location, error) {
-	loc, err := datastore.Discover(root)
-	if err != nil {
-		return loc, err
-	}
-	return loc, a.openLocation(loc, true, nil)
-}
-
 // startDemo starts a demo writer for the page (POST /api/open {"demo":
 // true}) and opens it; the writer stops when its session closes. The
 // session shown before is closed first, so a demo it showed stops before
 // the next one starts.
 func (a *App) startDemo() error {
+	_, err := a.StartDemo()
+	return err
+}
+
+// StartDemo starts the demo writer (Options.Demo) and opens it, as the
+// welcome screen's "Try the demo" does; it returns the demo's root. The
+// writer stops when another datastore is opened or the App closes.
+func (a *App) StartDemo() (string, error) {
 	if a.opts.Demo == nil {
-		return errNoDemo
+		return "", errNoDemo
 	}
 	a.demoMu.Lock()
 	defer a.demoMu.Unlock()
@@ -256,7 +253,7 @@ func (a *App) startDemo() error {
 	root, err := a.opts.Demo(ctx)
 	if err != nil {
 		stop()
-		return err
+		return "", err
 	}
 	loc, err := datastore.Discover(root)
 	if err == nil {
@@ -265,7 +262,7 @@ func (a *App) startDemo() error {
 	if err != nil {
 		stop()
 	}
-	return err
+	return root, err
 }
 
 // demoContext is the life of one demo writer: until its session closes,

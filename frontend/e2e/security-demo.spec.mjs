@@ -1,8 +1,9 @@
 // Issue 12, point 2: in serve mode, repeated demo opens run one demo writer
 // at a time; "Leave" returns to the datastore named on the command line; no
 // demo folder outlives the process, on SIGTERM or Ctrl-C (SIGINT).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { assert, assertEqual, copyFixture, openPage, sleep, startServe, test, tmpDir } from './harness.mjs';
+import { assert, assertEqual, binary, copyFixture, openPage, sleep, startServe, test, tmpDir } from './harness.mjs';
 
 function demoDirs(tmp) { return fs.readdirSync(tmp).filter((n) => n.startsWith('flowdeck-demo-')); }
 
@@ -63,3 +64,26 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
     assertEqual(demoDirs(tmp), [], `demo folders after ${signal}`);
   }, { timeout: 90000 });
 }
+
+// `flowdeck demo --serve`: the demo the command started is the one writer; a
+// demo opened from the page replaces it, and Ctrl-C leaves no folder.
+test('flowdeck demo --serve: a demo opened from the page replaces the first', async (t) => {
+  const tmp = await tmpDir('flowdeck-demo-tmp-');
+  const proc = spawn(binary(), ['demo', '--serve', '--addr', '127.0.0.1:0'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.cleanup(() => { if (proc.exitCode === null) proc.kill('SIGKILL'); });
+  let out = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo --serve did not start: ${out}`)), 20000);
+    proc.stdout.on('data', (d) => { out += d; const m = out.match(/serving on (http:\/\/\S+)/); if (m) { clearTimeout(timer); resolve(m[1]); } });
+  });
+  const page = await openPage(t.browser, url);
+  t.cleanup(() => page.context().close());
+  assertEqual(demoDirs(tmp).length, 1, 'demo folders at start');
+  const first = demoDirs(tmp)[0];
+  for (let i = 0; i < 3; i++) assertEqual(await openFrom(page, { demo: true }), 200, `demo open ${i}`);
+  await until('one demo folder, not the first', () => demoDirs(tmp).length === 1 && demoDirs(tmp)[0] !== first);
+  const exited = new Promise((r) => proc.on('exit', r));
+  proc.kill('SIGINT');
+  await Promise.race([exited, sleep(10000)]);
+  assertEqual(demoDirs(tmp), [], 'demo folders after Ctrl-C');
+}, { timeout: 60000 });
