@@ -263,6 +263,18 @@ func TestRemoteRequiresToken(t *testing.T) {
 	if code, _ := s.do(t, req); code != http.StatusOK {
 		t.Errorf("asset without token: %d", code)
 	}
+	// The secret in a request line does not count: only the header does.
+	for _, p := range []string{"/api/flows?token=", "/api/events?token=", "/?token="} {
+		req, _ := http.NewRequest("GET", s.URL+p+s.app.Secret(), nil)
+		code, b := s.do(t, req)
+		if p == "/?token=" {
+			if strings.Contains(string(b), s.app.Secret()) {
+				t.Errorf("%s: the page holds the secret", p)
+			}
+		} else if code != http.StatusUnauthorized {
+			t.Errorf("%s<secret>: %d", p, code)
+		}
+	}
 	req, _ = http.NewRequest("GET", s.URL+"/", nil)
 	if code, b := s.do(t, req); code != http.StatusOK || strings.Contains(string(b), s.app.Secret()) ||
 		!strings.Contains(string(b), `<meta name="flowdeck-token" content="">`) {

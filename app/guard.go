@@ -22,8 +22,7 @@ import (
 // points there) would receive it, and SameSite counts other ports of a
 // host as the same site. The secret travels only in the
 // X-Flowdeck-Token header the page's own script adds (it reads the secret
-// from the printed URL's fragment, which no request carries) and in the
-// query of the event stream (EventSource sends no headers); a card frame
+// from the printed URL's fragment, which no request carries); a card frame
 // gets a capability for its one card file instead (cardCap).
 func (a *App) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -122,9 +121,14 @@ func (a *App) sameOrigin(r *http.Request) bool {
 	return strings.EqualFold(origin, scheme+"://"+r.Host)
 }
 
+// authorized reports whether a request carries the secret. On loopback and
+// in the window the event stream may carry it as ?token= (EventSource
+// sends no headers); with --allow-remote only the header counts, so the
+// secret is in no request line (the page reads it from the URL's fragment
+// and streams events over fetch).
 func (a *App) authorized(r *http.Request) bool {
 	got := r.Header.Get("X-Flowdeck-Token")
-	if got == "" {
+	if got == "" && !a.opts.RequireSecret {
 		got = r.URL.Query().Get("token")
 	}
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.secret)) == 1

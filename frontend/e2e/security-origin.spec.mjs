@@ -74,6 +74,12 @@ test('another port of the same host: form POST, fetch and link click get nothing
   const results = await other.evaluate(() => window.__results);
   assert(results[2].startsWith('rejected:'), `the cross-origin read fails: ${results}`);
 
+  // The page's own requests carried the secret in a header only: no request
+  // line held it (the event stream runs over fetch with the header).
+  const own = readTestLog(log).filter((r) => r.kind === 'http' && r.path.startsWith('/api/') && !r.origin?.includes(evil.origin));
+  assert(own.some((r) => r.path === '/api/events' && r.auth), `the event stream connected: ${JSON.stringify(own.filter((r) => r.path === '/api/events'))}`);
+  assertEqual(own.filter((r) => (r.query ?? '').includes('token')), [], 'requests with the secret in their URL');
+
   // Every request from the other origin that would change something was
   // refused; the app still shows its own datastore, not a demo.
   const posts = readTestLog(log).filter((r) => r.kind === 'http' && r.method === 'POST');

@@ -4,7 +4,8 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
-import { createApi, readToken, takeFragmentToken } from './lib/api';
+import { createApi, readToken, takeFragmentToken, TOKEN_HEADER } from './lib/api';
+import { FetchEventSource } from './lib/fetchsse';
 import { chooseTransport, createSseTransport } from './lib/transport';
 import { withTestProbe } from './lib/transport-probe';
 import { AppState } from './stores/app.svelte';
@@ -33,9 +34,16 @@ if (fromFragment !== '' && readToken(document) === '') {
 }
 const api = createApi({ token });
 // SSE, unless the window's server names Wails events (benchmarks only).
-const transport = withTestProbe(
-  chooseTransport(document, window as { runtime?: unknown }, () => createSseTransport({ url: () => api.eventsUrl() })),
-);
+// With --allow-remote (the secret came in the fragment) the event stream
+// sends it as a header too, over fetch, so it is in no request URL.
+const sse = () =>
+  fromFragment !== ''
+    ? createSseTransport({
+        url: '/api/events',
+        createEventSource: (url) => new FetchEventSource(url, { [TOKEN_HEADER]: token }),
+      })
+    : createSseTransport({ url: () => api.eventsUrl() });
+const transport = withTestProbe(chooseTransport(document, window as { runtime?: unknown }, sse));
 
 function localStorageOrNull(): Storage | null {
   try {
