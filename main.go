@@ -43,7 +43,11 @@ datastore, s3://bucket/prefix (work in progress, see docs/s3.md).
 
 Flags:
   --addr ADDR         serve: listen address (default 127.0.0.1:8324)
-  --allow-remote      serve: listen beyond loopback; requires the printed token
+  --allow-remote      serve: listen beyond loopback; requires the printed token;
+                      HTTPS with a certificate made for the session
+  --tls-cert FILE     serve: HTTPS with this PEM certificate (with --tls-key)
+  --tls-key FILE      serve: the certificate's PEM private key
+  --insecure-http     serve: with --allow-remote, plain HTTP (clear text)
   --poll              poll for changes instead of inotify (network filesystems)
   --stale-after DUR   report a quiet running run as unknown after DUR (default 30m)
   --s3-budget N       s3://: at most N requests a minute (default: no cap)
@@ -58,6 +62,9 @@ type config struct {
 	path        string
 	addr        string
 	allowRemote bool
+	tlsCert     string
+	tlsKey      string
+	insecure    bool
 	poll        bool
 	serve       bool
 	staleAfter  time.Duration
@@ -76,6 +83,9 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8324", "")
 	fs.BoolVar(&cfg.allowRemote, "allow-remote", false, "")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "")
+	fs.BoolVar(&cfg.insecure, "insecure-http", false, "")
 	fs.BoolVar(&cfg.poll, "poll", false, "")
 	fs.BoolVar(&cfg.serve, "serve", false, "")
 	fs.DurationVar(&cfg.staleAfter, "stale-after", 30*time.Minute, "")
@@ -96,6 +106,9 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.cmd == "demo" && cfg.path != "" {
 		return cfg, errors.New("demo takes no PATH")
+	}
+	if cfg.insecure && !cfg.allowRemote {
+		return cfg, errors.New("--insecure-http only goes with --allow-remote")
 	}
 	return cfg, nil
 }
@@ -188,11 +201,10 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 
 	switch {
 	case cfg.cmd == "demo":
-		root, err := startDemo(ctx)
+		// The App owns the writer, so a demo opened from the page replaces
+		// it rather than running beside it.
+		root, err := a.StartDemo()
 		if err != nil {
-			return err
-		}
-		if _, err := a.OpenDemo(root); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "demo datastore: %s\n", root)
@@ -214,12 +226,13 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 	}
 	if serve {
-		return app.Serve(ctx, a, app.ServeOptions{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Ready: func(url string) {
-			fmt.Fprintf(stdout, "Flowdeck is serving on %s\n", url)
-			if cfg.allowRemote {
-				fmt.Fprintln(stdout, "Anyone with this URL (it holds the token) can read the datastore.")
-			}
-		}})
+		return app.Serve(ctx, a, app.ServeOptions{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Out: stdout,
+			TLSCert: cfg.tlsCert, TLSKey: cfg.tlsKey, InsecureHTTP: cfg.insecure, Ready: func(url string) {
+				fmt.Fprintf(stdout, "Flowdeck is serving on %s\n", url)
+				if cfg.allowRemote {
+					fmt.Fprintln(stdout, "Anyone with this URL (it holds the token) can read the datastore.")
+				}
+			}})
 	}
 	return runWindow(ctx, a)
 }

@@ -17,8 +17,10 @@ type statusJSON struct {
 	Indexing progress   `json:"indexing"`
 	Watch    WatchState `json:"watch"`
 	Demo     bool       `json:"demo"`
-	Shell    string     `json:"shell"`
-	Version  string     `json:"version"`
+	// Home is the datastore a demo returns to ("Leave the demo"), if any.
+	Home    any    `json:"home"`
+	Shell   string `json:"shell"`
+	Version string `json:"version"`
 }
 
 type progress struct {
@@ -31,7 +33,7 @@ func (a *App) status() any {
 	if s == nil {
 		return map[string]any{"error": "no datastore", "welcome": true, "shell": a.opts.Shell, "version": a.opts.Version}
 	}
-	st := statusJSON{Root: s.loc.Root, CardRoot: s.loc.CardRoot, Demo: s.demo, Shell: a.opts.Shell, Version: a.opts.Version,
+	st := statusJSON{Root: s.loc.Root, CardRoot: s.loc.CardRoot, Demo: s.demo, Home: a.homeRoot(), Shell: a.opts.Shell, Version: a.opts.Version,
 		Watch: WatchState{Mode: "off"}}
 	for _, f := range s.ix.Flows() {
 		st.Flows++

@@ -250,25 +250,39 @@ func TestAuthAndHost(t *testing.T) {
 
 func TestRemoteRequiresToken(t *testing.T) {
 	s := newTestServer(t, "retry", Options{RequireSecret: true})
-	for _, p := range []string{"/", "/assets/app-1.js", "/api/flows"} {
+	for _, p := range []string{"/api/flows", "/card/" + "abc", "/api/events"} {
 		req, _ := http.NewRequest("GET", s.URL+p, nil)
 		if code, _ := s.do(t, req); code != http.StatusUnauthorized {
 			t.Errorf("%s without token: %d", p, code)
 		}
 	}
-	req, _ := http.NewRequest("GET", s.URL+"/?token="+url.QueryEscape(s.app.Secret()), nil)
-	c := &http.Client{}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 || len(resp.Cookies()) != 1 || !resp.Cookies()[0].HttpOnly {
-		t.Fatalf("token URL: %d cookies %v", resp.StatusCode, resp.Cookies())
-	}
-	req, _ = http.NewRequest("GET", s.URL+"/assets/app-1.js", nil)
-	req.AddCookie(resp.Cookies()[0])
+	// The built frontend holds nothing of the datastore: it loads without
+	// the secret (there is no cookie to carry it), and then the page holds
+	// no secret either; it reads it from the URL's fragment.
+	req, _ := http.NewRequest("GET", s.URL+"/assets/app-1.js", nil)
 	if code, _ := s.do(t, req); code != http.StatusOK {
-		t.Errorf("asset with cookie: %d", code)
+		t.Errorf("asset without token: %d", code)
+	}
+	// The secret in a request line does not count: only the header does.
+	for _, p := range []string{"/api/flows?token=", "/api/events?token=", "/?token="} {
+		req, _ := http.NewRequest("GET", s.URL+p+s.app.Secret(), nil)
+		code, b := s.do(t, req)
+		if p == "/?token=" {
+			if strings.Contains(string(b), s.app.Secret()) {
+				t.Errorf("%s: the page holds the secret", p)
+			}
+		} else if code != http.StatusUnauthorized {
+			t.Errorf("%s<secret>: %d", p, code)
+		}
+	}
+	req, _ = http.NewRequest("GET", s.URL+"/", nil)
+	if code, b := s.do(t, req); code != http.StatusOK || strings.Contains(string(b), s.app.Secret()) ||
+		!strings.Contains(string(b), `<meta name="flowdeck-token" content="">`) {
+		t.Errorf("page without token: %d %s", code, b)
+	}
+	req, _ = http.NewRequest("GET", s.URL+"/?token="+url.QueryEscape(s.app.Secret()), nil)
+	resp, _ := s.send(t, req)
+	if resp.StatusCode != 200 || len(resp.Cookies()) != 0 || resp.Header.Get("Set-Cookie") != "" {
+		t.Fatalf("token URL: %d cookies %v", resp.StatusCode, resp.Cookies())
 	}
 }

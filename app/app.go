@@ -89,24 +89,39 @@ type App struct {
 
 	mu   sync.RWMutex
 	sess *session
+	// home is the first datastore opened that is not a demo (the one named
+	// on the command line in serve mode): leaving a demo returns to it.
+	home *datastore.Location
 
 	handler http.Handler
 	// gate decides whether card scripts may run in the original view
 	// without asking (window only; see scriptgate.go).
 	gate *scriptGate
+	// bigStream and bigDecode bound the big cards handled at once (limit.go).
+	bigStream, bigDecode *limiter
+	// demoMu keeps two demo requests from starting two writers.
+	demoMu sync.Mutex
+	// listenPort is the port `flowdeck serve` listens on; the Host check
+	// requires it (nil: not serving, e.g. the window or a test server).
+	listenPort atomic.Pointer[string]
 	// pageMeta is extra <meta> a shell adds to index.html (SetPageMeta);
 	// set before the shell opens.
 	pageMeta string
 }
 
 type session struct {
-	ix     *datastore.Index
-	loc    datastore.Location
-	watch  Watch
-	demo   bool
-	cancel context.CancelFunc
-	done   chan struct{}
-	loaded chan struct{}
+	ix    *datastore.Index
+	loc   datastore.Location
+	watch Watch
+	demo  bool
+	// stopDemo ends the demo writer this session shows (nil: none, or one
+	// that main.go owns); the session's close calls it, so at most one
+	// demo started from the page runs, and it stops when another datastore
+	// is opened.
+	stopDemo context.CancelFunc
+	cancel   context.CancelFunc
+	done     chan struct{}
+	loaded   chan struct{}
 	// listed tells the background index when to start reading every run
 	// (see pace).
 	listed     chan struct{}
@@ -176,7 +191,8 @@ func New(opts Options) *App {
 		secret = NewSecret()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &App{opts: opts, secret: secret, hub: newHub(), ctx: ctx, cancel: cancel}
+	a := &App{opts: opts, secret: secret, hub: newHub(), ctx: ctx, cancel: cancel,
+		bigStream: newLimiter(bigCardStream, bigCardWait), bigDecode: newLimiter(bigCardDecode, bigCardWait)}
 	a.handler = a.routes()
 	return a
 }
@@ -217,7 +233,7 @@ func (a *App) Open(path string) (datastore.Location, error) {
 	if err != nil {
 		return datastore.Location{}, err
 	}
-	if err := a.openLocation(loc, false); err != nil {
+	if err := a.openLocation(loc, false, nil); err != nil {
 		return loc, err
 	}
 	if a.opts.Recent != nil {
@@ -231,27 +247,81 @@ func (a *App) Open(path string) (datastore.Location, error) {
 // OpenLocation opens a datastore the caller located itself: an S3
 // datastore, whose FS main.go puts in Options.IndexOptions. It is not
 // added to the recent folders, which are local paths.
-func (a *App) OpenLocation(loc datastore.Location) error { return a.openLocation(loc, false) }
+func (a *App) OpenLocation(loc datastore.Location) error { return a.openLocation(loc, false, nil) }
 
-// OpenDemo opens a datastore written by the demo simulator.
-func (a *App) OpenDemo(root string) (datastore.Location, error) { return a.openDemo(root) }
-
-func (a *App) openDemo(root string) (datastore.Location, error) {
-	loc, err := datastore.Discover(root)
-	if err != nil {
-		return loc, err
-	}
-	return loc, a.openLocation(loc, true)
+// startDemo starts a demo writer for the page (POST /api/open {"demo":
+// true}) and opens it; the writer stops when its session closes. The
+// session shown before is closed first, so a demo it showed stops before
+// the next one starts.
+func (a *App) startDemo() error {
+	_, err := a.StartDemo()
+	return err
 }
 
-func (a *App) openLocation(loc datastore.Location, demo bool) error {
+// StartDemo starts the demo writer (Options.Demo) and opens it, as the
+// welcome screen's "Try the demo" does; it returns the demo's root. The
+// writer stops when another datastore is opened or the App closes.
+func (a *App) StartDemo() (string, error) {
+	if a.opts.Demo == nil {
+		return "", errNoDemo
+	}
+	a.demoMu.Lock()
+	defer a.demoMu.Unlock()
+	a.mu.Lock()
+	old := a.sess
+	if old != nil && old.stopDemo != nil {
+		a.sess = nil
+	}
+	a.mu.Unlock()
+	if old != nil && old.stopDemo != nil {
+		old.close()
+		a.hub.closeAll()
+	}
+	ctx, stop := a.demoContext()
+	root, err := a.opts.Demo(ctx)
+	if err != nil {
+		stop()
+		return "", err
+	}
+	loc, err := datastore.Discover(root)
+	if err == nil {
+		err = a.openLocation(loc, true, stop)
+	}
+	if err != nil {
+		stop()
+	}
+	return root, err
+}
+
+// demoContext is the life of one demo writer: until its session closes,
+// or the App does.
+func (a *App) demoContext() (context.Context, context.CancelFunc) { return context.WithCancel(a.ctx) }
+
+// OpenHome reopens the first datastore that was not a demo (leaving a
+// demo).
+func (a *App) OpenHome() error {
+	a.mu.RLock()
+	home := a.home
+	a.mu.RUnlock()
+	if home == nil {
+		return errNoHome
+	}
+	return a.openLocation(*home, false, nil)
+}
+
+var (
+	errNoDemo = errors.New("the demo is not available")
+	errNoHome = errors.New("no datastore to return to")
+)
+
+func (a *App) openLocation(loc datastore.Location, demo bool, stopDemo context.CancelFunc) error {
 	ctx, cancel := context.WithCancel(a.ctx)
 	ix, err := datastore.Open(ctx, loc, a.opts.IndexOptions)
 	if err != nil {
 		cancel()
 		return err
 	}
-	s := &session{ix: ix, loc: loc, demo: demo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), listed: make(chan struct{}), page: make(chan struct{})}
+	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), listed: make(chan struct{}), page: make(chan struct{})}
 	if a.opts.Watch != nil {
 		w, err := a.opts.Watch(ctx, ix, a.publishStatus)
 		if err != nil {
@@ -263,6 +333,9 @@ func (a *App) openLocation(loc datastore.Location, demo bool) error {
 	a.mu.Lock()
 	old := a.sess
 	a.sess = s
+	if !demo && a.home == nil {
+		a.home = &loc
+	}
 	a.mu.Unlock()
 	if old != nil {
 		old.close()
@@ -356,6 +429,9 @@ func (s *session) close() {
 		s.watch.Close()
 	}
 	<-s.done
+	if s.stopDemo != nil {
+		s.stopDemo()
+	}
 }
 
 // Close stops watching and ends every event stream. It is idempotent.

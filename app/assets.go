@@ -47,7 +47,14 @@ func (a *App) serveAsset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-store")
 		h.Set("Content-Security-Policy", appCSP)
 		h.Set("X-Frame-Options", "DENY")
-		b = a.injectMeta(b, a.cardScriptPolicy(r.Context()))
+		// With --allow-remote the page is served to anyone, without the
+		// secret: the printed URL carries it in its fragment, which never
+		// reaches a server, and the page's script reads it from there.
+		token := a.secret
+		if a.opts.RequireSecret && !a.authorized(r) {
+			token = ""
+		}
+		b = a.injectMetaToken(b, a.cardScriptPolicy(r.Context()), token)
 		if s := a.session(); s != nil {
 			s.pageLoaded()
 		}
@@ -61,7 +68,11 @@ func (a *App) serveAsset(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) injectMeta(page []byte, scripts string) []byte {
-	meta := `<meta name="flowdeck-token" content="` + html.EscapeString(a.secret) + `">` +
+	return a.injectMetaToken(page, scripts, a.secret)
+}
+
+func (a *App) injectMetaToken(page []byte, scripts, token string) []byte {
+	meta := `<meta name="flowdeck-token" content="` + html.EscapeString(token) + `">` +
 		`<meta name="flowdeck-shell" content="` + html.EscapeString(a.opts.Shell) + `">` +
 		`<meta name="flowdeck-card-scripts" content="` + html.EscapeString(scripts) + `">`
 	if a.opts.TestLog != nil {

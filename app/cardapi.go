@@ -3,9 +3,12 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"flowdeck/cards"
@@ -45,15 +48,32 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	if ix == nil {
 		return
 	}
+	// Decoding needs the file in memory; big ones take a slot.
+	big := false
+	if c, err := ix.Card(r.Context(), key); err == nil && c.HTML.Size > bigCardBytes {
+		release := a.bigDecode.acquire(r.Context())
+		if release == nil {
+			writeBusy(w, bigCardDecode)
+			return
+		}
+		defer release()
+		big = true
+	}
 	cc, err := ix.CardContent(r.Context(), key)
 	if err != nil {
 		writeLookupError(w, err)
 		return
 	}
+	if big {
+		// The file's bytes are garbage now; collect them before the answer
+		// is encoded, so the two do not add up (big cards are rare, and a
+		// collection costs milliseconds next to reading one).
+		runtime.GC()
+	}
 	c := cc.Card
 	out := cardDetailJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: optStr(c.Origin),
 		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind, ErrorCard: c.HTML.ErrorCard || (cc.Tree != nil && cc.Tree.IsErrorCard()),
-		UpdateDisabled: cc.UpdateDisabled, HTMLURL: "/card/" + c.Key, Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
+		UpdateDisabled: cc.UpdateDisabled, HTMLURL: a.cardURL(c.Key), Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
 		Stale: cc.Stale, Err: optStr(firstOf(cc.Err, c.Err)), Text: optStr(cc.Text)}
 	if cc.Tree != nil {
 		out.Card = cc.Tree
@@ -153,11 +173,12 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusForbidden, errNoPlatform.Error())
 		return
 	}
-	b, c, err := s.ix.CardHTML(r.Context(), key)
+	f, _, c, err := s.ix.OpenCard(r.Context(), key)
 	if err != nil {
 		writeLookupError(w, err)
 		return
 	}
+	defer f.Close()
 	dst, err := a.opts.Platform.SaveFile("Export card", exportName(c))
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
@@ -171,7 +192,7 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusBadRequest, "Flowdeck never writes into the datastore; choose a folder outside it")
 		return
 	}
-	if err := os.WriteFile(dst, b, 0o644); err != nil {
+	if err := copyToFile(dst, f); err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
@@ -207,4 +228,18 @@ func inside(p, dir string) bool {
 	}
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// copyToFile writes an export by streaming, so a big card is never held
+// in memory whole.
+func copyToFile(dst string, src io.Reader) error {
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, src); err != nil {
+		out.Close()
+		return fmt.Errorf("export %s: %w", dst, err)
+	}
+	return out.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"flowdeck/datastore"
 	"flowdeck/internal/mfsim"
 )
 
@@ -32,7 +33,14 @@ func TestCardOriginal(t *testing.T) {
 		a := New(Options{Shell: "serve", Assets: testAssets})
 		open := a.Open
 		if demo {
-			open = a.OpenDemo
+			// As StartDemo opens the simulator's datastore.
+			open = func(root string) (datastore.Location, error) {
+				loc, err := datastore.Discover(root)
+				if err != nil {
+					return loc, err
+				}
+				return loc, a.openLocation(loc, true, nil)
+			}
 		}
 		if _, err := open(root); err != nil {
 			t.Fatal(err)

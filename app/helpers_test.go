@@ -91,3 +91,14 @@ func (s *testServer) getJSON(t testing.TB, path string, v any) {
 		t.Fatalf("GET %s: %v in %s", path, err, b)
 	}
 }
+
+// newTestServerFor serves an App the test made itself.
+func newTestServerFor(t testing.TB, a *App) *testServer {
+	t.Helper()
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	return &testServer{Server: srv, app: a}
+}

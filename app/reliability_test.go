@@ -273,6 +273,7 @@ func TestReliability(t *testing.T) {
 	for _, run := range []string{"ForeachFlow/" + foreachRun, "LiveFlow/" + liveRuns[0]["id"].(string)} {
 		req, _ := http.NewRequest("POST", s.URL+"/api/runs/"+run+"/reload", strings.NewReader("{}"))
 		req.Header.Set("X-Flowdeck-Token", s.app.Secret())
+		req.Header.Set("Origin", s.URL)
 		if code, body := s.do(t, req); code != 200 {
 			t.Fatalf("reload %s: %d %s", run, code, body)
 		}

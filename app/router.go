@@ -128,7 +128,7 @@ func writeLookupError(w http.ResponseWriter, err error) {
 	case errors.Is(err, datastore.ErrTooLarge):
 		writeError(w, http.StatusRequestEntityTooLarge, err.Error())
 	case errors.Is(err, datastore.ErrBadMeta), errors.Is(err, cards.ErrInvalid), errors.Is(err, cards.ErrIncomplete),
-		errors.Is(err, datastore.ErrNotRegular):
+		errors.Is(err, datastore.ErrNotRegular), errors.Is(err, datastore.ErrSymlink):
 		writeError(w, http.StatusUnprocessableEntity, err.Error())
 	default:
 		writeError(w, http.StatusInternalServerError, err.Error())

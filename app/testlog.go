@@ -87,9 +87,28 @@ func (a *App) logRequests(next http.Handler) http.Handler {
 		if v, ok := r.Header["Origin"]; ok {
 			f["origin"] = v
 		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			l.Event("http", f)
+			next.ServeHTTP(w, r)
+			return
+		}
+		// Requests that change something are recorded once answered, with
+		// their status, so a test sees whether the guard refused them.
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		f["status"] = sw.status
 		l.Event("http", f)
-		next.ServeHTTP(w, r)
 	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
 }
 
 func redactToken(q map[string][]string) string {

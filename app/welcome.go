@@ -16,6 +16,7 @@ func (a *App) getWelcome(w http.ResponseWriter, r *http.Request) {
 		"can_open_dialog": a.opts.Platform != nil,
 		"can_open_path":   a.opts.Shell == "window",
 		"demo":            a.opts.Demo != nil,
+		"home":            a.homeRoot(),
 	})
 }
 
@@ -23,6 +24,8 @@ type openRequest struct {
 	Path   string `json:"path"`
 	Dialog bool   `json:"dialog"`
 	Demo   bool   `json:"demo"`
+	// Home leaves a demo for the datastore opened before it.
+	Home bool `json:"home"`
 }
 
 // postOpen switches the datastore. Opening an arbitrary path is offered in
@@ -40,12 +43,13 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusNotFound, "the demo is not available")
 			return
 		}
-		root, err := a.opts.Demo(a.ctx)
-		if err == nil {
-			_, err = a.openDemo(root)
-		}
-		if err != nil {
+		if err := a.startDemo(); err != nil {
 			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+	case req.Home:
+		if err := a.OpenHome(); err != nil {
+			writeError(w, http.StatusConflict, err.Error())
 			return
 		}
 	case req.Dialog:
@@ -80,4 +84,14 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+}
+
+// homeRoot is the root OpenHome returns to, or nil.
+func (a *App) homeRoot() any {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.home == nil {
+		return nil
+	}
+	return a.home.Root
 }

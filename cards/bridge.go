@@ -132,3 +132,22 @@ func tagEnd(b []byte) int {
 	}
 	return -1
 }
+
+// BridgeOffset is where InjectBridge puts the bridge, found in the first
+// bytes of a page (the head of a big card file, streamed after it).
+func BridgeOffset(head []byte) int { return bridgeOffset(head) }
+
+// EndsComplete reports whether a card file whose first bytes are head and
+// last bytes are tail looks whole, as Parse judges it: a document that
+// starts with a doctype or <html> must end in </html>; an empty file is
+// not whole.
+func EndsComplete(head, tail []byte) bool {
+	body := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	if len(body) == 0 {
+		return false
+	}
+	if body[0] == '<' && (docStart(body, "<!doctype") || docStart(body, "<html")) {
+		return hasSuffixFold(bytes.TrimRight(tail, " \t\r\n"), "</html>")
+	}
+	return true
+}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"runtime"
 	"sync"
 	"time"
 
@@ -78,6 +80,10 @@ func (c *contentCache) put(key string, it *contentItem) {
 	}
 }
 
+// maxCachedRaw is the largest card file whose bytes the content cache
+// keeps (the last good bytes of a file caught mid-write).
+const maxCachedRaw = 4 << 20
+
 // CardHTML returns the card file's bytes as Metaflow wrote them (for the
 // original view and export). A file caught mid-write yields the last good
 // bytes when there are any.
@@ -95,7 +101,9 @@ func (ix *Index) CardHTML(ctx context.Context, key string) ([]byte, Card, error)
 				it = &contentItem{}
 				ix.content.put(key, it)
 			}
-			it.raw = b
+			if len(b) <= maxCachedRaw {
+				it.raw = b
+			}
 			ix.content.mu.Unlock()
 			return b, c, nil
 		}
@@ -109,6 +117,29 @@ func (ix *Index) CardHTML(ctx context.Context, key string) ([]byte, Card, error)
 		err = ErrIncomplete
 	}
 	return nil, c, fmt.Errorf("datastore: card %s: %w", c.Name(), err)
+}
+
+// OpenCard opens a card's file for streaming it (a big card is never read
+// whole for the original view or export): the caller closes the file.
+// The FileInfo is the open file's, so its size is what can be read now.
+func (ix *Index) OpenCard(ctx context.Context, key string) (File, fs.FileInfo, Card, error) {
+	c, err := ix.Card(ctx, key)
+	if err != nil {
+		return nil, nil, Card{}, err
+	}
+	f, err := ix.fsys.Open(c.HTML.Path)
+	if err != nil {
+		return nil, nil, c, fmt.Errorf("datastore: card %s: %w", c.Name(), err)
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Size() > maxCardBytes {
+		err = fmt.Errorf("%s: %d bytes (cap %d): %w", c.HTML.Path, fi.Size(), maxCardBytes, ErrTooLarge)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, c, err
+	}
+	return f, fi, c, nil
 }
 
 // CardContent reads and decodes a card. Decoded content is cached by file
@@ -152,6 +183,14 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 		return out, nil
 	}
 	out.Kind, out.Token, out.UpdateDisabled = p.Kind, p.Token, p.UpdateDisabled
+	if len(b) > maxCachedRaw && p.Kind != cards.KindText {
+		// A big card: its file's bytes are not needed past Parse (the card
+		// JSON was decoded out of them). Collect them before the tree is
+		// built, so the file, its JSON and the tree are never all held at
+		// once (issue 12: decoding costs about twice the file at most).
+		b = nil
+		runtime.GC()
+	}
 	if templateType(c.Type) && p.Kind != cards.KindTemplate && p.Kind != cards.KindJSON {
 		out.Err = fmt.Sprintf("this %s card is not a Metaflow card template: the file is damaged or was overwritten", c.Type)
 		return out, nil
@@ -175,7 +214,13 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 		if it == nil {
 			it = &contentItem{}
 		}
-		it.size, it.mtime, it.content, it.raw = fi.Size(), fi.ModTime(), out, b
+		it.size, it.mtime, it.content = fi.Size(), fi.ModTime(), out
+		// The bytes of a big card are not kept: the original view streams
+		// it from disk (app/limit.go), and holding them would double what
+		// the decoded card already costs.
+		if len(b) <= maxCachedRaw {
+			it.raw = b
+		}
 		ix.content.put(key, it)
 		ix.content.mu.Unlock()
 	}

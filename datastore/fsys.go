@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // FS is the read-only file access the index uses. Paths are absolute OS
@@ -29,11 +31,18 @@ type File interface {
 	Close() error
 }
 
-// OSFS reads the real filesystem.
-type OSFS struct{}
+// OSFS reads the real filesystem. With Roots set (Open sets the
+// datastore's root and card root), no path element below a root may be a
+// symbolic link: a link planted inside a datastore would otherwise let it
+// serve files from anywhere (issue 12). A link AT a root is the user's
+// own choice and is resolved by Discover. Without Roots (tests that wrap
+// it), only the last element is refused.
+type OSFS struct {
+	Roots []string
+}
 
-func (OSFS) ReadDir(dir string) ([]fs.DirEntry, error) {
-	f, err := os.Open(dir)
+func (o OSFS) ReadDir(dir string) ([]fs.DirEntry, error) {
+	f, err := o.open(dir, true)
 	if err != nil {
 		return nil, err
 	}
@@ -43,8 +52,8 @@ func (OSFS) ReadDir(dir string) ([]fs.DirEntry, error) {
 	return f.ReadDir(-1)
 }
 
-func (OSFS) Open(name string) (File, error) {
-	f, err := openNoFollow(name)
+func (o OSFS) Open(name string) (File, error) {
+	f, err := o.open(name, false)
 	if err != nil {
 		return nil, err
 	}
@@ -60,12 +69,86 @@ func (OSFS) Open(name string) (File, error) {
 	return f, nil
 }
 
-func (OSFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+// Lstat checks the folders above name like Open does, then describes name
+// itself without following it (a link there is reported as a link).
+func (o OSFS) Lstat(name string) (fs.FileInfo, error) {
+	if root, rel, ok := o.beneath(name); ok && rel != "." {
+		if dir := filepath.Dir(rel); dir != "." {
+			f, err := openBeneath(root, dir, true)
+			if err != nil {
+				return nil, err
+			}
+			f.Close()
+		}
+	}
+	return os.Lstat(name)
+}
+
+func (o OSFS) open(name string, dir bool) (*os.File, error) {
+	root, rel, ok := o.beneath(name)
+	switch {
+	case len(o.Roots) == 0:
+		if dir {
+			return os.Open(name)
+		}
+		return openNoFollow(name)
+	case !ok:
+		return nil, fmt.Errorf("%s: %w", name, ErrOutside)
+	case rel == ".":
+		return os.Open(name)
+	}
+	return openBeneath(root, rel, dir)
+}
+
+// beneath finds the root name is in (the deepest, as the card root may lie
+// inside the datastore root) and name relative to it.
+func (o OSFS) beneath(name string) (root, rel string, ok bool) {
+	for _, r := range o.Roots {
+		if r == "" {
+			continue
+		}
+		rl, err := filepath.Rel(r, name)
+		if err != nil || rl == ".." || strings.HasPrefix(rl, ".."+string(filepath.Separator)) || filepath.IsAbs(rl) {
+			continue
+		}
+		if !ok || len(r) > len(root) {
+			root, rel, ok = r, rl, true
+		}
+	}
+	return root, rel, ok
+}
+
+// SymlinkError names a symbolic link found below a datastore root.
+type SymlinkError struct{ Path string }
+
+func (e *SymlinkError) Error() string {
+	return e.Path + " is a symbolic link; Flowdeck does not follow links inside a datastore"
+}
+
+func (e *SymlinkError) Is(target error) bool { return target == ErrSymlink }
+
+// symlinkAt names the first element of rel below root that is a link (to
+// say which one in the error), or rel itself when none is found any more.
+func symlinkAt(root, rel string) error {
+	p := root
+	for _, el := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, el)
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return &SymlinkError{Path: p}
+		}
+	}
+	return &SymlinkError{Path: filepath.Join(root, rel)}
+}
 
 // Errors returned by file reads.
 var (
 	ErrNotRegular = errors.New("datastore: not a regular file")
-	ErrTooLarge   = errors.New("datastore: file too large")
+	// ErrSymlink: a path element below the datastore root is a symbolic
+	// link (see SymlinkError).
+	ErrSymlink = errors.New("datastore: symbolic link")
+	// ErrOutside: a path outside the datastore's roots.
+	ErrOutside  = errors.New("datastore: outside the datastore")
+	ErrTooLarge = errors.New("datastore: file too large")
 )
 
 // Read caps. Metadata files are a few hundred bytes; the biggest card seen
@@ -93,10 +176,23 @@ func readFile(fsys FS, name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %d bytes (cap %d): %w", name, fi.Size(), limit, ErrTooLarge)
 	}
 	// The size can change between Stat and Read (in-place writers), so read
-	// up to limit+1 and check again.
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
+	// up to limit+1 and check again. The buffer starts at the size read by
+	// Stat, so a big file is read into one allocation of its size (a
+	// growing buffer would hold up to twice that).
+	b := make([]byte, 0, fi.Size()+512)
+	r := io.LimitReader(f, limit+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("%s: over %d bytes: %w", name, limit, ErrTooLarge)

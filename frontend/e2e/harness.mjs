@@ -93,7 +93,7 @@ async function startFlowdeck(argv, env, root) {
     const timer = setTimeout(() => reject(new Error(`flowdeck serve did not start: ${out}${err}`)), 20000);
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/serving on (http:\/\/\S+)/);
+      const m = out.match(/serving on (https?:\/\/\S+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`flowdeck serve exited ${code}: ${out}${err}`)); });

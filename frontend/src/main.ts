@@ -4,19 +4,46 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
-import { createApi, readToken } from './lib/api';
+import { createApi, readToken, takeFragmentToken, TOKEN_HEADER } from './lib/api';
+import { FetchEventSource } from './lib/fetchsse';
 import { chooseTransport, createSseTransport } from './lib/transport';
 import { withTestProbe } from './lib/transport-probe';
 import { AppState } from './stores/app.svelte';
 
 // The server writes the secret into index.html; `npm run dev` against a
 // running `flowdeck serve` can pass it as VITE_FLOWDECK_TOKEN instead.
-const token = readToken(document) || (import.meta.env.VITE_FLOWDECK_TOKEN as string | undefined) || '';
+// With --allow-remote the page carries no secret: it comes in the URL's
+// fragment (see takeFragmentToken).
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+const fromFragment = takeFragmentToken(window.location, window.history, sessionStorageOrNull());
+const token =
+  readToken(document) || fromFragment || (import.meta.env.VITE_FLOWDECK_TOKEN as string | undefined) || '';
+if (fromFragment !== '' && readToken(document) === '') {
+  // The page's other readers of the secret (the original view's test
+  // reports) find it where the server puts it on loopback.
+  const meta = document.createElement('meta');
+  meta.name = 'flowdeck-token';
+  meta.content = fromFragment;
+  document.head.append(meta);
+}
 const api = createApi({ token });
 // SSE, unless the window's server names Wails events (benchmarks only).
-const transport = withTestProbe(
-  chooseTransport(document, window as { runtime?: unknown }, () => createSseTransport({ url: () => api.eventsUrl() })),
-);
+// With --allow-remote (the secret came in the fragment) the event stream
+// sends it as a header too, over fetch, so it is in no request URL.
+const sse = () =>
+  fromFragment !== ''
+    ? createSseTransport({
+        url: '/api/events',
+        createEventSource: (url) => new FetchEventSource(url, { [TOKEN_HEADER]: token }),
+      })
+    : createSseTransport({ url: () => api.eventsUrl() });
+const transport = withTestProbe(chooseTransport(document, window as { runtime?: unknown }, sse));
 
 function localStorageOrNull(): Storage | null {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, TOKEN_HEADER, createApi, readToken, type FetchLike } from './api';
+import { ApiError, TOKEN_HEADER, createApi, readToken, takeFragmentToken, type FetchLike } from './api';
 
 interface Call {
   url: string;
@@ -146,5 +146,31 @@ describe('createApi', () => {
     const spy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(json([]));
     await createApi({ token: 'x' }).flows();
     expect(spy).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('takeFragmentToken', () => {
+  function mem(): Storage {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) } as Storage;
+  }
+  it('takes #token=, keeps it for the tab and leaves the deep link', () => {
+    const storage = mem();
+    const calls: string[] = [];
+    const history = { replaceState: (_d: unknown, _t: string, url?: string | URL | null) => void calls.push(String(url)) };
+    const loc = { hash: '#token=ab12_-&/flows/F/runs/1', pathname: '/', search: '' };
+    expect(takeFragmentToken(loc, history, storage)).toBe('ab12_-');
+    expect(calls).toEqual(['/#/flows/F/runs/1']);
+    // A reload: no fragment, the tab's storage still has it.
+    expect(takeFragmentToken({ hash: '#/flows/F', pathname: '/', search: '' }, history, storage)).toBe('ab12_-');
+    expect(calls.length).toBe(1);
+  });
+  it('plain #token= leaves the start route; no token anywhere gives an empty string', () => {
+    const calls: string[] = [];
+    const history = { replaceState: (_d: unknown, _t: string, url?: string | URL | null) => void calls.push(String(url)) };
+    expect(takeFragmentToken({ hash: '#token=x1', pathname: '/', search: '' }, history, mem())).toBe('x1');
+    expect(calls).toEqual(['/#/']);
+    expect(takeFragmentToken({ hash: '#/flows', pathname: '/', search: '' }, history, mem())).toBe('');
+    expect(takeFragmentToken({ hash: '#token=<bad>', pathname: '/', search: '' }, history, null)).toBe('');
   });
 });

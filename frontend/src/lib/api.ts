@@ -60,6 +60,37 @@ export function readToken(doc: Pick<Document, 'querySelectorAll'> | undefined): 
   return '';
 }
 
+const TOKEN_KEY = 'flowdeck-token';
+
+/**
+ * The secret `flowdeck serve --allow-remote` prints in its URL's fragment
+ * (`#token=<secret>`, optionally followed by `&` and a deep link such as
+ * `&/flows/F`): a fragment is never sent to a server. It is kept in
+ * sessionStorage (this tab only, so a reload works) and taken out of the
+ * address bar, leaving the deep link.
+ */
+export function takeFragmentToken(
+  loc: Pick<Location, 'hash' | 'pathname' | 'search'>,
+  history: Pick<History, 'replaceState'> | undefined,
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null,
+): string {
+  const m = /^#token=([0-9A-Za-z_-]+)(?:&(.*))?$/.exec(loc.hash);
+  if (m) {
+    try {
+      storage?.setItem(TOKEN_KEY, m[1]);
+    } catch {
+      // Storage refused (private mode): the token still works until a reload.
+    }
+    history?.replaceState(null, '', `${loc.pathname}${loc.search}#${m[2] ?? '/'}`);
+    return m[1];
+  }
+  try {
+    return storage?.getItem(TOKEN_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface ApiOptions {

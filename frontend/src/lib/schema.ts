@@ -21,6 +21,8 @@ export interface DatastoreStatus {
   indexing: { done: number; total: number };
   watch: { mode: string; error: string | null; watches?: number };
   demo?: boolean;
+  /** The datastore a demo returns to ("Leave the demo"). */
+  home?: string | null;
   version?: string;
 }
 
@@ -290,9 +292,10 @@ export interface Welcome {
   can_open_dialog: boolean;
   can_open_path?: boolean;
   demo?: boolean;
+  home?: string | null;
 }
 
-export type OpenRequest = { path: string } | { dialog: true } | { demo: true };
+export type OpenRequest = { path: string } | { dialog: true } | { demo: true } | { home: true };
 
 export type ChangeKind =
   | 'flow_added'
