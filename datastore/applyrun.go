@@ -97,6 +97,13 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 	if rp.params {
 		ns.endStep = ix.endStep(runDir)
 	}
+	if ns.run.Parameters == nil {
+		// Not all there when the run was read: the _parameters task was
+		// not written yet, or its blobs were not (their folder under
+		// <flow>/data is not watched). Any later change of the run tries
+		// again; runParameters keeps nil until every blob reads.
+		ns.run.Parameters = ix.runParameters(flow, run)
+	}
 	if rp.relistSteps {
 		if ents, err := ix.fsys.ReadDir(runDir); err == nil {
 			for _, e := range ents {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -151,7 +152,9 @@ func (ix *Index) decodeBlob(ctx context.Context, flow, sha string) (*decoded, er
 	p := filepath.Join(ix.loc.Root, flow, "data", sha[:2], sha)
 	f, err := ix.fsys.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return errorValue("the artifact's data file is missing from the datastore"), nil
+		d := errorValue("the artifact's data file is missing from the datastore")
+		d.partial = true
+		return d, nil
 	}
 	if err != nil {
 		return nil, err
@@ -179,6 +182,10 @@ func (ix *Index) decodeBlob(ctx context.Context, flow, sha string) (*decoded, er
 	}
 	if d.json == nil {
 		d = errorValue(d.err)
+	}
+	if errors.Is(derr, artifacts.ErrTruncated) || errors.Is(derr, io.ErrUnexpectedEOF) {
+		d.partial = true
+		return d, nil
 	}
 	ix.values.put(sha, d)
 	return d, nil

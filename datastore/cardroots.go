@@ -101,7 +101,22 @@ func (ix *Index) flowCardSearch(flow string) CardSearch {
 	}
 	ix.cardRoots.mu.Unlock()
 	fs.once.Do(func() {
-		fs.res = SearchCardRoots(context.Background(), ix.fsys, filepath.Dir(ix.loc.Root), flow, ix.loc.CardRoot)
+		base := filepath.Dir(ix.loc.Root)
+		search := ix.fsys
+		osfs, isOS := ix.fsys.(OSFS)
+		if isOS && len(osfs.Roots) > 0 {
+			// The walk starts above the datastore, so it gets a root of its
+			// own: it follows no link below the datastore's parent either.
+			search = OSFS{Roots: []string{base}}
+		}
+		fs.res = SearchCardRoots(context.Background(), search, base, flow, ix.loc.CardRoot)
+		if isOS && osfs.More != nil {
+			// The card roots found are read like the main one: no link
+			// below them is followed.
+			for _, r := range fs.res.Roots {
+				osfs.More.Add(r)
+			}
+		}
 	})
 	return fs.res
 }

@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // FS is the read-only file access the index uses. Paths are absolute OS
@@ -39,6 +42,40 @@ type File interface {
 // it), only the last element is refused.
 type OSFS struct {
 	Roots []string
+	// More holds roots added while the index runs: the card roots found
+	// below the datastore's parent (cardroots.go). Nil: none.
+	More *RootList
+}
+
+// RootList is a list of roots that grows while readers use it.
+type RootList struct {
+	v  atomic.Pointer[[]string]
+	mu sync.Mutex
+}
+
+// Add adds a root (once).
+func (l *RootList) Add(root string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var next []string
+	if cur := l.v.Load(); cur != nil {
+		if slices.Contains(*cur, root) {
+			return
+		}
+		next = slices.Clone(*cur)
+	}
+	next = append(next, root)
+	l.v.Store(&next)
+}
+
+func (l *RootList) list() []string {
+	if l == nil {
+		return nil
+	}
+	if cur := l.v.Load(); cur != nil {
+		return *cur
+	}
+	return nil
 }
 
 func (o OSFS) ReadDir(dir string) ([]fs.DirEntry, error) {
@@ -103,7 +140,7 @@ func (o OSFS) open(name string, dir bool) (*os.File, error) {
 // beneath finds the root name is in (the deepest, as the card root may lie
 // inside the datastore root) and name relative to it.
 func (o OSFS) beneath(name string) (root, rel string, ok bool) {
-	for _, r := range o.Roots {
+	for _, r := range slices.Concat(o.Roots, o.More.list()) {
 		if r == "" {
 			continue
 		}

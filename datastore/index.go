@@ -93,7 +93,7 @@ var ErrUnknown = errors.New("datastore: not found")
 // by LoadAll or on demand.
 func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	if opts.FS == nil {
-		opts.FS = OSFS{Roots: []string{loc.Root, loc.CardRoot}}
+		opts.FS = OSFS{Roots: []string{loc.Root, loc.CardRoot}, More: &RootList{}}
 	}
 	if opts.StaleAfter <= 0 {
 		opts.StaleAfter = 30 * time.Minute

@@ -41,8 +41,11 @@ func (ix *Index) runParameters(flow, run string) map[string]string {
 			continue
 		}
 		d, err := ix.decodeBlob(context.Background(), flow, r.sha)
-		if err != nil {
-			continue
+		if err != nil || d.partial {
+			// A blob not there yet (the task is still saving it) or cut
+			// off: nil reads the parameters again when the run is next
+			// read, rather than keeping "(unreadable)" for good.
+			return nil
 		}
 		out[r.Name] = d.shortValue()
 	}

@@ -13,6 +13,10 @@ type decoded struct {
 	preview   string
 	truncated bool
 	err       string
+	// partial: the blob was missing or cut off, as while a task is still
+	// saving it (or a writer before Metaflow 2.19.20 writes it in place).
+	// Such a value is not cached, and a reader may try again later.
+	partial bool
 }
 
 func (d *decoded) cost() int64 { return int64(len(d.json)+len(d.preview)+len(d.err)) + 64 }
