@@ -3,8 +3,6 @@ package datastore
 import (
 	"context"
 	"sync"
-
-	"flowdeck/cards"
 )
 
 // Graph is a run's step graph, taken from the dag component of one of its
@@ -165,5 +163,3 @@ func orderByGraph(d RunDetail, g *Graph) RunDetail {
 	d.Steps = ordered
 	return d
 }
-
-var _ = cards.ErrIncomplete
