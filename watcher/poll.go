@@ -175,23 +175,10 @@ func (b *pollBackend) count() int {
 // run looks at the polled folders every interval until ctx is done. With
 // nothing to poll it sleeps: while inotify works it touches nothing.
 func (b *pollBackend) run(ctx context.Context) {
-	var tick *time.Ticker
-	var tc <-chan time.Time
-	defer func() {
-		if tick != nil {
-			tick.Stop()
-		}
-	}()
+	tick := lazyTicker{every: b.every}
+	defer tick.stop()
 	for {
-		active := b.count() > 0
-		switch {
-		case active && tick == nil:
-			tick = time.NewTicker(b.every)
-			tc = tick.C
-		case !active && tick != nil:
-			tick.Stop()
-			tick, tc = nil, nil
-		}
+		tc := tick.set(b.count() > 0)
 		select {
 		case <-ctx.Done():
 			return

@@ -15,25 +15,13 @@ import (
 // it try at once. With nothing polled and every root present it sleeps.
 func (w *Watcher) upkeep(ctx context.Context) {
 	defer w.workers.Done()
-	var tick *time.Ticker
-	var tc <-chan time.Time
-	defer func() {
-		if tick != nil {
-			tick.Stop()
-		}
-	}()
+	tick := lazyTicker{every: w.opts.PollInterval}
+	defer tick.stop()
 	for {
 		w.mu.Lock()
 		active := w.poll.count() > 0 || len(w.missingRoots()) > 0
 		w.mu.Unlock()
-		switch {
-		case active && tick == nil:
-			tick = time.NewTicker(w.opts.PollInterval)
-			tc = tick.C
-		case !active && tick != nil:
-			tick.Stop()
-			tick, tc = nil, nil
-		}
+		tc := tick.set(active)
 		select {
 		case <-ctx.Done():
 			return
@@ -104,3 +92,28 @@ func (w *Watcher) retryWatches(now time.Time) {
 	}
 	w.signal(w.wake)
 }
+
+// lazyTicker ticks every interval while it is on and not at all while it is
+// off, so that a loop with nothing to look at sleeps.
+type lazyTicker struct {
+	every time.Duration
+	t     *time.Ticker
+}
+
+// set turns the ticker on or off and returns its channel (nil while off:
+// a select never takes it).
+func (l *lazyTicker) set(on bool) <-chan time.Time {
+	switch {
+	case on && l.t == nil:
+		l.t = time.NewTicker(l.every)
+	case !on && l.t != nil:
+		l.t.Stop()
+		l.t = nil
+	}
+	if l.t == nil {
+		return nil
+	}
+	return l.t.C
+}
+
+func (l *lazyTicker) stop() { l.set(false) }
