@@ -213,55 +213,14 @@ func (c *converter) item(a *array, off int64, depth int) *Value {
 	return scalarValue(a.dt, b)
 }
 
+// scalarValue is the Value of one item of a numeric, bool, complex or
+// string dtype, read from its bytes.
 func scalarValue(dt *dtype, b []byte) *Value {
 	switch dt.kind {
 	case 'f':
-		var f float64
-		bits := 64
-		switch dt.size {
-		case 2:
-			f, bits = half(dt.order.Uint16(b)), 32
-		case 4:
-			f, bits = float64(math.Float32frombits(dt.order.Uint32(b))), 32
-		case 8:
-			f = math.Float64frombits(dt.order.Uint64(b))
-		default:
-			return &Value{Kind: KindNumpy, Type: "numpy." + dt.name, Repr: "<" + dt.name + ">"}
-		}
-		v := floatValue(f, "numpy.float"+strconv.Itoa(8*dt.size), bits)
-		v.Kind = KindNumpy
-		return v
+		return numpyFloat(dt, b)
 	case 'i', 'u':
-		var n int64
-		var u uint64
-		switch dt.size {
-		case 1:
-			u = uint64(b[0])
-			n = int64(int8(b[0]))
-		case 2:
-			u = uint64(dt.order.Uint16(b))
-			n = int64(int16(u))
-		case 4:
-			u = uint64(dt.order.Uint32(b))
-			n = int64(int32(u))
-		case 8:
-			u = dt.order.Uint64(b)
-			n = int64(u)
-		default:
-			return &Value{Kind: KindNumpy, Type: "numpy." + dt.name, Repr: "<" + dt.name + ">"}
-		}
-		typ := fmt.Sprintf("numpy.int%d", 8*dt.size)
-		if dt.kind == 'u' {
-			typ = fmt.Sprintf("numpy.uint%d", 8*dt.size)
-			if u > math.MaxInt64 {
-				s := strconv.FormatUint(u, 10)
-				return &Value{Kind: KindNumpy, Type: typ, Value: s, Repr: s}
-			}
-			n = int64(u)
-		}
-		v := intValue(n, typ)
-		v.Kind = KindNumpy
-		return v
+		return numpyInt(dt, b)
 	case 'b':
 		v := &Value{Kind: KindNumpy, Type: "numpy.bool_", Value: b[0] != 0, Repr: "False"}
 		if b[0] != 0 {
@@ -278,19 +237,7 @@ func scalarValue(dt *dtype, b []byte) *Value {
 		}
 		return &Value{Kind: KindNumpy, Type: "numpy.complex" + strconv.Itoa(8*dt.size), Repr: complexRepr(re, im, bits)}
 	case 'U':
-		var sb strings.Builder
-		for i := 0; i+4 <= len(b); i += 4 {
-			r := rune(dt.order.Uint32(b[i:]))
-			if r == 0 {
-				continue // numpy strips trailing NULs
-			}
-			if !utf8.ValidRune(r) {
-				r = utf8.RuneError
-			}
-			sb.WriteRune(r)
-		}
-		s := strings.TrimRight(sb.String(), "\x00")
-		return &Value{Kind: KindStr, Type: "numpy.str_", Value: s, Len: intLen(utf8.RuneCountInString(s)), Repr: cut(pyStrRepr(s), reprMax)}
+		return numpyStr(dt, b)
 	case 'S':
 		s := []byte(strings.TrimRight(string(b), "\x00"))
 		v := (&converter{lim: Limits{}.withDefaults()}).bytes(&pyBytes{b: s})
@@ -298,6 +245,78 @@ func scalarValue(dt *dtype, b []byte) *Value {
 		return v
 	}
 	return &Value{Kind: KindNumpy, Type: "numpy." + dt.name, Repr: "<" + dt.name + " value>", Error: "values of dtype " + dt.name + " are not shown"}
+}
+
+// numpyFloat reads a float16, float32 or float64; a float16 or float32 has
+// the repr of its own precision.
+func numpyFloat(dt *dtype, b []byte) *Value {
+	var f float64
+	bits := 64
+	switch dt.size {
+	case 2:
+		f, bits = half(dt.order.Uint16(b)), 32
+	case 4:
+		f, bits = float64(math.Float32frombits(dt.order.Uint32(b))), 32
+	case 8:
+		f = math.Float64frombits(dt.order.Uint64(b))
+	default:
+		return &Value{Kind: KindNumpy, Type: "numpy." + dt.name, Repr: "<" + dt.name + ">"}
+	}
+	v := floatValue(f, "numpy.float"+strconv.Itoa(8*dt.size), bits)
+	v.Kind = KindNumpy
+	return v
+}
+
+// numpyInt reads a signed or unsigned integer of 1 to 8 bytes; a uint64
+// past MaxInt64 is kept as its decimal text.
+func numpyInt(dt *dtype, b []byte) *Value {
+	var n int64
+	var u uint64
+	switch dt.size {
+	case 1:
+		u = uint64(b[0])
+		n = int64(int8(b[0]))
+	case 2:
+		u = uint64(dt.order.Uint16(b))
+		n = int64(int16(u))
+	case 4:
+		u = uint64(dt.order.Uint32(b))
+		n = int64(int32(u))
+	case 8:
+		u = dt.order.Uint64(b)
+		n = int64(u)
+	default:
+		return &Value{Kind: KindNumpy, Type: "numpy." + dt.name, Repr: "<" + dt.name + ">"}
+	}
+	typ := fmt.Sprintf("numpy.int%d", 8*dt.size)
+	if dt.kind == 'u' {
+		typ = fmt.Sprintf("numpy.uint%d", 8*dt.size)
+		if u > math.MaxInt64 {
+			s := strconv.FormatUint(u, 10)
+			return &Value{Kind: KindNumpy, Type: typ, Value: s, Repr: s}
+		}
+		n = int64(u)
+	}
+	v := intValue(n, typ)
+	v.Kind = KindNumpy
+	return v
+}
+
+// numpyStr reads a fixed-width UTF-32 string, without its NUL padding.
+func numpyStr(dt *dtype, b []byte) *Value {
+	var sb strings.Builder
+	for i := 0; i+4 <= len(b); i += 4 {
+		r := rune(dt.order.Uint32(b[i:]))
+		if r == 0 {
+			continue // numpy strips trailing NULs
+		}
+		if !utf8.ValidRune(r) {
+			r = utf8.RuneError
+		}
+		sb.WriteRune(r)
+	}
+	s := strings.TrimRight(sb.String(), "\x00")
+	return &Value{Kind: KindStr, Type: "numpy.str_", Value: s, Len: intLen(utf8.RuneCountInString(s)), Repr: cut(pyStrRepr(s), reprMax)}
 }
 
 // half converts an IEEE 754 binary16.

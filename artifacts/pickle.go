@@ -179,7 +179,10 @@ func (m *machine) memoGet(idx int) error {
 	return errorf(ErrInvalid, "memo key %d not found", idx)
 }
 
-// run executes opcodes until STOP and returns the top of the stack.
+// run executes opcodes until STOP and returns the top of the stack. Each
+// family of opcodes is one method; exec picks it with one switch, which the
+// compiler turns into a jump table, so the split costs no measurable speed
+// (go test -bench Decode ./artifacts/).
 func (m *machine) run() (any, error) {
 	for {
 		if m.pos >= len(m.data) {
@@ -187,364 +190,458 @@ func (m *machine) run() (any, error) {
 		}
 		op := m.data[m.pos]
 		m.pos++
-		var err error
-		switch op {
-		case '.': // STOP
+		if op == '.' { // STOP
 			v, err := m.pop()
 			if err != nil {
 				return nil, err
 			}
 			return v, nil
-		case 0x80: // PROTO
-			var b []byte
-			if b, err = m.need(1); err == nil && b[0] > 5 {
-				err = errorf(ErrInvalid, "pickle protocol %d is not supported", b[0])
-			}
-		case 0x95: // FRAME: the whole stream is in memory, frames change nothing
-			_, err = m.need(8)
-		case '(':
-			m.marks = append(m.marks, len(m.stack))
-		case '0': // POP
-			if len(m.marks) > 0 && m.marks[len(m.marks)-1] == len(m.stack) {
-				_, err = m.popMark()
-			} else {
-				_, err = m.pop()
-			}
-		case '1': // POP_MARK
-			_, err = m.popMark()
-		case '2': // DUP
-			var v any
-			if v, err = m.top(); err == nil {
-				err = m.push(v)
-			}
-		case 'N':
-			err = m.push(pyNone{})
-		case 0x88:
-			err = m.push(true)
-		case 0x89:
-			err = m.push(false)
-		case 'J':
-			var b []byte
-			if b, err = m.need(4); err == nil {
-				err = m.push(int64(int32(binary.LittleEndian.Uint32(b))))
-			}
-		case 'K':
-			var b []byte
-			if b, err = m.need(1); err == nil {
-				err = m.push(int64(b[0]))
-			}
-		case 'M':
-			var b []byte
-			if b, err = m.need(2); err == nil {
-				err = m.push(int64(binary.LittleEndian.Uint16(b)))
-			}
-		case 0x8a, 0x8b: // LONG1, LONG4
-			var n uint64
-			if n, err = m.size(op == 0x8b); err == nil {
-				var b []byte
-				if b, err = m.need(n); err == nil {
-					err = m.push(decodeLong(b))
-				}
-			}
-		case 'I', 'L': // INT, LONG (text)
-			var b []byte
-			if b, err = m.line(); err == nil {
-				err = m.pushTextInt(string(b))
-			}
-		case 'F':
-			var b []byte
-			if b, err = m.line(); err == nil {
-				f, perr := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
-				if perr != nil && !strings.Contains(perr.Error(), "range") {
-					err = errorf(ErrInvalid, "FLOAT %q", b)
-				} else {
-					err = m.pushFloat(f)
-				}
-			}
-		case 'G':
-			var b []byte
-			if b, err = m.need(8); err == nil {
-				err = m.pushFloat(math.Float64frombits(binary.BigEndian.Uint64(b)))
-			}
-		case 0x8c, 'X', 0x8d: // SHORT_BINUNICODE, BINUNICODE, BINUNICODE8
-			var n uint64
-			if n, err = m.sizeOf(op); err == nil {
-				var b []byte
-				if b, err = m.need(n); err == nil {
-					err = m.push(string(b))
-				}
-			}
-		case 'C', 'B', 0x8e, 0x96: // SHORT_BINBYTES, BINBYTES, BINBYTES8, BYTEARRAY8
-			var n uint64
-			if n, err = m.sizeOf(op); err == nil {
-				var b []byte
-				if b, err = m.need(n); err == nil {
-					err = m.push(&pyBytes{b: b, array: op == 0x96})
-				}
-			}
-		case 'U', 'T': // SHORT_BINSTRING, BINSTRING: Python 2 str, read as text
-			var n uint64
-			if n, err = m.sizeOf(op); err == nil {
-				var b []byte
-				if b, err = m.need(n); err == nil {
-					err = m.push(latin1OrUTF8(b))
-				}
-			}
-		case 'S': // STRING: a quoted Python 2 literal
-			var b []byte
-			if b, err = m.line(); err == nil {
-				var s string
-				if s, err = unquotePy2(string(b)); err == nil {
-					err = m.push(s)
-				}
-			}
-		case 'V': // UNICODE: raw-unicode-escape
-			var b []byte
-			if b, err = m.line(); err == nil {
-				err = m.push(rawUnicodeEscape(b))
-			}
-		case ']':
-			err = m.push(&pyList{})
-		case ')':
-			err = m.push(pyTuple{})
-		case '}':
-			err = m.push(&pyDict{})
-		case 0x8f:
-			err = m.push(&pySet{})
-		case 'l', 't', 0x91: // LIST, TUPLE, FROZENSET
-			var items []any
-			if items, err = m.popMark(); err == nil {
-				switch op {
-				case 'l':
-					err = m.push(&pyList{items: items})
-				case 't':
-					err = m.push(pyTuple(items))
-				default:
-					err = m.push(&pySet{items: items, frozen: true})
-				}
-			}
-		case 0x85, 0x86, 0x87: // TUPLE1..3
-			n := int(op - 0x84)
-			if len(m.stack) < n || (len(m.marks) > 0 && m.marks[len(m.marks)-1] > len(m.stack)-n) {
-				err = errorf(ErrInvalid, "stack underflow at offset %d", m.pos)
-				break
-			}
-			t := append(pyTuple(nil), m.stack[len(m.stack)-n:]...)
-			m.stack = m.stack[:len(m.stack)-n]
-			err = m.push(t)
-		case 'd': // DICT
-			var items []any
-			if items, err = m.popMark(); err == nil {
-				d := &pyDict{}
-				err = addPairs(&d.keys, &d.vals, items)
-				if err == nil {
-					err = m.push(d)
-				}
-			}
-		case 'a', 'e': // APPEND, APPENDS
-			var items []any
-			if op == 'a' {
-				var v any
-				if v, err = m.pop(); err != nil {
-					break
-				}
-				items = []any{v}
-			} else {
-				// APPENDS: the items stay on the stack until copied into
-				// the list, which saves a copy of every batch.
-				if len(m.marks) == 0 {
-					err = errorf(ErrInvalid, "no mark at offset %d", m.pos)
-					break
-				}
-				k := m.marks[len(m.marks)-1]
-				m.marks = m.marks[:len(m.marks)-1]
-				items = m.stack[k:]
-				m.stack = m.stack[:k]
-			}
-			var target any
-			if target, err = m.top(); err != nil {
-				break
-			}
-			switch t := target.(type) {
-			case *pyList:
-				t.items = grow(t.items, len(items))
-				t.items = append(t.items, items...)
-			case *pyObject:
-				t.listItems = append(t.listItems, items...)
-			default:
-				err = errorf(ErrInvalid, "APPEND to a %s", goKind(target))
-			}
-			clear(items)
-		case 's', 'u': // SETITEM, SETITEMS
-			var items []any
-			if op == 's' {
-				var k, v any
-				if v, err = m.pop(); err != nil {
-					break
-				}
-				if k, err = m.pop(); err != nil {
-					break
-				}
-				items = []any{k, v}
-			} else if items, err = m.popMark(); err != nil {
-				break
-			}
-			var target any
-			if target, err = m.top(); err != nil {
-				break
-			}
-			switch t := target.(type) {
-			case *pyDict:
-				err = addPairs(&t.keys, &t.vals, items)
-			case *pyObject:
-				err = addPairs(&t.dictKeys, &t.dictVals, items)
-			default:
-				err = errorf(ErrInvalid, "SETITEM on a %s", goKind(target))
-			}
-		case 0x90: // ADDITEMS
-			var items []any
-			if items, err = m.popMark(); err != nil {
-				break
-			}
-			var target any
-			if target, err = m.top(); err != nil {
-				break
-			}
-			if s, ok := target.(*pySet); ok {
-				s.items = append(s.items, items...)
-			} else {
-				err = errorf(ErrInvalid, "ADDITEMS on a %s", goKind(target))
-			}
-		case 'c': // GLOBAL
-			var mod, name []byte
-			if mod, err = m.line(); err != nil {
-				break
-			}
-			if name, err = m.line(); err != nil {
-				break
-			}
-			err = m.push(&pyClass{module: string(mod), name: string(name)})
-		case 0x93: // STACK_GLOBAL
-			var mod, name any
-			if name, err = m.pop(); err != nil {
-				break
-			}
-			if mod, err = m.pop(); err != nil {
-				break
-			}
-			ms, ok1 := mod.(string)
-			ns, ok2 := name.(string)
-			if !ok1 || !ok2 {
-				err = errorf(ErrInvalid, "STACK_GLOBAL of a %s and a %s", goKind(mod), goKind(name))
-				break
-			}
-			err = m.push(&pyClass{module: ms, name: ns})
-		case 'R': // REDUCE
-			var f, args any
-			if args, err = m.pop(); err != nil {
-				break
-			}
-			if f, err = m.pop(); err != nil {
-				break
-			}
-			t, ok := args.(pyTuple)
-			if !ok {
-				err = errorf(ErrInvalid, "REDUCE with %s arguments", goKind(args))
-				break
-			}
-			err = m.push(reduce(f, t))
-		case 0x81, 0x92: // NEWOBJ, NEWOBJ_EX
-			var cls, args, kwargs any
-			if op == 0x92 {
-				if kwargs, err = m.pop(); err != nil {
-					break
-				}
-			}
-			if args, err = m.pop(); err != nil {
-				break
-			}
-			if cls, err = m.pop(); err != nil {
-				break
-			}
-			t, ok := args.(pyTuple)
-			if !ok {
-				err = errorf(ErrInvalid, "NEWOBJ with %s arguments", goKind(args))
-				break
-			}
-			err = m.push(newObject(cls, t, kwargs))
-		case 'i': // INST: module and name lines, arguments since the mark
-			var mod, name []byte
-			if mod, err = m.line(); err != nil {
-				break
-			}
-			if name, err = m.line(); err != nil {
-				break
-			}
-			var items []any
-			if items, err = m.popMark(); err != nil {
-				break
-			}
-			err = m.push(reduce(&pyClass{module: string(mod), name: string(name)}, items))
-		case 'o': // OBJ: class and arguments since the mark
-			var items []any
-			if items, err = m.popMark(); err != nil {
-				break
-			}
-			if len(items) == 0 {
-				err = errorf(ErrInvalid, "OBJ without a class")
-				break
-			}
-			err = m.push(reduce(items[0], items[1:]))
-		case 'b': // BUILD
-			var state, target any
-			if state, err = m.pop(); err != nil {
-				break
-			}
-			if target, err = m.top(); err != nil {
-				break
-			}
-			if o, ok := target.(*pyObject); ok {
-				o.state, o.hasState = state, true
-			}
-		case 0x94: // MEMOIZE
-			var v any
-			if v, err = m.top(); err == nil {
-				err = m.memoPut(len(m.memo), v)
-			}
-		case 'p', 'g': // PUT, GET (decimal line)
-			var b []byte
-			if b, err = m.line(); err != nil {
-				break
-			}
-			idx, perr := strconv.Atoi(strings.TrimSpace(string(b)))
-			if perr != nil {
-				err = errorf(ErrInvalid, "memo key %q", b)
-				break
-			}
-			err = m.memoOp(op == 'p', idx)
-		case 'q', 'h': // BINPUT, BINGET
-			var b []byte
-			if b, err = m.need(1); err == nil {
-				err = m.memoOp(op == 'q', int(b[0]))
-			}
-		case 'r', 'j': // LONG_BINPUT, LONG_BINGET
-			var b []byte
-			if b, err = m.need(4); err == nil {
-				err = m.memoOp(op == 'r', int(binary.LittleEndian.Uint32(b)))
-			}
-		case 'P', 'Q':
-			err = errorf(ErrInvalid, "persistent references are not supported")
-		case 0x82, 0x83, 0x84:
-			err = errorf(ErrInvalid, "extension registry codes are not supported")
-		case 0x97, 0x98:
-			err = errorf(ErrInvalid, "out-of-band buffers are not supported")
-		default:
-			err = errorf(ErrInvalid, "unknown opcode 0x%02x at offset %d", op, m.pos-1)
 		}
-		if err != nil {
+		if err := m.exec(op); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// exec runs one opcode other than STOP.
+func (m *machine) exec(op byte) error {
+	switch op {
+	case 0x80, 0x95, '(', '0', '1', '2':
+		return m.stackOp(op)
+	case 'N', 0x88, 0x89, 'J', 'K', 'M', 0x8a, 0x8b, 'I', 'L', 'F', 'G':
+		return m.numberOp(op)
+	case 0x8c, 'X', 0x8d, 'C', 'B', 0x8e, 0x96, 'U', 'T', 'S', 'V':
+		return m.textOp(op)
+	case ']', ')', '}', 0x8f, 'l', 't', 0x91, 0x85, 0x86, 0x87, 'd':
+		return m.containerOp(op)
+	case 'a', 'e', 's', 'u', 0x90:
+		return m.fillOp(op)
+	case 'c', 0x93:
+		return m.classOp(op)
+	case 'R', 0x81, 0x92, 'i', 'o', 'b':
+		return m.objectOp(op)
+	case 0x94, 'p', 'g', 'q', 'h', 'r', 'j':
+		return m.memoOpcode(op)
+	case 'P', 'Q', 0x82, 0x83, 0x84, 0x97, 0x98:
+		return m.unsupportedOp(op)
+	}
+	return errorf(ErrInvalid, "unknown opcode 0x%02x at offset %d", op, m.pos-1)
+}
+
+// stackOp runs the framing and stack opcodes: PROTO, FRAME, MARK, POP, POP_MARK, DUP.
+func (m *machine) stackOp(op byte) error {
+	var err error
+	switch op {
+	case 0x80: // PROTO
+		var b []byte
+		if b, err = m.need(1); err == nil && b[0] > 5 {
+			err = errorf(ErrInvalid, "pickle protocol %d is not supported", b[0])
+		}
+	case 0x95: // FRAME: the whole stream is in memory, frames change nothing
+		_, err = m.need(8)
+	case '(':
+		m.marks = append(m.marks, len(m.stack))
+	case '0': // POP
+		if len(m.marks) > 0 && m.marks[len(m.marks)-1] == len(m.stack) {
+			_, err = m.popMark()
+		} else {
+			_, err = m.pop()
+		}
+	case '1': // POP_MARK
+		_, err = m.popMark()
+	case '2': // DUP
+		var v any
+		if v, err = m.top(); err == nil {
+			err = m.push(v)
+		}
+	}
+	return err
+}
+
+// numberOp pushes None, a bool, an int or a float.
+func (m *machine) numberOp(op byte) error {
+	var err error
+	switch op {
+	case 'N':
+		err = m.push(pyNone{})
+	case 0x88:
+		err = m.push(true)
+	case 0x89:
+		err = m.push(false)
+	case 'J':
+		var b []byte
+		if b, err = m.need(4); err == nil {
+			err = m.push(int64(int32(binary.LittleEndian.Uint32(b))))
+		}
+	case 'K':
+		var b []byte
+		if b, err = m.need(1); err == nil {
+			err = m.push(int64(b[0]))
+		}
+	case 'M':
+		var b []byte
+		if b, err = m.need(2); err == nil {
+			err = m.push(int64(binary.LittleEndian.Uint16(b)))
+		}
+	case 0x8a, 0x8b: // LONG1, LONG4
+		var n uint64
+		if n, err = m.size(op == 0x8b); err == nil {
+			var b []byte
+			if b, err = m.need(n); err == nil {
+				err = m.push(decodeLong(b))
+			}
+		}
+	case 'I', 'L': // INT, LONG (text)
+		var b []byte
+		if b, err = m.line(); err == nil {
+			err = m.pushTextInt(string(b))
+		}
+	case 'F':
+		var b []byte
+		if b, err = m.line(); err == nil {
+			f, perr := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
+			if perr != nil && !strings.Contains(perr.Error(), "range") {
+				err = errorf(ErrInvalid, "FLOAT %q", b)
+			} else {
+				err = m.pushFloat(f)
+			}
+		}
+	case 'G':
+		var b []byte
+		if b, err = m.need(8); err == nil {
+			err = m.pushFloat(math.Float64frombits(binary.BigEndian.Uint64(b)))
+		}
+	}
+	return err
+}
+
+// textOp pushes a str or bytes: binary (sized) and text (line) forms, Python 2 strings included.
+func (m *machine) textOp(op byte) error {
+	var err error
+	switch op {
+	case 0x8c, 'X', 0x8d: // SHORT_BINUNICODE, BINUNICODE, BINUNICODE8
+		var n uint64
+		if n, err = m.sizeOf(op); err == nil {
+			var b []byte
+			if b, err = m.need(n); err == nil {
+				err = m.push(string(b))
+			}
+		}
+	case 'C', 'B', 0x8e, 0x96: // SHORT_BINBYTES, BINBYTES, BINBYTES8, BYTEARRAY8
+		var n uint64
+		if n, err = m.sizeOf(op); err == nil {
+			var b []byte
+			if b, err = m.need(n); err == nil {
+				err = m.push(&pyBytes{b: b, array: op == 0x96})
+			}
+		}
+	case 'U', 'T': // SHORT_BINSTRING, BINSTRING: Python 2 str, read as text
+		var n uint64
+		if n, err = m.sizeOf(op); err == nil {
+			var b []byte
+			if b, err = m.need(n); err == nil {
+				err = m.push(latin1OrUTF8(b))
+			}
+		}
+	case 'S': // STRING: a quoted Python 2 literal
+		var b []byte
+		if b, err = m.line(); err == nil {
+			var s string
+			if s, err = unquotePy2(string(b)); err == nil {
+				err = m.push(s)
+			}
+		}
+	case 'V': // UNICODE: raw-unicode-escape
+		var b []byte
+		if b, err = m.line(); err == nil {
+			err = m.push(rawUnicodeEscape(b))
+		}
+	}
+	return err
+}
+
+// containerOp builds an empty or a filled list, tuple, dict, set or frozenset.
+func (m *machine) containerOp(op byte) error {
+	var err error
+	switch op {
+	case ']':
+		err = m.push(&pyList{})
+	case ')':
+		err = m.push(pyTuple{})
+	case '}':
+		err = m.push(&pyDict{})
+	case 0x8f:
+		err = m.push(&pySet{})
+	case 'l', 't', 0x91: // LIST, TUPLE, FROZENSET
+		var items []any
+		if items, err = m.popMark(); err == nil {
+			switch op {
+			case 'l':
+				err = m.push(&pyList{items: items})
+			case 't':
+				err = m.push(pyTuple(items))
+			default:
+				err = m.push(&pySet{items: items, frozen: true})
+			}
+		}
+	case 0x85, 0x86, 0x87: // TUPLE1..3
+		n := int(op - 0x84)
+		if len(m.stack) < n || (len(m.marks) > 0 && m.marks[len(m.marks)-1] > len(m.stack)-n) {
+			err = errorf(ErrInvalid, "stack underflow at offset %d", m.pos)
+			break
+		}
+		t := append(pyTuple(nil), m.stack[len(m.stack)-n:]...)
+		m.stack = m.stack[:len(m.stack)-n]
+		err = m.push(t)
+	case 'd': // DICT
+		var items []any
+		if items, err = m.popMark(); err == nil {
+			d := &pyDict{}
+			err = addPairs(&d.keys, &d.vals, items)
+			if err == nil {
+				err = m.push(d)
+			}
+		}
+	}
+	return err
+}
+
+// fillOp adds items to the list, dict, set or object on top of the stack.
+func (m *machine) fillOp(op byte) error {
+	var err error
+	switch op {
+	case 'a', 'e': // APPEND, APPENDS
+		var items []any
+		if op == 'a' {
+			var v any
+			if v, err = m.pop(); err != nil {
+				break
+			}
+			items = []any{v}
+		} else {
+			// APPENDS: the items stay on the stack until copied into
+			// the list, which saves a copy of every batch.
+			if len(m.marks) == 0 {
+				err = errorf(ErrInvalid, "no mark at offset %d", m.pos)
+				break
+			}
+			k := m.marks[len(m.marks)-1]
+			m.marks = m.marks[:len(m.marks)-1]
+			items = m.stack[k:]
+			m.stack = m.stack[:k]
+		}
+		var target any
+		if target, err = m.top(); err != nil {
+			break
+		}
+		switch t := target.(type) {
+		case *pyList:
+			t.items = grow(t.items, len(items))
+			t.items = append(t.items, items...)
+		case *pyObject:
+			t.listItems = append(t.listItems, items...)
+		default:
+			err = errorf(ErrInvalid, "APPEND to a %s", goKind(target))
+		}
+		clear(items)
+	case 's', 'u': // SETITEM, SETITEMS
+		var items []any
+		if op == 's' {
+			var k, v any
+			if v, err = m.pop(); err != nil {
+				break
+			}
+			if k, err = m.pop(); err != nil {
+				break
+			}
+			items = []any{k, v}
+		} else if items, err = m.popMark(); err != nil {
+			break
+		}
+		var target any
+		if target, err = m.top(); err != nil {
+			break
+		}
+		switch t := target.(type) {
+		case *pyDict:
+			err = addPairs(&t.keys, &t.vals, items)
+		case *pyObject:
+			err = addPairs(&t.dictKeys, &t.dictVals, items)
+		default:
+			err = errorf(ErrInvalid, "SETITEM on a %s", goKind(target))
+		}
+	case 0x90: // ADDITEMS
+		var items []any
+		if items, err = m.popMark(); err != nil {
+			break
+		}
+		var target any
+		if target, err = m.top(); err != nil {
+			break
+		}
+		if s, ok := target.(*pySet); ok {
+			s.items = append(s.items, items...)
+		} else {
+			err = errorf(ErrInvalid, "ADDITEMS on a %s", goKind(target))
+		}
+	}
+	return err
+}
+
+// classOp pushes a class named by GLOBAL (text lines) or STACK_GLOBAL
+// (two strings on the stack).
+func (m *machine) classOp(op byte) error {
+	var err error
+	switch op {
+	case 'c': // GLOBAL
+		var mod, name []byte
+		if mod, err = m.line(); err != nil {
+			break
+		}
+		if name, err = m.line(); err != nil {
+			break
+		}
+		err = m.push(&pyClass{module: string(mod), name: string(name)})
+	case 0x93: // STACK_GLOBAL
+		var mod, name any
+		if name, err = m.pop(); err != nil {
+			break
+		}
+		if mod, err = m.pop(); err != nil {
+			break
+		}
+		ms, ok1 := mod.(string)
+		ns, ok2 := name.(string)
+		if !ok1 || !ok2 {
+			err = errorf(ErrInvalid, "STACK_GLOBAL of a %s and a %s", goKind(mod), goKind(name))
+			break
+		}
+		err = m.push(&pyClass{module: ms, name: ns})
+	}
+	return err
+}
+
+// objectOp makes objects: REDUCE, NEWOBJ(_EX), INST, OBJ, BUILD.
+func (m *machine) objectOp(op byte) error {
+	var err error
+	switch op {
+	case 'R': // REDUCE
+		var f, args any
+		if args, err = m.pop(); err != nil {
+			break
+		}
+		if f, err = m.pop(); err != nil {
+			break
+		}
+		t, ok := args.(pyTuple)
+		if !ok {
+			err = errorf(ErrInvalid, "REDUCE with %s arguments", goKind(args))
+			break
+		}
+		err = m.push(reduce(f, t))
+	case 0x81, 0x92: // NEWOBJ, NEWOBJ_EX
+		var cls, args, kwargs any
+		if op == 0x92 {
+			if kwargs, err = m.pop(); err != nil {
+				break
+			}
+		}
+		if args, err = m.pop(); err != nil {
+			break
+		}
+		if cls, err = m.pop(); err != nil {
+			break
+		}
+		t, ok := args.(pyTuple)
+		if !ok {
+			err = errorf(ErrInvalid, "NEWOBJ with %s arguments", goKind(args))
+			break
+		}
+		err = m.push(newObject(cls, t, kwargs))
+	case 'i': // INST: module and name lines, arguments since the mark
+		var mod, name []byte
+		if mod, err = m.line(); err != nil {
+			break
+		}
+		if name, err = m.line(); err != nil {
+			break
+		}
+		var items []any
+		if items, err = m.popMark(); err != nil {
+			break
+		}
+		err = m.push(reduce(&pyClass{module: string(mod), name: string(name)}, items))
+	case 'o': // OBJ: class and arguments since the mark
+		var items []any
+		if items, err = m.popMark(); err != nil {
+			break
+		}
+		if len(items) == 0 {
+			err = errorf(ErrInvalid, "OBJ without a class")
+			break
+		}
+		err = m.push(reduce(items[0], items[1:]))
+	case 'b': // BUILD
+		var state, target any
+		if state, err = m.pop(); err != nil {
+			break
+		}
+		if target, err = m.top(); err != nil {
+			break
+		}
+		if o, ok := target.(*pyObject); ok {
+			o.state, o.hasState = state, true
+		}
+	}
+	return err
+}
+
+// memoOpcode stores to and fetches from the memo.
+func (m *machine) memoOpcode(op byte) error {
+	var err error
+	switch op {
+	case 0x94: // MEMOIZE
+		var v any
+		if v, err = m.top(); err == nil {
+			err = m.memoPut(len(m.memo), v)
+		}
+	case 'p', 'g': // PUT, GET (decimal line)
+		var b []byte
+		if b, err = m.line(); err != nil {
+			break
+		}
+		idx, perr := strconv.Atoi(strings.TrimSpace(string(b)))
+		if perr != nil {
+			err = errorf(ErrInvalid, "memo key %q", b)
+			break
+		}
+		err = m.memoOp(op == 'p', idx)
+	case 'q', 'h': // BINPUT, BINGET
+		var b []byte
+		if b, err = m.need(1); err == nil {
+			err = m.memoOp(op == 'q', int(b[0]))
+		}
+	case 'r', 'j': // LONG_BINPUT, LONG_BINGET
+		var b []byte
+		if b, err = m.need(4); err == nil {
+			err = m.memoOp(op == 'r', int(binary.LittleEndian.Uint32(b)))
+		}
+	}
+	return err
+}
+
+// unsupportedOp refuses what a Metaflow artifact never needs.
+func (m *machine) unsupportedOp(op byte) error {
+	var err error
+	switch op {
+	case 'P', 'Q':
+		err = errorf(ErrInvalid, "persistent references are not supported")
+	case 0x82, 0x83, 0x84:
+		err = errorf(ErrInvalid, "extension registry codes are not supported")
+	case 0x97, 0x98:
+		err = errorf(ErrInvalid, "out-of-band buffers are not supported")
+	}
+	return err
 }
 
 func (m *machine) memoOp(put bool, idx int) error {

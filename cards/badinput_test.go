@@ -197,24 +197,14 @@ func TestDeepNesting(t *testing.T) {
 	if _, err := DecodeCard([]byte(nest(`{"type":"section","contents":[`, `]}`, maxDepth+1))); err == nil {
 		t.Errorf("65 levels accepted")
 	}
-	// Deep JSON in fields nobody walks is kept as it is, and compared
-	// without recursion.
+	// Deep JSON in fields nobody walks is kept as it is.
 	arr := strings.Repeat("[", 4000) + strings.Repeat("]", 4000)
 	c, err := DecodeCard([]byte(`{"metadata":{"x":` + arr + `},"components":[{"type":"vegaChart","id":"v","spec":` + arr + `}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ids, err := ApplyUpdate(c, []byte(`{"v":{"id":"v","spec":`+arr+`}}`)); err != nil || len(ids) != 0 {
-		t.Fatal(ids, err)
-	}
-	// Deep contents sent by an update stay raw past the cap: kept, not walked.
-	c = mustDecode(t, `{"components":[{"type":"section","id":"s","contents":[]}]}`)
-	deep := strings.Repeat(`{"type":"section","contents":[`, 2000) + strings.Repeat(`]}`, 2000)
-	if _, err := ApplyUpdate(c, []byte(`{"s":{"id":"s","contents":[`+deep+`]}}`)); err != nil {
-		t.Fatal(err)
-	}
-	if b := mustMarshal(t, c); !bytes.Contains(b, []byte(deep)) {
-		t.Error("deep update lost")
+	if b := mustMarshal(t, c); !bytes.Contains(b, []byte(`"spec":`+arr)) {
+		t.Error("deep spec lost")
 	}
 	AnnotateMarkdown(c)
 	if d := time.Since(start); d > 10*time.Second {
@@ -319,25 +309,5 @@ func TestParseName(t *testing.T) {
 	n, _ := ParseName("blank-live-c79b8e3a1d2744138aa4ac35afe06da8.html")
 	if n.Stem() != "blank-live-c79b8e3a1d2744138aa4ac35afe06da8" || !IsUUID(n.UUID) || IsUUID("x") {
 		t.Errorf("stem %s", n.Stem())
-	}
-}
-
-func TestJSONEqual(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		eq   bool
-	}{
-		{`{"a":1}`, `{ "a" : 1.0 }`, true},
-		{`[1e2, -0, "\u00e9"]`, `[100,0,"é"]`, true},
-		{`{"a":1,"b":2}`, `{"b":2,"a":1}`, false},
-		{`{"a":[1,2]}`, `{"a":[1,2,3]}`, false},
-		{`"1"`, `1`, false},
-		{`null`, `false`, false},
-		{`{"a":{}}`, `{"a":[]}`, false},
-		{`true`, `true `, true},
-	} {
-		if got := jsonEqual([]byte(tc.a), []byte(tc.b)); got != tc.eq {
-			t.Errorf("jsonEqual(%s, %s) = %v", tc.a, tc.b, got)
-		}
 	}
 }

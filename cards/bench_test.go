@@ -97,30 +97,6 @@ func BenchmarkScanToken(b *testing.B) {
 	}
 }
 
-// BenchmarkApplyUpdate applies two consecutive data JSON of the live blank
-// card in turn, so every update changes values.
-func BenchmarkApplyUpdate(b *testing.B) {
-	c := mustCard(b, fxMidBlank)
-	d1, err := ParseData(fixture(b, "live-replay/blobs/3d7222947f7541a7"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	d2, err := ParseData(fixture(b, "live-replay/blobs/5a9cc7566f31f6d2"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	data := [2][]byte{d1.Data, d2.Data}
-	b.ReportAllocs()
-	i := 1 // the card holds d1's values already
-	for b.Loop() {
-		ids, err := ApplyUpdate(c, data[i%2])
-		if err != nil || len(ids) == 0 {
-			b.Fatal(ids, err)
-		}
-		i++
-	}
-}
-
 func BenchmarkRenderMarkdown(b *testing.B) {
 	src := "# Training\nepoch **22** of 40, loss = 0.1643\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
 	b.ReportAllocs()

@@ -8,8 +8,8 @@ import (
 // Card is a decoded card JSON (docs/format.md §10): {"metadata": {...},
 // "components": [...]}, as embedded in template cards and written whole by
 // default_json. Encoding it gives back every field it was decoded from.
-// Reading a Card from several goroutines is safe; changing it (ApplyUpdate,
-// AnnotateMarkdown, Set) needs the caller's lock or a fresh DecodeCard.
+// Reading a Card from several goroutines is safe; changing it (AnnotateMarkdown,
+// Set) needs the caller's lock or a fresh DecodeCard.
 type Card struct {
 	// Metadata is the "metadata" object: pathspec for every card, plus
 	// version, template, metaflow_version, created_at, finished_at, stdout

@@ -324,13 +324,3 @@ func (c *Component) UnmarshalJSON(b []byte) error {
 	*c = *d
 	return nil
 }
-
-// As decodes a component into one of the typed views of types.go (or any
-// type encoding/json can fill). It does not check c.Type.
-func As[T any](c *Component) (T, error) {
-	var v T
-	if err := json.Unmarshal(c.obj.appendJSON(nil), &v); err != nil {
-		return v, fmt.Errorf("cards: %s component %q: %w", c.Type, c.ID, err)
-	}
-	return v, nil
-}

@@ -23,24 +23,36 @@ type Data struct {
 // place). Callers keep the previous state and read again shortly.
 var ErrIncomplete = errors.New("cards: incomplete file")
 
-// ParseData parses a runtime data JSON file.
+// ParseData parses a runtime data JSON file. An empty file or JSON that
+// ends early is ErrIncomplete (a reader caught the file mid-write: read it
+// again); complete content that is not JSON, or JSON that is not a data
+// file, is ErrInvalid (reading again will not help).
+//
+// The fields are read with gjson: Data stays the raw bytes of the file, in
+// its order, for the frontend to apply.
 func ParseData(b []byte) (Data, error) {
-	if len(b) == 0 {
-		return Data{}, fmt.Errorf("cards: data json: empty: %w", ErrIncomplete)
+	if err := checkJSON(b, "data json"); err != nil {
+		return Data{}, err
 	}
-	if !gjson.ValidBytes(b) {
-		return Data{}, fmt.Errorf("cards: data json: invalid JSON: %w", ErrIncomplete)
+	root := gjson.ParseBytes(b)
+	if !root.IsObject() {
+		return Data{}, fmt.Errorf("cards: data json: not an object: %w", ErrInvalid)
 	}
-	var d Data
-	if err := json.Unmarshal(b, &d); err != nil {
-		return Data{}, fmt.Errorf("cards: data json: %v: %w", err, ErrInvalid)
-	}
-	tok := gjson.GetBytes(b, "reload_token")
-	if !tok.Exists() || tok.Type != gjson.String {
+	tok := root.Get("reload_token")
+	if tok.Type != gjson.String {
 		return Data{}, fmt.Errorf("cards: data json: no reload_token string: %w", ErrInvalid)
 	}
-	if len(d.Data) == 0 {
-		d.Data = json.RawMessage("null")
+	d := Data{ReloadToken: tok.Str, Data: json.RawMessage("null")}
+	if v := root.Get("data"); v.Exists() {
+		d.Data = json.RawMessage(v.Raw)
+	}
+	switch c := root.Get("created_on"); c.Type {
+	case gjson.Number:
+		f := c.Num
+		d.CreatedOn = &f
+	case gjson.Null: // absent, or null: written before Metaflow 2.11.4
+	default:
+		return Data{}, fmt.Errorf("cards: data json: created_on is not a number: %w", ErrInvalid)
 	}
 	return d, nil
 }

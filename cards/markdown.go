@@ -108,8 +108,9 @@ func safeURL(u []byte, image bool) bool {
 // AnnotateMarkdown sets an "html" field with RenderMarkdown(source) on
 // every markdown component of the card: nested ones in sections, table
 // cells and event payloads too. The frontend shows that HTML and never
-// renders markdown itself. Run it again after changing a source by hand;
-// ApplyUpdate keeps it current.
+// renders markdown itself. Run it again after changing a source by hand.
+// Live updates are applied by the frontend (frontend/src/cards/native/update.ts),
+// which drops a stale "html"; AnnotateMarkdownData annotates the update.
 func AnnotateMarkdown(card *Card) {
 	card.Walk(annotate)
 }

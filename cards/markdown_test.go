@@ -185,11 +185,6 @@ func TestAnnotateMarkdownData(t *testing.T) {
 	if len(a) != len(b) {
 		t.Errorf("keys %d vs %d", len(a), len(b))
 	}
-	// The annotated data applies like the original.
-	c := mustCard(t, fxComponents)
-	if _, err := ApplyUpdate(c, out); err != nil {
-		t.Fatal(err)
-	}
 	// Data without markdown, and a custom card's data, come back as they were.
 	for _, s := range []string{`{}`, `{"user":{"epoch":4},"components":{}}`, `[1,2]`, `"text"`, `{"p":{"type":"progressBar","id":"p"}}`} {
 		got, err := AnnotateMarkdownData(json.RawMessage(s))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -149,4 +150,69 @@ func truthy(b []byte) bool {
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
 	return err != nil || f != 0
+}
+
+// jsonEqual reports whether two JSON values serialize identically under
+// JavaScript's JSON.stringify after JSON.parse: same structure, same key
+// order, strings equal once unescaped, numbers equal as float64. This is
+// the test Metaflow's metaflow_card_update uses for a vegaChart spec. It
+// walks both texts side by side, so nesting depth costs no stack.
+func jsonEqual(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	i, j := 0, 0
+	for {
+		i, j = skipSpace(a, i), skipSpace(b, j)
+		if i >= len(a) || j >= len(b) {
+			return i >= len(a) && j >= len(b)
+		}
+		ca, cb := a[i], b[j]
+		switch ca {
+		case '{', '}', '[', ']', ',', ':':
+			if ca != cb {
+				return false
+			}
+			i, j = i+1, j+1
+			continue
+		}
+		ea, err := skipValue(a, i)
+		if err != nil {
+			return false
+		}
+		eb, err := skipValue(b, j)
+		if err != nil {
+			return false
+		}
+		va, vb := a[i:ea], b[j:eb]
+		i, j = ea, eb
+		if bytes.Equal(va, vb) {
+			continue
+		}
+		switch {
+		case ca == '"' && cb == '"':
+			sa, e1 := unquote(va)
+			sb, e2 := unquote(vb)
+			if e1 != nil || e2 != nil || sa != sb {
+				return false
+			}
+		case isNumByte(ca) && isNumByte(cb):
+			if jsNumber(json.Number(va)) != jsNumber(json.Number(vb)) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+}
+
+func isNumByte(c byte) bool { return c == '-' || c >= '0' && c <= '9' }
+
+// jsNumber is the number JSON.parse makes of n; overflow gives ±Inf as in JS.
+func jsNumber(n json.Number) float64 {
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return math.NaN()
+	}
+	return f
 }

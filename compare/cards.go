@@ -102,15 +102,16 @@ func valueBoxRows(ctx context.Context, ix *datastore.Index, matches []CardMatch)
 					return true
 				}
 				n++
-				vb, err := cards.As[cards.ValueBox](c)
-				if err != nil {
+				value, ok := c.Get("value")
+				if !ok {
 					return true
 				}
-				name := cmp.Or(vb.Title, c.ID, fmt.Sprintf("value box %d", n))
+				title, _ := c.String("title")
+				name := cmp.Or(title, c.ID, fmt.Sprintf("value box %d", n))
 				if _, dup := values[ri][name]; dup {
 					name = fmt.Sprintf("%s (%d)", name, n)
 				}
-				values[ri][name] = scalar(vb.Value)
+				values[ri][name] = scalar(value)
 				if !slices.Contains(names, name) {
 					names = append(names, name)
 				}

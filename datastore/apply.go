@@ -2,7 +2,9 @@ package datastore
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -220,7 +222,7 @@ func (ix *Index) execute(plan *applyPlan) ApplyResult {
 	if plan.root {
 		newRuns = ix.refreshFlows(&res)
 	}
-	flows := sortedKeys(plan.flows)
+	flows := slices.Sorted(maps.Keys(plan.flows))
 	for _, f := range flows {
 		for k := range ix.refreshFlow(f, &res) {
 			if newRuns == nil {
@@ -251,15 +253,6 @@ func (ix *Index) execute(plan *applyPlan) ApplyResult {
 	}
 	res.Retry = ix.filterRetry(res.Retry)
 	return res
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // refreshFlows re-lists the datastore's flows.

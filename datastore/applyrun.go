@@ -1,6 +1,7 @@
 package datastore
 
 import (
+	"cmp"
 	"errors"
 	"path/filepath"
 	"sort"
@@ -373,7 +374,7 @@ func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live bool)
 			}
 		}
 	}
-	c.Err = firstNonEmpty(c.HTML.Err, dataErr(c.Data))
+	c.Err = cmp.Or(c.HTML.Err, dataErr(c.Data))
 	c.updateFinal()
 	return true, retry
 }

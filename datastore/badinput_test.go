@@ -398,8 +398,6 @@ func (c *fakeClock) Advance(ns int64) {
 	c.mu.Unlock()
 }
 
-var _ = errors.New
-
 // TestHugeCard: a 200 MB card file (sparse) is listed and its token read
 // from its head, but reads of the whole file are capped: the card says it
 // is too large, and memory does not grow by the file's size.

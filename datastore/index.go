@@ -1,6 +1,7 @@
 package datastore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -121,9 +121,6 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	names, err := ix.listFlows()
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
-	}
-	type result struct {
-		fs *flowState
 	}
 	states := make([]*flowState, len(names))
 	var wg sync.WaitGroup
@@ -249,17 +246,7 @@ func (ix *Index) readLatestRun(flowDir string) string {
 	if err != nil {
 		return ""
 	}
-	return string(trimSpace(b))
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
+	return string(bytes.TrimSpace(b))
 }
 
 // listRuns lists the run folders of a flow: folders with _meta/_self.json
@@ -723,5 +710,3 @@ func (ix *Index) noteIncomplete(paths []string) {
 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
-
-var _ = strconv.Itoa

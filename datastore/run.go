@@ -1,12 +1,14 @@
 package datastore
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -71,10 +73,10 @@ func readRunHeader(fsys FS, dir, flow, id string) (Run, error) {
 		if err == nil {
 			r.User, r.Tags, r.SystemTags, r.tsEpoch = m.User, m.Tags, m.SystemTags, m.TSEpoch
 			for _, t := range m.SystemTags {
-				if v, ok := cutPrefix(t, "metaflow_version:"); ok {
+				if v, ok := strings.CutPrefix(t, "metaflow_version:"); ok {
 					r.MetaflowVersion = v
 				}
-				if v, ok := cutPrefix(t, "user:"); ok && r.User == "" {
+				if v, ok := strings.CutPrefix(t, "user:"); ok && r.User == "" {
 					r.User = v
 				}
 			}
@@ -93,13 +95,6 @@ func readRunHeader(fsys FS, dir, flow, id string) (Run, error) {
 		return r, err
 	}
 	return r, nil
-}
-
-func cutPrefix(s, p string) (string, bool) {
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):], true
-	}
-	return "", false
 }
 
 // loadRun reads every step and task of a run, and lists (without opening)
@@ -349,7 +344,7 @@ func (ix *Index) resolveCard(c *Card) []string {
 			c.Data.resolved = true
 		}
 	}
-	c.Err = firstNonEmpty(c.HTML.Err, dataErr(c.Data))
+	c.Err = cmp.Or(c.HTML.Err, dataErr(c.Data))
 	c.updateFinal()
 	return retry
 }
@@ -359,15 +354,6 @@ func dataErr(f *CardFile) string {
 		return ""
 	}
 	return f.Err
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // parallel runs fn(0..n-1) on a few goroutines; big foreach steps are the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,9 +78,13 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 		case "data.json":
 			get(n).data = true
 		case "runtime_stdout.log", "task_stdout.log", "stdout.log":
-			get(n).logs = appendOnce(get(n).logs, "stdout")
+			if !slices.Contains(get(n).logs, "stdout") {
+				get(n).logs = append(get(n).logs, "stdout")
+			}
 		case "runtime_stderr.log", "task_stderr.log", "stderr.log":
-			get(n).logs = appendOnce(get(n).logs, "stderr")
+			if !slices.Contains(get(n).logs, "stderr") {
+				get(n).logs = append(get(n).logs, "stderr")
+			}
 		}
 	}
 
@@ -352,13 +357,4 @@ func laterOf(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-func appendOnce(s []string, v string) []string {
-	for _, x := range s {
-		if x == v {
-			return s
-		}
-	}
-	return append(s, v)
 }

@@ -39,7 +39,10 @@
 // anchor) or by polling for it, reported in State, and walked and rescanned
 // when it is back. Polling mode compares mtime and size of every covered
 // folder; with inotify working, nothing is polled and nothing is listed
-// unless something changed.
+// unless something changed. Polled folders are one more Backend (poll.go)
+// beside fsnotify's: its differences reach intake as the events inotify
+// would have sent. Looking for missing roots and retrying watches is the
+// watcher's own upkeep (upkeep.go).
 //
 // Known limit: a finished run that is narrowed and only later written to
 // inside an existing task folder (a retry scheduled minutes after a

@@ -67,10 +67,10 @@ func (w *Watcher) nextDue() (time.Time, bool) {
 // step does whatever is due: run-loaded hooks, retries, the pending batch,
 // run checks, and reporting the state.
 func (w *Watcher) step(ctx context.Context, now time.Time) {
-	w.hookMu.Lock()
-	hooks := w.hooks
-	w.hooks = nil
-	w.hookMu.Unlock()
+	w.hooks.mu.Lock()
+	hooks := w.hooks.pending
+	w.hooks.pending = nil
+	w.hooks.mu.Unlock()
 
 	w.mu.Lock()
 	for _, h := range hooks {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
-	"flowdeck/watcher/coalesce"
+	"github.com/fsnotify/fsnotify"
 )
 
 // Polling compares each polled folder's entries by mtime and size, never by
@@ -29,8 +32,8 @@ type dirSnap struct {
 
 // snapshot lists dir. Entries that vanish between the listing and their
 // stat are left out: the next look reports them if they come back.
-func (w *Watcher) snapshot(dir string) (*dirSnap, error) {
-	ents, err := w.fs.ReadDir(dir)
+func snapshot(fsys FS, dir string) (*dirSnap, error) {
+	ents, err := fsys.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -49,164 +52,182 @@ func (w *Watcher) snapshot(dir string) (*dirSnap, error) {
 	return s, nil
 }
 
-// change is one difference between two looks at a folder.
-type change struct {
-	path string
-	op   coalesce.Op
-}
-
-func diff(dir string, old, cur *dirSnap) []change {
-	var out []change
+// diff lists the differences between two looks at dir as the events inotify
+// would have sent.
+func diff(dir string, old, cur *dirSnap) []fsnotify.Event {
+	var out []fsnotify.Event
+	ev := func(p string, op fsnotify.Op) { out = append(out, fsnotify.Event{Name: p, Op: op}) }
 	for name, st := range cur.entries {
 		prev, ok := old.entries[name]
 		p := filepath.Join(dir, name)
 		switch {
 		case !ok:
-			out = append(out, change{p, coalesce.Create})
+			ev(p, fsnotify.Create)
 		case prev.dir != st.dir:
-			out = append(out, change{p, coalesce.Remove}, change{p, coalesce.Create})
+			ev(p, fsnotify.Remove)
+			ev(p, fsnotify.Create)
 		case !st.dir && (prev.mtime != st.mtime || prev.size != st.size):
-			out = append(out, change{p, coalesce.Write})
+			ev(p, fsnotify.Write)
 		}
 	}
 	for name := range old.entries {
 		if _, ok := cur.entries[name]; !ok {
-			out = append(out, change{filepath.Join(dir, name), coalesce.Remove})
+			ev(filepath.Join(dir, name), fsnotify.Remove)
 		}
 	}
 	return out
 }
 
-// poller looks at polled folders every PollInterval, looks for missing
-// roots that no anchor announces, and tries to turn polled folders back
-// into watches. With nothing to poll it sleeps: while inotify works it
-// touches nothing.
-func (w *Watcher) poller(ctx context.Context) {
-	defer w.workers.Done()
-	var tick *time.Ticker
-	var tc <-chan time.Time
-	defer func() {
-		if tick != nil {
-			tick.Stop()
-		}
-	}()
+// pollBackend is the Backend that compares folders every interval instead
+// of being told: the whole of Polling mode, and the folders that get no
+// inotify watch (watch limit) in Inotify mode. Add takes the first
+// snapshot, so a folder that cannot be listed is refused at once. Its loop
+// (run) sleeps while nothing is polled and stops when its context is done;
+// Close, once the loop has stopped, closes the channels.
+type pollBackend struct {
+	fs    FS
+	every time.Duration
+
+	mu   sync.Mutex
+	dirs map[string]*dirSnap
+
+	events chan fsnotify.Event
+	errs   chan error
+	wake   chan struct{} // a folder was added: the loop may have to start ticking
+	once   sync.Once
+}
+
+func newPollBackend(fsys FS, every time.Duration) *pollBackend {
+	return &pollBackend{
+		fs: fsys, every: every,
+		dirs:   map[string]*dirSnap{},
+		events: make(chan fsnotify.Event),
+		errs:   make(chan error),
+		wake:   make(chan struct{}, 1),
+	}
+}
+
+func (b *pollBackend) Add(dir string) error {
+	snap, err := snapshot(b.fs, dir)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.dirs[dir] = snap
+	b.mu.Unlock()
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (b *pollBackend) Remove(dir string) error {
+	b.mu.Lock()
+	delete(b.dirs, dir)
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *pollBackend) Events() <-chan fsnotify.Event { return b.events }
+func (b *pollBackend) Errors() <-chan error          { return b.errs }
+
+// Close closes the channels; call it once run has returned.
+func (b *pollBackend) Close() error {
+	b.once.Do(func() {
+		close(b.events)
+		close(b.errs)
+	})
+	return nil
+}
+
+// take stops polling dir and returns its last snapshot (nil if dir was not
+// polled): the caller compares it with the folder once it is watched.
+func (b *pollBackend) take(dir string) *dirSnap {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.dirs[dir]
+	delete(b.dirs, dir)
+	return s
+}
+
+// has reports whether dir is polled.
+func (b *pollBackend) has(dir string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.dirs[dir] != nil
+}
+
+// polled lists the polled folders, parents first.
+func (b *pollBackend) polled() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return sortedByDepth(slices.Collect(maps.Keys(b.dirs)))
+}
+
+// count is the number of polled folders.
+func (b *pollBackend) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.dirs)
+}
+
+// run looks at the polled folders every interval until ctx is done. With
+// nothing to poll it sleeps: while inotify works it touches nothing.
+func (b *pollBackend) run(ctx context.Context) {
+	tick := lazyTicker{every: b.every}
+	defer tick.stop()
 	for {
-		w.mu.Lock()
-		active := len(w.polled) > 0 || len(w.missingRoots()) > 0
-		w.mu.Unlock()
-		switch {
-		case active && tick == nil:
-			tick = time.NewTicker(w.opts.PollInterval)
-			tc = tick.C
-		case !active && tick != nil:
-			tick.Stop()
-			tick, tc = nil, nil
-		}
+		tc := tick.set(b.count() > 0)
 		select {
 		case <-ctx.Done():
 			return
-		case <-w.pollWake:
-			w.mu.Lock()
-			retry := w.retryNow && w.be != nil
-			w.mu.Unlock()
-			if retry {
-				w.retryWatches(time.Now())
-			}
+		case <-b.wake:
 		case <-tc:
-			w.pollOnce(ctx)
+			b.pollOnce(ctx)
 		}
 	}
 }
 
-// pollOnce looks at every polled folder once. Folders are listed without
-// the lock; their differences are handled under it, as events.
-func (w *Watcher) pollOnce(ctx context.Context) {
-	w.mu.Lock()
-	for _, r := range w.roots {
-		// Without inotify nothing announces a root replaced by another
-		// folder of the same name: compare it on every look.
-		if w.be == nil || (!r.present && !r.anchorOK) {
-			w.checkRoot(r, time.Now())
-		}
-	}
-	w.signal(w.wake) // a root that came back queued its rescan
-	dirs := make([]string, 0, len(w.polled))
-	snaps := make(map[string]*dirSnap, len(w.polled))
-	for d, s := range w.polled {
-		dirs = append(dirs, d)
-		snaps[d] = s
-	}
-	w.mu.Unlock()
-	for _, d := range sortedByDepth(dirs) {
+// pollOnce looks at every polled folder once, parents first. Folders are
+// listed without the lock. A folder that is gone is reported as one
+// Remove, and the folders below it are dropped unreported, as inotify
+// reports a removed tree by its top. A folder removed or added again
+// meanwhile (by Remove or Add) is not reported from the old snapshot.
+func (b *pollBackend) pollOnce(ctx context.Context) {
+	var gone []string
+	for _, d := range b.polled() {
 		if ctx.Err() != nil {
 			return
 		}
-		cur, err := w.snapshot(d)
-		w.mu.Lock()
-		if w.polled[d] == snaps[d] { // not released or replaced meanwhile
-			now := time.Now()
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					delete(w.polled, d)
-					w.handle(d, coalesce.Remove, now)
-				}
-			} else {
-				w.polled[d] = cur
-				for _, c := range diff(d, snaps[d], cur) {
-					w.handle(c.path, c.op, now)
-				}
-			}
-		}
-		w.mu.Unlock()
-		w.signal(w.wake)
-	}
-	w.mu.Lock()
-	due := w.be != nil && len(w.polled) > 0 && time.Since(w.lastTry) >= w.opts.WatchRetry
-	w.mu.Unlock()
-	if due {
-		w.retryWatches(time.Now())
-	}
-}
-
-// retryWatches tries to watch polled folders again, parents first, until
-// the limit bites again. A folder that gets its watch is compared once
-// more, for what changed between its last poll and the watch.
-func (w *Watcher) retryWatches(now time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.retryNow = false
-	w.lastTry = now
-	if w.be == nil {
-		return
-	}
-	dirs := make([]string, 0, len(w.polled))
-	for d := range w.polled {
-		dirs = append(dirs, d)
-	}
-	for _, d := range sortedByDepth(dirs) {
-		old := w.polled[d]
-		if old == nil {
-			continue // released by an event handled below
-		}
-		err := w.be.Add(d)
-		if isLimit(err) {
-			w.limitErr = err
-			break
-		}
-		delete(w.polled, d)
-		if err != nil {
-			w.handle(d, coalesce.Remove, now)
+		if slices.ContainsFunc(gone, func(g string) bool { return within(d, g) }) {
+			b.Remove(d)
 			continue
 		}
-		w.watched[d] = true
-		if cur, err := w.snapshot(d); err == nil {
-			for _, c := range diff(d, old, cur) {
-				w.handle(c.path, c.op, now)
+		b.mu.Lock()
+		old := b.dirs[d]
+		b.mu.Unlock()
+		cur, err := snapshot(b.fs, d)
+		var evs []fsnotify.Event
+		b.mu.Lock()
+		if old != nil && b.dirs[d] == old {
+			switch {
+			case err == nil:
+				b.dirs[d] = cur
+				evs = diff(d, old, cur)
+			case errors.Is(err, fs.ErrNotExist):
+				delete(b.dirs, d)
+				gone = append(gone, d)
+				evs = []fsnotify.Event{{Name: d, Op: fsnotify.Remove}}
+			}
+		}
+		b.mu.Unlock()
+		for _, ev := range evs {
+			select {
+			case b.events <- ev:
+			case <-ctx.Done():
+				return
 			}
 		}
 	}
-	if len(w.polled) == 0 {
-		w.limitErr = nil
-	}
-	w.signal(w.wake)
 }

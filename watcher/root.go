@@ -70,7 +70,7 @@ func (w *Watcher) rootEvent(p string, op coalesce.Op, now time.Time) bool {
 					w.checkRoot(o, now)
 				}
 			}
-			w.signal(w.pollWake)
+			w.signal(w.upkeepWake)
 			return true
 		}
 	}
@@ -90,7 +90,7 @@ func (w *Watcher) checkRoot(r *rootWatch, now time.Time) {
 		if !r.main {
 			w.queue.Rescan(r.path, now) // its cards are gone
 		}
-		w.signal(w.pollWake)
+		w.signal(w.upkeepWake)
 	case present && (!r.present || !os.SameFile(fi, r.info)):
 		if r.present {
 			w.dropRoot(r) // replaced: the old watches follow the old folder

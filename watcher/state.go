@@ -12,11 +12,12 @@ import (
 
 // stateLocked computes the State. Called with w.mu held.
 func (w *Watcher) stateLocked() State {
-	s := State{Watches: len(w.watched) + len(w.anchors), Polled: len(w.polled)}
+	polled := w.poll.count()
+	s := State{Watches: len(w.watched) + len(w.anchors), Polled: polled}
 	switch {
 	case w.be == nil:
 		s.Mode = string(Polling)
-	case len(w.polled) > 0:
+	case polled > 0:
 		s.Mode = "mixed"
 	default:
 		s.Mode = string(Inotify)
@@ -26,8 +27,8 @@ func (w *Watcher) stateLocked() State {
 		s.Err = rootGoneMessage(w.roots[0].path)
 	case w.startErr != "":
 		s.Err = w.startErr
-	case len(w.polled) > 0 && w.limitErr != nil:
-		s.Err = limitMessage(w.limitErr, len(w.polled), w.opts.PollInterval)
+	case polled > 0 && w.limitErr != nil:
+		s.Err = limitMessage(w.limitErr, polled, w.opts.PollInterval)
 	}
 	return s
 }

@@ -14,43 +14,67 @@ import (
 // Watcher keeps a datastore index current: it turns filesystem changes
 // under the datastore and card roots into batches for Target.Apply and
 // sends the typed changes that come back on Changes.
+//
+// Its state is grouped by job below; mu guards all of it but the hooks and
+// the lifecycle's sync primitives.
 type Watcher struct {
 	ix   Target
 	opts Options
 	lay  layout
 	fs   FS
 
-	out      chan []datastore.Change
-	wake     chan struct{} // the apply loop has something to look at
-	pollWake chan struct{} // the set of polled folders changed
+	out        chan []datastore.Change
+	wake       chan struct{} // the apply loop has something to look at
+	upkeepWake chan struct{} // the set of polled folders or missing roots changed
 
-	mu       sync.Mutex
-	started  bool
-	closed   bool
-	be       Backend // nil in polling mode
-	startErr string  // why inotify could not start (then everything is polled)
-	queue    *coalesce.Coalescer
-	watched  map[string]bool     // folders with a watch
-	anchors  map[string]bool     // parents of the roots, watched to see them come and go
-	polled   map[string]*dirSnap // folders compared every PollInterval instead
-	runs     map[string]*runWatch
-	wide     map[string]*runWatch // the runs watched in full
-	roots    []*rootWatch
-	retries  map[string]time.Time // half-written files -> when to read them again
-	limitErr error                // the last watch-limit error, while folders are polled for it
-	retryNow bool                 // watches were released: polled folders may get one
-	lastTry  time.Time
-	reported State
-	stats    stats
+	mu sync.Mutex
+	lifecycle
+	coverage
+	// Which runs are watched narrowly or in full (watches.go).
+	runs  map[string]*runWatch
+	wide  map[string]*runWatch // the runs watched in full
+	roots []*rootWatch
+	batching
+	hooks runHooks
+}
 
-	hookMu sync.Mutex
-	hooks  []runLoaded
-
+// lifecycle is Start, Close and the goroutines between them.
+type lifecycle struct {
+	started   bool
+	closed    bool
 	cancel    context.CancelFunc
 	workers   sync.WaitGroup
 	done      chan struct{} // closed once everything has stopped
 	closeOnce sync.Once
 	closeErr  error
+}
+
+// coverage is how folders are covered: watched through the event backend,
+// or polled (watches.go).
+type coverage struct {
+	be       Backend         // nil in polling mode
+	poll     *pollBackend    // the folders no watch covers (all of them in polling mode)
+	startErr string          // why inotify could not start (then everything is polled)
+	watched  map[string]bool // folders with a watch
+	anchors  map[string]bool // parents of the roots, watched to see them come and go
+	limitErr error           // the last watch-limit error, while folders are polled for it
+	retryNow bool            // watches were released: polled folders may get one
+	lastTry  time.Time
+}
+
+// batching is what waits to go to the index, and what was reported.
+type batching struct {
+	queue    *coalesce.Coalescer
+	retries  map[string]time.Time // half-written files -> when to read them again
+	reported State
+	stats    stats
+}
+
+// runHooks are the index's run-loaded calls, kept for the loop (they must
+// not wait for mu).
+type runHooks struct {
+	mu      sync.Mutex
+	pending []runLoaded
 }
 
 // stats are counters for tests and diagnostics.
@@ -88,16 +112,18 @@ func New(ix Target, opts Options) (*Watcher, error) {
 	lay := newLayout(loc.Root, loc.CardRoot)
 	w := &Watcher{
 		ix: ix, opts: opts, lay: lay, fs: opts.FS,
-		out:      make(chan []datastore.Change, 64),
-		wake:     make(chan struct{}, 1),
-		pollWake: make(chan struct{}, 1),
-		watched:  map[string]bool{},
-		anchors:  map[string]bool{},
-		polled:   map[string]*dirSnap{},
+		out:        make(chan []datastore.Change, 64),
+		wake:       make(chan struct{}, 1),
+		upkeepWake: make(chan struct{}, 1),
+		lifecycle:  lifecycle{done: make(chan struct{})},
+		coverage: coverage{
+			poll:    newPollBackend(opts.FS, opts.PollInterval),
+			watched: map[string]bool{},
+			anchors: map[string]bool{},
+		},
 		runs:     map[string]*runWatch{},
 		wide:     map[string]*runWatch{},
-		retries:  map[string]time.Time{},
-		done:     make(chan struct{}),
+		batching: batching{retries: map[string]time.Time{}},
 	}
 	roots := []string{lay.root}
 	w.roots = []*rootWatch{{path: lay.root, main: true}}
@@ -152,13 +178,18 @@ func (w *Watcher) Start(ctx context.Context) error {
 		w.queue.Rescan(ds, now)
 		w.queue.Rescan(cards, now)
 	}
-	w.workers.Add(2)
+	w.workers.Add(4)
 	if w.be != nil {
 		w.workers.Add(1)
 		go w.intake(ctx, w.be)
 	}
+	go w.intake(ctx, w.poll)
+	go func() {
+		defer w.workers.Done()
+		w.poll.run(ctx)
+	}()
 	go w.loop(ctx)
-	go w.poller(ctx)
+	go w.upkeep(ctx)
 	go func() {
 		<-ctx.Done()
 		w.workers.Wait()
@@ -179,6 +210,7 @@ func (w *Watcher) shutdown() {
 			w.closeErr = fmt.Errorf("watcher: close: %w", err)
 		}
 	}
+	w.poll.Close()
 	close(w.out)
 	close(w.done)
 }
@@ -215,9 +247,9 @@ func (w *Watcher) Close() error {
 // onRunLoaded is the index's hook: a run was read for the first time
 // (runs load lazily, in the background). It must not block.
 func (w *Watcher) onRunLoaded(flow, run string, live bool) {
-	w.hookMu.Lock()
-	w.hooks = append(w.hooks, runLoaded{flow + "/" + run, live})
-	w.hookMu.Unlock()
+	w.hooks.mu.Lock()
+	w.hooks.pending = append(w.hooks.pending, runLoaded{flow + "/" + run, live})
+	w.hooks.mu.Unlock()
 	w.signal(w.wake)
 }
 

@@ -32,11 +32,11 @@ func (w *Watcher) want(pl place) bool {
 // It returns false when dir cannot be covered (gone, not a folder,
 // unreadable).
 func (w *Watcher) cover(dir string) bool {
-	if w.watched[dir] || w.polled[dir] != nil {
+	if w.watched[dir] || w.poll.has(dir) {
 		return true
 	}
 	if w.be == nil {
-		return w.poll(dir)
+		return w.pollDir(dir)
 	}
 	err := w.be.Add(dir)
 	switch {
@@ -47,7 +47,7 @@ func (w *Watcher) cover(dir string) bool {
 		// Retry in WatchRetry, not at the next poll: the limit was just
 		// reached.
 		w.limitErr, w.lastTry = err, time.Now()
-		return w.poll(dir)
+		return w.pollDir(dir)
 	}
 	return false
 }
@@ -59,14 +59,12 @@ func isLimit(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EMFILE)
 }
 
-// poll starts comparing dir every PollInterval, from a first snapshot.
-func (w *Watcher) poll(dir string) bool {
-	snap, err := w.snapshot(dir)
-	if err != nil {
+// pollDir starts comparing dir every PollInterval, from a first snapshot.
+func (w *Watcher) pollDir(dir string) bool {
+	if w.poll.Add(dir) != nil {
 		return false
 	}
-	w.polled[dir] = snap
-	w.signal(w.pollWake)
+	w.signal(w.upkeepWake)
 	return true
 }
 
@@ -125,7 +123,7 @@ func (w *Watcher) forget(p string) {
 		delete(w.runs, pl.run)
 		delete(w.wide, pl.run)
 	}
-	if !w.watched[p] && w.polled[p] == nil {
+	if !w.watched[p] && !w.poll.has(p) {
 		// Folders are covered top-down: nothing below an uncovered folder
 		// is covered.
 		return
@@ -145,14 +143,14 @@ func (w *Watcher) release(drop func(string) bool) {
 			n++
 		}
 	}
-	for d := range w.polled {
+	for _, d := range w.poll.polled() {
 		if drop(d) {
-			delete(w.polled, d)
+			w.poll.Remove(d)
 		}
 	}
-	if n > 0 && len(w.polled) > 0 {
+	if n > 0 && w.poll.count() > 0 {
 		w.retryNow = true
-		w.signal(w.pollWake)
+		w.signal(w.upkeepWake)
 	}
 }
 

@@ -378,42 +378,17 @@ func straceCount(ctx context.Context, pid int, d time.Duration) (map[string]int,
 // The live run is written into an overlayfs view of the cached datastore
 // so that the cache itself is never changed.
 func benchLive(ctx context.Context, c *config, res *results, root string) error {
-	liveRoot := ""
-	separate := false
-	ov, err := mountOverlay(filepath.Dir(root))
+	liveRoot, separate, release, err := liveDatastore(c, root)
 	if err != nil {
-		c.logf("  %v; measuring the live run in a datastore of its own instead", err)
-		separate = true
-		tmp, err := os.MkdirTemp("", "flowdeck-bench-live-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		liveRoot = filepath.Join(tmp, ".metaflow")
-		if err := os.MkdirAll(liveRoot, 0o755); err != nil {
-			return err
-		}
-	} else {
-		defer func() {
-			if err := ov.close(); err != nil {
-				c.logf("  %v", err)
-			}
-		}()
-		liveRoot = filepath.Join(ov.merged, ".metaflow")
+		return err
 	}
+	defer release()
 	finishedWatches := 0
 	if separate {
 		// The finished runs' share, from the cached datastore alone.
-		srv, err := startServe(ctx, c.bin, root)
-		if err != nil {
+		if finishedWatches, err = indexedWatches(ctx, c, root); err != nil {
 			return err
 		}
-		_, st, err := srv.waitIndexed(ctx, 5*time.Minute)
-		srv.stop()
-		if err != nil {
-			return err
-		}
-		finishedWatches = st.Watch.Watches
 	}
 	srv, err := startServe(ctx, c.bin, liveRoot)
 	if err != nil {
@@ -461,6 +436,69 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	case <-time.After(time.Minute):
 		return fmt.Errorf("live run did not start")
 	}
+	if err := openFirstCard(ctx, c, srv, drv, run, width, liveStart); err != nil {
+		return err
+	}
+	ld := startLoad()
+	time.Sleep(2 * time.Second)
+	meter := startCPU(srv.pid)
+	w0 := writes.Load()
+	maxWatches := maxWatchesOver(srv, window)
+	cpuPct, cpuS, wall := meter.percent()
+	wps := float64(writes.Load()-w0) / wall.Seconds()
+	load := ld.String()
+	rt, _ := srv.runtime(false)
+	cur, _ := rss(srv.pid)
+	c.logf("  live: CPU %.1f %% of one core over %s, %.0f writes/s, max %d watches, RSS %.0f MB, %d goroutines", cpuPct, wall.Round(time.Second), wps, maxWatches, mb(cur), rt.Goroutines)
+	afterWatches, narrowS, err := waitNarrowed(srv, liveErr, cancel, finishedWatches)
+	if err != nil {
+		return err
+	}
+	reportLive(res, liveMeasure{finishedWatches: finishedWatches, maxWatches: maxWatches, afterWatches: afterWatches, narrowS: narrowS,
+		separate: separate, cpuPct: cpuPct, cpuS: cpuS, wall: wall, wps: wps, rssMB: mb(cur), goroutines: rt.Goroutines, load: load})
+	return nil
+}
+
+// liveMeasure is what benchLive measured.
+type liveMeasure struct {
+	finishedWatches, maxWatches, afterWatches int
+	narrowS                                   float64
+	separate                                  bool
+	cpuPct, cpuS                              float64
+	wall                                      time.Duration
+	wps, rssMB                                float64
+	goroutines                                int
+	load                                      string
+}
+
+// reportLive adds benchLive's rows and details to res.
+func reportLive(res *results, m liveMeasure) {
+	after := fmt.Sprintf("%d two minutes after the run ended", m.afterWatches)
+	if m.narrowS >= 0 {
+		after = fmt.Sprintf("back to %d %.0f s after the run ended", m.afterWatches, m.narrowS)
+	}
+	finished := fmt.Sprintf("%s finished runs", commas(res.Runs))
+	combined := m.maxWatches
+	how := "max of `watch.watches` in `/api/datastore`, sampled every 1 s while all 300 tasks write; the live run in an overlayfs view of the cached datastore"
+	if m.separate {
+		combined = m.finishedWatches + m.maxWatches
+		how = "finished runs and the live run measured in separate datastores (no overlayfs: not root), summed"
+	}
+	res.detail("live", map[string]any{"watches_finished_only": m.finishedWatches, "watches_max_live": m.maxWatches, "watches_after_run": m.afterWatches, "narrowed_after_s": m.narrowS,
+		"cpu_percent": m.cpuPct, "cpu_s": m.cpuS, "window_s": m.wall.Seconds(), "writes_per_s": m.wps, "rss_mb": m.rssMB, "goroutines": m.goroutines, "separate": m.separate})
+	res.add(row{What: fmt.Sprintf("inotify watches, %s + one live 300-task run", finished),
+		Measured: how,
+		Result:   fmt.Sprintf("%s at the peak (finished runs alone: %s; %s)", commas(combined), commas(m.finishedWatches), after),
+		Target:   "far under Linux's common 8,192 (issue 3): ≤ 4,096", Met: yesNo(combined <= 4096), Load: m.load})
+	res.add(row{What: "CPU while the 300-task live run writes",
+		Measured: fmt.Sprintf("serve process, %s window, UI open on one of its cards, %s in the datastore", m.wall.Round(time.Second), finished),
+		Result:   fmt.Sprintf("%.0f %% of one core (%.0f card data writes/s)", m.cpuPct, m.wps),
+		Target:   "(no target in docs/design.md)", Met: "", Load: m.load})
+}
+
+// openFirstCard waits until every task of the live run has its card in
+// the index, then opens the first task's card in the page.
+func openFirstCard(ctx context.Context, c *config, srv *serveProc, drv *nodeScript, run string, width int, liveStart time.Time) error {
 	first, err := waitCards(srv, fmt.Sprintf("/api/runs/LiveBenchFlow/%s?limit=5000", run), width, 250*time.Millisecond)
 	if err != nil {
 		return err
@@ -469,34 +507,75 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	t0 := first.step("process").Tasks[0]
 	drv.send(map[string]any{"cmd": "goto", "hash": cardHash("LiveBenchFlow", run, "process", t0.ID, t0.Cards[0].Key),
 		"wait": `[data-testid="card-pane"][data-kind]`})
-	if _, err := drv.wait(ctx, "at", time.Minute); err != nil {
-		return err
+	_, err = drv.wait(ctx, "at", time.Minute)
+	return err
+}
+
+// indexedWatches is the watches a serve process holds once it has indexed
+// root.
+func indexedWatches(ctx context.Context, c *config, root string) (int, error) {
+	srv, err := startServe(ctx, c.bin, root)
+	if err != nil {
+		return 0, err
 	}
-	ld := startLoad()
-	time.Sleep(2 * time.Second)
-	meter := startCPU(srv.pid)
-	w0 := writes.Load()
-	maxWatches := 0
+	_, st, err := srv.waitIndexed(ctx, 5*time.Minute)
+	srv.stop()
+	if err != nil {
+		return 0, err
+	}
+	return st.Watch.Watches, nil
+}
+
+// maxWatchesOver samples the watches srv holds every second for window and
+// returns the most.
+func maxWatchesOver(srv *serveProc, window time.Duration) int {
+	most := 0
 	for end := time.Now().Add(window); time.Now().Before(end); {
 		if st, err := srv.status(); err == nil {
-			maxWatches = max(maxWatches, st.Watch.Watches)
+			most = max(most, st.Watch.Watches)
 		}
 		time.Sleep(time.Second)
 	}
-	cpuPct, cpuS, wall := meter.percent()
-	wps := float64(writes.Load()-w0) / wall.Seconds()
-	load := ld.String()
-	rt, _ := srv.runtime(false)
-	cur, _ := rss(srv.pid)
-	c.logf("  live: CPU %.1f %% of one core over %s, %.0f writes/s, max %d watches, RSS %.0f MB, %d goroutines", cpuPct, wall.Round(time.Second), wps, maxWatches, mb(cur), rt.Goroutines)
-	// Let the run end; the finished run is then narrowed back to its run
-	// folder and _meta (after the watcher's Linger, 30 s, checked every
-	// TickInterval, 30 s).
-	afterWatches, narrowS := -1, -1.0
+	return most
+}
+
+// liveDatastore is where benchLive writes its live run: an overlayfs view
+// of the cached datastore (root), or, when overlayfs cannot be mounted (not
+// root), a datastore of its own (separate). release undoes either.
+func liveDatastore(c *config, root string) (liveRoot string, separate bool, release func(), err error) {
+	ov, err := mountOverlay(filepath.Dir(root))
+	if err != nil {
+		c.logf("  %v; measuring the live run in a datastore of its own instead", err)
+		tmp, err := os.MkdirTemp("", "flowdeck-bench-live-")
+		if err != nil {
+			return "", true, nil, err
+		}
+		liveRoot = filepath.Join(tmp, ".metaflow")
+		if err := os.MkdirAll(liveRoot, 0o755); err != nil {
+			os.RemoveAll(tmp)
+			return "", true, nil, err
+		}
+		return liveRoot, true, func() { os.RemoveAll(tmp) }, nil
+	}
+	release = func() {
+		if err := ov.close(); err != nil {
+			c.logf("  %v", err)
+		}
+	}
+	return filepath.Join(ov.merged, ".metaflow"), false, release, nil
+}
+
+// waitNarrowed lets the live run end; the finished run is then narrowed
+// back to its run folder and _meta (after the watcher's Linger, 30 s,
+// checked every TickInterval, 30 s). It reports the watches two minutes
+// after the end at most, and how long narrowing took (-1: not within
+// them). A run still writing after 3 minutes is cancelled.
+func waitNarrowed(srv *serveProc, liveErr <-chan error, cancel context.CancelFunc, finishedWatches int) (afterWatches int, narrowS float64, err error) {
+	afterWatches, narrowS = -1, -1.0
 	select {
 	case err := <-liveErr:
 		if err != nil {
-			return fmt.Errorf("live run: %v", err)
+			return afterWatches, narrowS, fmt.Errorf("live run: %v", err)
 		}
 		ended := time.Now()
 		for time.Since(ended) < 2*time.Minute {
@@ -512,28 +591,7 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	case <-time.After(3 * time.Minute):
 		cancel()
 	}
-	after := fmt.Sprintf("%d two minutes after the run ended", afterWatches)
-	if narrowS >= 0 {
-		after = fmt.Sprintf("back to %d %.0f s after the run ended", afterWatches, narrowS)
-	}
-	finished := fmt.Sprintf("%s finished runs", commas(res.Runs))
-	combined := maxWatches
-	how := "max of `watch.watches` in `/api/datastore`, sampled every 1 s while all 300 tasks write; the live run in an overlayfs view of the cached datastore"
-	if separate {
-		combined = finishedWatches + maxWatches
-		how = "finished runs and the live run measured in separate datastores (no overlayfs: not root), summed"
-	}
-	res.detail("live", map[string]any{"watches_finished_only": finishedWatches, "watches_max_live": maxWatches, "watches_after_run": afterWatches, "narrowed_after_s": narrowS,
-		"cpu_percent": cpuPct, "cpu_s": cpuS, "window_s": wall.Seconds(), "writes_per_s": wps, "rss_mb": mb(cur), "goroutines": rt.Goroutines, "separate": separate})
-	res.add(row{What: fmt.Sprintf("inotify watches, %s + one live 300-task run", finished),
-		Measured: how,
-		Result:   fmt.Sprintf("%s at the peak (finished runs alone: %s; %s)", commas(combined), commas(finishedWatches), after),
-		Target:   "far under Linux's common 8,192 (issue 3): ≤ 4,096", Met: yesNo(combined <= 4096), Load: load})
-	res.add(row{What: "CPU while the 300-task live run writes",
-		Measured: fmt.Sprintf("serve process, %s window, UI open on one of its cards, %s in the datastore", wall.Round(time.Second), finished),
-		Result:   fmt.Sprintf("%.0f %% of one core (%.0f card data writes/s)", cpuPct, wps),
-		Target:   "(no target in docs/design.md)", Met: "", Load: load})
-	return nil
+	return afterWatches, narrowS, nil
 }
 
 func cardHash(flow, run, step, task, key string) string {

@@ -79,6 +79,22 @@ func (c *config) want(name string) bool { return len(c.only) == 0 || c.only[name
 func envBool(k string) bool { v := os.Getenv(k); return v != "" && v != "0" && v != "false" }
 
 func main() {
+	c, mode := parseConfig()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	failed := run(ctx, c, mode)
+	if len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintln(os.Stderr, "benchrun:", f)
+		}
+		stop()
+		os.Exit(1)
+	}
+}
+
+// parseConfig reads the flags and the environment; it exits on a bad
+// mode or a missing binary.
+func parseConfig() (*config, string) {
 	c := &config{log: os.Stderr}
 	flag.BoolVar(&c.quick, "quick", envBool("BENCH_QUICK"), "200 runs, short windows, a 2-minute soak (not written to docs)")
 	docs := flag.String("docs", "auto", "write the Summary of docs/benchmarks.md: auto (full-size `all` runs), yes, no")
@@ -129,12 +145,15 @@ func main() {
 	}
 	c.outDir = filepath.Join(c.repo, "bin", "bench")
 	os.MkdirAll(c.outDir, 0o755)
+	return c, mode
+}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+// run runs the benchmarks and the soak the mode asks for, writes
+// results.json (and the Summary of docs/benchmarks.md when asked), and
+// returns what failed.
+func run(ctx context.Context, c *config, mode string) (failed []string) {
 	res := &results{When: time.Now(), Quick: c.quick, Machine: machineInfo()}
 	start := time.Now()
-	var failed []string
 	if mode == "all" || mode == "bench" {
 		if err := runBenchmarks(ctx, c, res); err != nil {
 			c.logf("benchmarks: %v", err)
@@ -167,12 +186,7 @@ func main() {
 	} else if c.writeDocs {
 		c.logf("docs/benchmarks.md not written: the run had errors")
 	}
-	if len(failed) > 0 {
-		for _, f := range failed {
-			fmt.Fprintln(os.Stderr, "benchrun:", f)
-		}
-		os.Exit(1)
-	}
+	return failed
 }
 
 func findRepo(dir string) string {

@@ -98,6 +98,35 @@ type soakResult struct {
 
 const soakFlow = "SoakFlow"
 
+// soakRun is what the phases of one soak share: the serve process, the
+// page's driver, what the writer wrote, and the live run's progress.
+type soakRun struct {
+	c         *config
+	r         *soakResult
+	root      string
+	keep      bool // keep the datastore for inspection (the soak failed)
+	srv       *serveProc
+	drv       *nodeScript
+	drvClosed bool
+
+	wmu     sync.Mutex
+	written map[string]bool
+	writes  atomic.Int64
+
+	smu       sync.Mutex // r.Samples, liveStart and phase
+	liveStart time.Time
+	phase     string
+
+	lmu   sync.Mutex
+	lastK map[string]int // each task's last progress value
+
+	runPath       string
+	d             runDetail
+	browse, panes []map[string]any
+	liveEnd       time.Time
+	hashAt        time.Time
+}
+
 // runSoak: the live 300-task run (cards updating every 100 ms) for
 // c.soakMinutes with `flowdeck serve` and headless Chromium open on it.
 func runSoak(ctx context.Context, c *config) (*soakResult, error) {
@@ -112,132 +141,202 @@ func runSoak(ctx context.Context, c *config) (*soakResult, error) {
 	if err != nil {
 		return r, err
 	}
-	root := filepath.Join(tmp, ".metaflow")
-	keep := true
+	sk := &soakRun{c: c, r: r, root: filepath.Join(tmp, ".metaflow"), keep: true,
+		written: map[string]bool{}, phase: "before", lastK: map[string]int{}}
 	defer func() {
-		if !keep {
+		if !sk.keep {
 			os.RemoveAll(tmp)
 		} else {
 			c.logf("soak datastore kept for inspection: %s", tmp)
 		}
 	}()
 
-	var (
-		wmu     sync.Mutex
-		written = map[string]bool{}
-		writes  atomic.Int64
-	)
-	onWrite := func(rel string) {
-		writes.Add(1)
-		wmu.Lock()
-		written[filepath.ToSlash(rel)] = true
-		wmu.Unlock()
-	}
 	// A short first run, so that the flow exists and the page can follow it.
-	if err := mfsim.Live(ctx, root, mfsim.LiveOptions{Options: mfsim.Options{OnWrite: onWrite}, Flow: soakFlow,
+	if err := mfsim.Live(ctx, sk.root, mfsim.LiveOptions{Options: mfsim.Options{OnWrite: sk.onWrite}, Flow: soakFlow,
 		Interval: 50 * time.Millisecond, SkipTrain: true, Width: 4, TaskUpdates: 3}); err != nil {
 		return r, fmt.Errorf("first run: %w", err)
 	}
-	srv, err := startServe(ctx, c.bin, root)
+	sk.srv, err = startServe(ctx, c.bin, sk.root)
 	if err != nil {
 		return r, err
 	}
-	defer srv.stop()
-	if _, _, err := srv.waitIndexed(ctx, time.Minute); err != nil {
+	defer sk.srv.stop()
+	defer sk.closePage()
+	if err := sk.openPage(ctx); err != nil {
 		return r, err
 	}
-	time.Sleep(2 * time.Second)
-	rt, err := srv.runtime(true)
-	if err != nil {
-		return r, fmt.Errorf("%w (is /api/debug/runtime in this binary? run scripts/build.sh)", err)
-	}
-	r.GoroutinesNoPage = rt.Goroutines
-
-	drv, err := openPage(ctx, c, srv.url, "#/flows/"+soakFlow, `[data-testid="list-runs"] [data-testid^="run-"]`)
-	if err != nil {
-		return r, err
-	}
-	drvClosed := false
-	defer func() {
-		if !drvClosed {
-			drv.close()
-		}
-	}()
-	drv.send(map[string]any{"cmd": "follow"})
-	if _, err := drv.wait(ctx, "following", time.Minute); err != nil {
-		return r, err
-	}
-	time.Sleep(3 * time.Second)
-	rt, _ = srv.runtime(true)
-	r.GoroutinesPage = rt.Goroutines
-	r.HeapGCStart = mb(int64(rt.HeapAlloc))
 
 	// Sample the process every 5 s from here to the end.
-	var (
-		smu       sync.Mutex
-		liveStart time.Time
-		phase     = "before"
-	)
 	sctx, stopSampler := context.WithCancel(ctx)
 	defer stopSampler()
 	samplerDone := make(chan struct{})
 	go func() {
 		defer close(samplerDone)
-		lastCPU, lastT := cpuSeconds(srv.pid), time.Now()
-		tick := time.NewTicker(5 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-sctx.Done():
-				return
-			case <-tick.C:
-			}
-			cur, _ := rss(srv.pid)
-			rt, _ := srv.runtime(false)
-			cpu, now := cpuSeconds(srv.pid), time.Now()
-			smu.Lock()
-			t := 0.0
-			if !liveStart.IsZero() {
-				t = now.Sub(liveStart).Seconds()
-			}
-			r.Samples = append(r.Samples, soakSample{T: math.Round(t*10) / 10, RSS: mb(cur), Heap: mb(int64(rt.HeapInuse)), Goroutines: rt.Goroutines,
-				CPU: 100 * (cpu - lastCPU) / now.Sub(lastT).Seconds(), Writes: writes.Load(), Load: loadavg(), Phase: phase})
-			smu.Unlock()
-			lastCPU, lastT = cpu, now
-		}
+		sk.sample(sctx)
 	}()
-	setPhase := func(p string) { smu.Lock(); phase = p; smu.Unlock() }
 
+	if err := sk.live(ctx); err != nil {
+		return r, err
+	}
+	sk.settle(ctx)
+	if err := sk.verify(ctx); err != nil {
+		return r, err
+	}
+	if err := sk.compareIndex(ctx); err != nil {
+		return r, err
+	}
+	if err := sk.readOnly(); err != nil {
+		return r, err
+	}
+	stopSampler()
+	<-samplerDone
+	sk.srv.stop()
+	return r, sk.finish()
+}
+
+// onWrite records a path the writer wrote (mfsim.Options.OnWrite).
+func (sk *soakRun) onWrite(rel string) {
+	sk.writes.Add(1)
+	sk.wmu.Lock()
+	sk.written[filepath.ToSlash(rel)] = true
+	sk.wmu.Unlock()
+}
+
+func (sk *soakRun) setPhase(p string) {
+	sk.smu.Lock()
+	sk.phase = p
+	sk.smu.Unlock()
+}
+
+// openPage waits for the first run to be indexed, then opens the flow's
+// page, has it follow new runs, and notes the goroutines before and after.
+func (sk *soakRun) openPage(ctx context.Context) error {
+	r, srv := sk.r, sk.srv
+	if _, _, err := srv.waitIndexed(ctx, time.Minute); err != nil {
+		return err
+	}
+	time.Sleep(2 * time.Second)
+	rt, err := srv.runtime(true)
+	if err != nil {
+		return fmt.Errorf("%w (is /api/debug/runtime in this binary? run scripts/build.sh)", err)
+	}
+	r.GoroutinesNoPage = rt.Goroutines
+
+	sk.drv, err = openPage(ctx, sk.c, srv.url, "#/flows/"+soakFlow, `[data-testid="list-runs"] [data-testid^="run-"]`)
+	if err != nil {
+		return err
+	}
+	sk.drv.send(map[string]any{"cmd": "follow"})
+	if _, err := sk.drv.wait(ctx, "following", time.Minute); err != nil {
+		return err
+	}
+	time.Sleep(3 * time.Second)
+	rt, _ = srv.runtime(true)
+	r.GoroutinesPage = rt.Goroutines
+	r.HeapGCStart = mb(int64(rt.HeapAlloc))
+	return nil
+}
+
+func (sk *soakRun) closePage() {
+	if sk.drv != nil && !sk.drvClosed {
+		sk.drv.close()
+		sk.drvClosed = true
+	}
+}
+
+// sample adds a sample of the serve process to r.Samples every 5 s until
+// ctx is done.
+func (sk *soakRun) sample(ctx context.Context) {
+	r, srv := sk.r, sk.srv
+	lastCPU, lastT := cpuSeconds(srv.pid), time.Now()
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		cur, _ := rss(srv.pid)
+		rt, _ := srv.runtime(false)
+		cpu, now := cpuSeconds(srv.pid), time.Now()
+		sk.smu.Lock()
+		t := 0.0
+		if !sk.liveStart.IsZero() {
+			t = now.Sub(sk.liveStart).Seconds()
+		}
+		r.Samples = append(r.Samples, soakSample{T: math.Round(t*10) / 10, RSS: mb(cur), Heap: mb(int64(rt.HeapInuse)), Goroutines: rt.Goroutines,
+			CPU: 100 * (cpu - lastCPU) / now.Sub(lastT).Seconds(), Writes: sk.writes.Load(), Load: loadavg(), Phase: sk.phase})
+		sk.smu.Unlock()
+		lastCPU, lastT = cpu, now
+	}
+}
+
+// live runs the soak's live run to its end, with the page following it and
+// browsing a few of its cards.
+func (sk *soakRun) live(ctx context.Context) error {
+	r, c := sk.r, sk.c
 	runID := make(chan string, 1)
 	liveErr := make(chan error, 1)
 	lctx, cancelLive := context.WithCancel(ctx)
 	defer cancelLive()
-	smu.Lock()
-	liveStart = time.Now()
-	phase = "live"
-	smu.Unlock()
-	var (
-		lmu   sync.Mutex
-		lastK = map[string]int{}
-	)
-	until := liveStart.Add(time.Duration(c.soakMinutes * float64(time.Minute)))
+	sk.smu.Lock()
+	sk.liveStart = time.Now()
+	sk.phase = "live"
+	sk.smu.Unlock()
+	until := sk.liveStart.Add(time.Duration(c.soakMinutes * float64(time.Minute)))
 	go func() {
 		// Every foreach task at once, each updating its card until the
 		// soak's end (or r.Updates times, on a fast machine).
-		liveErr <- mfsim.Live(lctx, root, mfsim.LiveOptions{
-			Options: mfsim.Options{OnWrite: onWrite}, Flow: soakFlow, SkipTrain: true, NoRetry: true,
+		liveErr <- mfsim.Live(lctx, sk.root, mfsim.LiveOptions{
+			Options: mfsim.Options{OnWrite: sk.onWrite}, Flow: soakFlow, SkipTrain: true, NoRetry: true,
 			Width: r.Width, MaxWorkers: r.Width, TaskUpdates: r.Updates, Interval: 100 * time.Millisecond,
 			Until:      until,
 			OnRun:      func(run *mfsim.Run) { runID <- run.ID() },
-			OnTaskDone: func(task string, k int) { lmu.Lock(); lastK[task] = k; lmu.Unlock() },
+			OnTaskDone: func(task string, k int) { sk.lmu.Lock(); sk.lastK[task] = k; sk.lmu.Unlock() },
 		})
 	}()
 	select {
 	case r.Run = <-runID:
 	case err := <-liveErr:
-		return r, fmt.Errorf("live run: %v", err)
+		return fmt.Errorf("live run: %v", err)
 	}
-	runPath := fmt.Sprintf("/api/runs/%s/%s?limit=5000", soakFlow, r.Run)
+	if err := sk.followAndBrowse(ctx); err != nil {
+		return err
+	}
+
+	// The run writes for c.soakMinutes; report every minute.
+	minute := time.NewTicker(time.Minute)
+	defer minute.Stop()
+	for {
+		select {
+		case err := <-liveErr:
+			if err != nil {
+				return fmt.Errorf("live run: %v", err)
+			}
+			sk.liveEnd = time.Now()
+			r.LiveSeconds = sk.liveEnd.Sub(sk.liveStart).Seconds()
+			sk.setPhase("settle")
+			c.logf("  the live run ended after %s; %d writes", sk.liveEnd.Sub(sk.liveStart).Round(time.Second), sk.writes.Load())
+			return nil
+		case <-minute.C:
+			sk.smu.Lock()
+			s := r.Samples[len(r.Samples)-1]
+			sk.smu.Unlock()
+			c.logf("  soak %s: RSS %.0f MB, heap %.0f MB, %d goroutines, CPU %.0f %%, %d writes, load %.1f",
+				time.Since(sk.liveStart).Round(time.Second), s.RSS, s.Heap, s.Goroutines, s.CPU, s.Writes, s.Load)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// followAndBrowse checks that the page followed the new run, then, once
+// every task has its card, browses a few cards, 30 s each, round after
+// round.
+func (sk *soakRun) followAndBrowse(ctx context.Context) error {
+	r, c, drv := sk.r, sk.c, sk.drv
+	sk.runPath = fmt.Sprintf("/api/runs/%s/%s?limit=5000", soakFlow, r.Run)
 	drv.send(map[string]any{"cmd": "wait", "selector": fmt.Sprintf(`[data-testid="run-view"][data-run="%s"]`, r.Run), "timeout": 60000})
 	if m, err := drv.wait(ctx, "found", 2*time.Minute); err != nil {
 		r.Errors = append(r.Errors, "the page did not follow the new run: "+err.Error())
@@ -245,56 +344,33 @@ func runSoak(ctx context.Context, c *config) (*soakResult, error) {
 		r.FollowMs, _ = m["ms"].(float64)
 		c.logf("  the page followed run %s (%.0f ms after it was looked for)", r.Run, r.FollowMs)
 	}
-	// Once every task has its card: browse a few cards, 30 s each, round after round.
-	d, err := waitCards(srv, runPath, r.Width, 500*time.Millisecond)
+	d, err := waitCards(sk.srv, sk.runPath, r.Width, 500*time.Millisecond)
 	if err != nil {
-		return r, err
+		return err
 	}
+	sk.d = d
 	proc := d.step("process")
-	var browse []map[string]any
-	var panes []map[string]any
 	for _, i := range []int{0, r.Width / 3, r.Width / 2, r.Width - 1} {
 		t := proc.Tasks[i]
 		h := cardHash(soakFlow, r.Run, "process", t.ID, t.Cards[0].Key)
-		browse = append(browse, map[string]any{"hash": h, "key": t.Cards[0].Key})
-		panes = append(panes, map[string]any{"hash": h, "key": t.Cards[0].Key, "task": t.ID})
+		sk.browse = append(sk.browse, map[string]any{"hash": h, "key": t.Cards[0].Key})
+		sk.panes = append(sk.panes, map[string]any{"hash": h, "key": t.Cards[0].Key, "task": t.ID})
 	}
-	drv.send(map[string]any{"cmd": "browse", "cards": browse, "dwell_ms": 30000})
+	drv.send(map[string]any{"cmd": "browse", "cards": sk.browse, "dwell_ms": 30000})
 	if _, err := drv.wait(ctx, "browsing", time.Minute); err != nil {
-		return r, err
+		return err
 	}
+	return nil
+}
 
-	// The run writes for c.soakMinutes; report every minute.
-	minute := time.NewTicker(time.Minute)
-	defer minute.Stop()
-	var liveEnd time.Time
-wait:
-	for {
-		select {
-		case err := <-liveErr:
-			if err != nil {
-				return r, fmt.Errorf("live run: %v", err)
-			}
-			liveEnd = time.Now()
-			break wait
-		case <-minute.C:
-			smu.Lock()
-			s := r.Samples[len(r.Samples)-1]
-			smu.Unlock()
-			c.logf("  soak %s: RSS %.0f MB, heap %.0f MB, %d goroutines, CPU %.0f %%, %d writes, load %.1f",
-				time.Since(liveStart).Round(time.Second), s.RSS, s.Heap, s.Goroutines, s.CPU, s.Writes, s.Load)
-		case <-ctx.Done():
-			return r, ctx.Err()
-		}
-	}
-	r.LiveSeconds = liveEnd.Sub(liveStart).Seconds()
-	setPhase("settle")
-	c.logf("  the live run ended after %s; %d writes", liveEnd.Sub(liveStart).Round(time.Second), writes.Load())
-
-	// The index: the run succeeded and every card is final (API).
+// settle waits (2 min at most) for the index to say the run succeeded with
+// every card final (API), then stops browsing and sums up what the open
+// card panes saw.
+func (sk *soakRun) settle(ctx context.Context) {
+	r, d := sk.r, sk.d
 	for deadline := time.Now().Add(2 * time.Minute); ; {
 		var dd runDetail
-		if err := srv.get(runPath, &dd); err == nil {
+		if err := sk.srv.get(sk.runPath, &dd); err == nil {
 			cards, final := 0, 0
 			for _, s := range dd.Steps {
 				for _, t := range s.Tasks {
@@ -317,8 +393,9 @@ wait:
 		}
 		time.Sleep(time.Second)
 	}
-	drv.send(map[string]any{"cmd": "stop-browse"})
-	if m, err := drv.wait(ctx, "browse", 2*time.Minute); err == nil {
+	sk.d = d
+	sk.drv.send(map[string]any{"cmd": "stop-browse"})
+	if m, err := sk.drv.wait(ctx, "browse", 2*time.Minute); err == nil {
 		visits, _ := m["visits"].([]any)
 		var versions []float64
 		for _, v := range visits {
@@ -328,23 +405,27 @@ wait:
 				versions = append(versions, num(vm["versions"]))
 			}
 		}
-		perCard := float64(writes.Load()) / float64(r.Width) / r.LiveSeconds * 30
+		perCard := float64(sk.writes.Load()) / float64(r.Width) / r.LiveSeconds * 30
 		r.BrowseLive = fmt.Sprintf("an open card pane applied a median of %.0f new data versions per 30 s visit (%d live visits) while its card was written ≈ %.0f times (a value replaced before the page fetched it is skipped, never shown late)",
 			median(versions), len(versions), perCard)
 	}
+}
 
-	// Nothing in the datastore was written by Flowdeck: hash it now that
-	// the writer is done, browse every task and card, hash it again.
-	wmu.Lock()
-	r.WrittenPaths = len(written)
-	wmu.Unlock()
-	h1, err := hashTree(root)
+// verify hashes the datastore now that the writer is done (readOnly
+// hashes it again), then has the page visit every task and card: every
+// card final, each pane with its task's last progress value.
+func (sk *soakRun) verify(ctx context.Context) error {
+	r, c, d, panes := sk.r, sk.c, sk.d, sk.panes
+	sk.wmu.Lock()
+	r.WrittenPaths = len(sk.written)
+	sk.wmu.Unlock()
+	h1, err := hashTree(sk.root)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.Hash1, r.Files, r.Bytes = h1.sum, len(h1.files), h1.bytes
-	setPhase("verify")
-	hashAt := time.Now()
+	sk.setPhase("verify")
+	sk.hashAt = time.Now()
 
 	var tasks []map[string]any
 	for _, s := range d.Steps {
@@ -360,22 +441,22 @@ wait:
 		}
 	}
 	// Each pane must show its task's last progress value.
-	lmu.Lock()
+	sk.lmu.Lock()
 	for _, p := range panes {
 		if id, ok := p["task"].(string); ok {
-			p["progress"] = fmt.Sprintf("%d/%d", lastK[id], r.Updates)
-			r.LastUpdates = append(r.LastUpdates, lastK[id])
+			p["progress"] = fmt.Sprintf("%d/%d", sk.lastK[id], r.Updates)
+			r.LastUpdates = append(r.LastUpdates, sk.lastK[id])
 		}
 	}
-	lmu.Unlock()
+	sk.lmu.Unlock()
 	if j := d.step("join"); j != nil && len(j.Tasks) > 0 && len(j.Tasks[0].Cards) > 0 {
 		t := j.Tasks[0]
 		panes = append(panes, map[string]any{"hash": cardHash(soakFlow, r.Run, "join", t.ID, t.Cards[0].Key), "key": t.Cards[0].Key})
 	}
-	drv.send(map[string]any{"cmd": "verify", "tasks": tasks, "panes": panes})
-	m, err := drv.wait(ctx, "verify", 15*time.Minute)
+	sk.drv.send(map[string]any{"cmd": "verify", "tasks": tasks, "panes": panes})
+	m, err := sk.drv.wait(ctx, "verify", 15*time.Minute)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.UITasks = int(num(m["tasks"]))
 	r.UICards = int(num(m["cards"]))
@@ -391,8 +472,16 @@ wait:
 	r.FinalOK = r.UICards > r.Width && r.UIFinal == r.UICards && r.PanesOK == len(r.Panes) && r.APIFinal == r.APICards
 	c.logf("  on screen: %d of %d cards final in %d task views; %d of %d card panes final with their last values (%s)",
 		r.UIFinal, r.UICards, r.UITasks, r.PanesOK, len(r.Panes), fmtMs(r.VerifyMs))
+	return nil
+}
+
+// compareIndex browses a little more, counts goroutines with the page open
+// and nothing changing, compares the live-updated index with a fresh index
+// of the same tree, collects the page's errors, and closes the page.
+func (sk *soakRun) compareIndex(ctx context.Context) error {
+	r, c, srv, drv := sk.r, sk.c, sk.srv, sk.drv
 	// Keep browsing a little: the first run's cards, then the cards above again.
-	drv.send(map[string]any{"cmd": "browse", "cards": browse, "dwell_ms": 5000})
+	drv.send(map[string]any{"cmd": "browse", "cards": sk.browse, "dwell_ms": 5000})
 	drv.wait(ctx, "browsing", time.Minute)
 	time.Sleep(25 * time.Second)
 	drv.send(map[string]any{"cmd": "stop-browse"})
@@ -400,18 +489,18 @@ wait:
 
 	// Goroutines with the page still open and nothing changing.
 	time.Sleep(10 * time.Second)
-	rt, _ = srv.runtime(true)
+	rt, _ := srv.runtime(true)
 	r.GoroutinesAfterRun = rt.Goroutines
 	r.HeapGCEnd = mb(int64(rt.HeapAlloc))
 
 	// The live-updated index equals a fresh index of the same tree.
 	served, err := srv.getRaw("/api/debug/dump")
 	if err != nil {
-		return r, err
+		return err
 	}
-	fresh, err := freshDump(ctx, root)
+	fresh, err := freshDump(ctx, sk.root)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.DumpBytes = len(fresh)
 	r.DumpEqual = bytes.Equal(served, fresh)
@@ -429,43 +518,52 @@ wait:
 		}
 		r.EventStreams = int(num(m["event_streams"]))
 	}
-	drv.close()
-	drvClosed = true
+	sk.closePage()
 	time.Sleep(5 * time.Second)
 	rt, _ = srv.runtime(true)
 	r.GoroutinesPageShut = rt.Goroutines
+	return nil
+}
 
-	h2, err := hashTree(root)
+// readOnly: nothing in the datastore was written by Flowdeck. The tree
+// hashes as it did after the writer, and holds nothing the writer did not
+// write.
+func (sk *soakRun) readOnly() error {
+	r := sk.r
+	h2, err := hashTree(sk.root)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.Hash2 = h2.sum
-	r.BrowseAfterS = time.Since(hashAt).Seconds()
-	wmu.Lock()
-	r.UnexpectedFiles, r.UnexpectedDirs = unexpected(h2, written)
-	wmu.Unlock()
+	r.BrowseAfterS = time.Since(sk.hashAt).Seconds()
+	sk.wmu.Lock()
+	r.UnexpectedFiles, r.UnexpectedDirs = unexpected(h2, sk.written)
+	sk.wmu.Unlock()
 	r.ReadOnlyOK = r.Hash1 == r.Hash2 && len(r.UnexpectedFiles) == 0 && len(r.UnexpectedDirs) == 0
-	c.logf("  tree: %d files, %d bytes; sha256 %s after the writer, %s after %.0f s of browsing; %d files and %d folders the writer did not write",
+	sk.c.logf("  tree: %d files, %d bytes; sha256 %s after the writer, %s after %.0f s of browsing; %d files and %d folders the writer did not write",
 		r.Files, r.Bytes, short(r.Hash1), short(r.Hash2), r.BrowseAfterS, len(r.UnexpectedFiles), len(r.UnexpectedDirs))
-	stopSampler()
-	<-samplerDone
-	srv.stop()
+	return nil
+}
 
-	r.summarizeMemory(liveEnd.Sub(liveStart).Seconds())
+// finish sums the soak up: memory, goroutine peak and leak check, and the
+// verdict. The datastore is kept when the soak failed.
+func (sk *soakRun) finish() error {
+	r := sk.r
+	r.summarizeMemory(sk.liveEnd.Sub(sk.liveStart).Seconds())
 	for _, s := range r.Samples {
 		r.GoroutinesPeak = max(r.GoroutinesPeak, s.Goroutines)
 	}
 	// Leak check: back to the level with the page open before the run
 	// (a few goroutines of slack for timers and idle HTTP connections).
 	r.GoroutinesOK = r.GoroutinesAfterRun <= r.GoroutinesPage+5 && r.GoroutinesPageShut <= r.GoroutinesNoPage+5
-	r.Writes = writes.Load()
+	r.Writes = sk.writes.Load()
 	r.OK = r.MemoryOK && r.GoroutinesOK && r.FinalOK && r.DumpEqual && r.ReadOnlyOK && len(r.Errors) == 0
-	keep = !r.OK
+	sk.keep = !r.OK
 	if !r.OK {
-		return r, fmt.Errorf("soak failed: memory %v, goroutines %v, final on screen %v, index equal %v, read-only %v, errors %v",
+		return fmt.Errorf("soak failed: memory %v, goroutines %v, final on screen %v, index equal %v, read-only %v, errors %v",
 			r.MemoryOK, r.GoroutinesOK, r.FinalOK, r.DumpEqual, r.ReadOnlyOK, r.Errors)
 	}
-	return r, nil
+	return nil
 }
 
 func num(v any) float64 { f, _ := v.(float64); return f }

@@ -223,62 +223,78 @@ func bulkRun(root string, i int, o *BulkOptions, blobs *sync.Map) (string, error
 		retryAt = width / 2
 	}
 	for k, item := range items {
-		t, err := r.Step("process").NewTask(TaskOptions{Foreach: &Foreach{Var: "items", Value: item, Index: k, Num: width}})
-		if err != nil {
-			return "", err
-		}
 		attempts := 1
 		if k == retryAt {
 			attempts = 2
 		}
-		for a := 0; a < attempts; a++ {
-			if a > 0 {
-				if err := t.Retry(); err != nil {
-					return "", err
-				}
-			}
-			if err := t.Begin(); err != nil {
-				return "", err
-			}
-			for c := 0; c < o.CardsPerTask; c++ {
-				id := ""
-				if c > 0 {
-					id = "extra" + strconv.Itoa(c)
-				}
-				card := t.Card(CardSpec{Type: "blank", ID: id, Title: "foreach task"})
-				card.Append(Markdown("", "# "+item+"\nindex "+strconv.Itoa(k)),
-					Table("", []string{"input", "index", "result"}, [][]any{{item, k, k * k}}))
-			}
-			ok := k != failAt && !(k == retryAt && a == 0)
-			t.SetArtifact("result", k*k)
-			t.Print("processing " + item)
-			d.sleep(time.Duration(200+k%7*50) * time.Millisecond)
-			if err := t.Complete(ok); err != nil {
-				return "", err
-			}
+		// The failing task fails for good; the retried one fails once.
+		fails := func(a int) bool { return k == failAt || (k == retryAt && a == 0) }
+		if err := bulkTask(d, r, o, item, k, width, attempts, fails); err != nil {
+			return "", err
 		}
 	}
 	if failAt >= 0 {
 		return r.id, nil
 	}
+	return r.id, bulkJoinEnd(r, width)
+}
+
+// bulkTask writes foreach task k of a bulk run, with its cards, in as many
+// attempts as asked; fails says which attempts fail.
+func bulkTask(d *Datastore, r *Run, o *BulkOptions, item string, k, width, attempts int, fails func(attempt int) bool) error {
+	t, err := r.Step("process").NewTask(TaskOptions{Foreach: &Foreach{Var: "items", Value: item, Index: k, Num: width}})
+	if err != nil {
+		return err
+	}
+	for a := 0; a < attempts; a++ {
+		if a > 0 {
+			if err := t.Retry(); err != nil {
+				return err
+			}
+		}
+		if err := t.Begin(); err != nil {
+			return err
+		}
+		for c := 0; c < o.CardsPerTask; c++ {
+			id := ""
+			if c > 0 {
+				id = "extra" + strconv.Itoa(c)
+			}
+			card := t.Card(CardSpec{Type: "blank", ID: id, Title: "foreach task"})
+			card.Append(Markdown("", "# "+item+"\nindex "+strconv.Itoa(k)),
+				Table("", []string{"input", "index", "result"}, [][]any{{item, k, k * k}}))
+		}
+		t.SetArtifact("result", k*k)
+		t.Print("processing " + item)
+		d.sleep(time.Duration(200+k%7*50) * time.Millisecond)
+		if err := t.Complete(!fails(a)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkJoinEnd writes the join task (with a default card) and the end task
+// of a bulk run.
+func bulkJoinEnd(r *Run, width int) error {
 	join, err := r.Step("join").NewTask(TaskOptions{})
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := join.Begin(); err != nil {
-		return "", err
+		return err
 	}
 	join.Card(CardSpec{Type: "default"})
 	join.SetArtifact("total", width)
 	if err := join.Complete(true); err != nil {
-		return "", err
+		return err
 	}
 	end, err := r.Step("end").NewTask(TaskOptions{})
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := end.Begin(); err != nil {
-		return "", err
+		return err
 	}
-	return r.id, end.Complete(true)
+	return end.Complete(true)
 }

@@ -55,43 +55,14 @@ func WriteLiveCard(root string, stopAfter int, opts Options) (*Run, error) {
 			}
 		}
 	}
-	started := d.now()
+	tr := &liveTraining{d: d, t: t, live: live, dflt: dflt, custom: custom, lt: lt, dt: dt, ct: ct, started: d.now(), iters: iters}
 	var loss float64
 	for i := 0; i < iters; i++ {
 		if stopAfter >= 0 && i >= stopAfter {
 			return r, nil
 		}
-		d.sleep(500 * time.Millisecond)
-		loss = math.Exp(-float64(i)/10) + 0.05*math.Sin(float64(i))
-		rl := math.Round(loss*1e4) / 1e4
-		points = append(points, Obj{{"epoch", i}, {"loss", rl}})
-		rate := float64(i+1) / d.now().Sub(started).Seconds()
-		live.Set(
-			Markdown("status_md", fmt.Sprintf("# Training\nepoch **%d** of %d, loss = %.4f", i+1, iters, loss)),
-			ProgressBar("epoch_progress", iters, i+1).With("label", "Epochs").With("unit", "epoch").With("details", fmt.Sprintf("%.2f epochs/s", rate)),
-			ValueBox("loss_box", "Loss", rl).With("subtitle", "lower is better").With("change_indicator", fmt.Sprintf("epoch %d", i+1)),
-			VegaChart("loss_chart", LineChart("loss", "epoch", "loss", points)),
-		)
-		dflt.Set(ProgressBar("default_progress", iters, i+1).With("label", "default-card progress"))
-		t.Print(fmt.Sprintf("epoch %d loss %s", i, pyFloat(loss)))
-		if lt.ok() {
-			if err := live.Refresh(); err != nil {
-				return nil, err
-			}
-		}
-		if dt.ok() {
-			if err := dflt.Refresh(); err != nil {
-				return nil, err
-			}
-		}
-		custom.SetUser(Obj{{"epoch", i}, {"loss", rl}})
-		if ct.ok() {
-			if err := custom.Refresh(); err != nil {
-				return nil, err
-			}
-		}
-		if i == iters/2 {
-			live.Append(Markdown("halfway_md", "### Halfway: component added mid-run"))
+		if loss, err = tr.epoch(i); err != nil {
+			return nil, err
 		}
 	}
 	t.SetArtifact("final_loss", loss)
@@ -102,6 +73,56 @@ func WriteLiveCard(root string, stopAfter int, opts Options) (*Run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// liveTraining is WriteLiveCard's train task and its three cards.
+type liveTraining struct {
+	d                  *Datastore
+	t                  *Task
+	live, dflt, custom *Card
+	lt, dt, ct         *throttle
+	started            time.Time
+	iters              int
+	points             []Obj
+}
+
+// epoch runs epoch i: sets every card's components and refreshes the cards
+// their refresh_interval lets through. It returns the epoch's loss.
+func (tr *liveTraining) epoch(i int) (float64, error) {
+	d, iters := tr.d, tr.iters
+	d.sleep(500 * time.Millisecond)
+	loss := math.Exp(-float64(i)/10) + 0.05*math.Sin(float64(i))
+	rl := math.Round(loss*1e4) / 1e4
+	tr.points = append(tr.points, Obj{{"epoch", i}, {"loss", rl}})
+	rate := float64(i+1) / d.now().Sub(tr.started).Seconds()
+	tr.live.Set(
+		Markdown("status_md", fmt.Sprintf("# Training\nepoch **%d** of %d, loss = %.4f", i+1, iters, loss)),
+		ProgressBar("epoch_progress", iters, i+1).With("label", "Epochs").With("unit", "epoch").With("details", fmt.Sprintf("%.2f epochs/s", rate)),
+		ValueBox("loss_box", "Loss", rl).With("subtitle", "lower is better").With("change_indicator", fmt.Sprintf("epoch %d", i+1)),
+		VegaChart("loss_chart", LineChart("loss", "epoch", "loss", tr.points)),
+	)
+	tr.dflt.Set(ProgressBar("default_progress", iters, i+1).With("label", "default-card progress"))
+	tr.t.Print(fmt.Sprintf("epoch %d loss %s", i, pyFloat(loss)))
+	if tr.lt.ok() {
+		if err := tr.live.Refresh(); err != nil {
+			return loss, err
+		}
+	}
+	if tr.dt.ok() {
+		if err := tr.dflt.Refresh(); err != nil {
+			return loss, err
+		}
+	}
+	tr.custom.SetUser(Obj{{"epoch", i}, {"loss", rl}})
+	if tr.ct.ok() {
+		if err := tr.custom.Refresh(); err != nil {
+			return loss, err
+		}
+	}
+	if i == iters/2 {
+		tr.live.Append(Markdown("halfway_md", "### Halfway: component added mid-run"))
+	}
+	return loss, nil
 }
 
 // throttle drops refresh() calls closer together than the card's

@@ -45,3 +45,26 @@ export function replayEvents(): ReplayEvent[] {
     })
     .filter((e) => e.op === 'write');
 }
+
+/** One update of a case of cards/testdata/update_cases.json and what it must do. */
+export interface UpdateStep {
+  data: unknown;
+  changed?: string[];
+  fields?: Record<string, Record<string, unknown>>;
+  absent?: Record<string, string[]>;
+  keys?: Record<string, string[]>;
+  count?: Record<string, number>;
+  same?: boolean;
+  card?: unknown;
+  error?: boolean;
+}
+
+export interface UpdateCases {
+  cards: Record<string, unknown>;
+  cases: { name: string; card: string; steps: UpdateStep[] }[];
+}
+
+/** The card update cases both sides share (the file says what each field means). */
+export function updateCases(): UpdateCases {
+  return readJson(path.resolve(__dirname, '..', '..', '..', '..', 'cards', 'testdata', 'update_cases.json')) as UpdateCases;
+}

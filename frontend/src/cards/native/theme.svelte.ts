@@ -39,8 +39,20 @@ class ThemeWatch {
 
 export const theme = new ThemeWatch();
 
-/** The value of a CSS variable of the app's theme at el. */
+/**
+ * The value of a CSS variable of the app's theme at el. The palette's colours
+ * are light-dark() pairs (src/app.css), which a custom property keeps as
+ * written: those are resolved to the colour el's color-scheme picks, through
+ * a hidden probe, since a chart cannot draw with light-dark().
+ */
 export function cssVar(el: Element, name: string, fallback: string): string {
   const v = getComputedStyle(el).getPropertyValue(name).trim();
-  return v || fallback;
+  if (!v.startsWith('light-dark(')) return v || fallback;
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  probe.style.color = `var(${name})`;
+  el.appendChild(probe);
+  const c = getComputedStyle(probe).color;
+  probe.remove();
+  return c || fallback;
 }

@@ -1,28 +1,13 @@
 /// <reference types="node" />
-// The cases of cards/update_test.go (TestApplyUpdateSemantics, the live
-// fixture and the replay), run against the TypeScript update.
+// The card update semantics: the shared cases of cards/testdata/update_cases.json
+// (the oracle), then what only the TypeScript update does (copy-on-write,
+// markdown html) and the fixtures.
 import { describe, expect, it } from 'vitest';
 import { applyToCard, applyUpdate, UpdateError } from './update';
 import type { CardTree } from './types';
-import { decodeCardHtml, fixturePath, readJson, replayEvents } from './testfixtures';
+import { decodeCardHtml, fixturePath, readJson, replayEvents, updateCases } from './testfixtures';
 import fs from 'node:fs';
 import path from 'node:path';
-
-// A small tree with every place an id can hide (the Go test's updateCard).
-const updateCard = `{"metadata":{"pathspec":"F/1/s/1"},"components":[
- {"type":"title","text":"top"},
- {"type":"progressBar","id":"top_bar","max":10,"value":1,"label":"L"},
- {"type":"page","title":"P","contents":[
-  {"type":"section","contents":[
-   {"type":"markdown","id":"md","source":"# old"},
-   {"type":"progressBar","id":"bar","max":10,"value":1,"label":"keep","unit":"u"},
-   {"type":"table","id":"tbl","columns":["a"],"data":[[{"type":"markdown","id":"cell_md","source":"cell"}]]},
-   {"type":"eventsTimeline","id":"tl","events":[{"payloads":{"p":{"type":"markdown","id":"payload_md","source":"p"}}}]},
-   {"type":"vegaChart","id":"chart","spec":{"mark":"bar","data":{"values":[1.0,2]}},"options":{"actions":false}},
-   {"type":"vegaChart","id":"chart_data","spec":{"mark":"line"},"options":{},"data":{"values":[1]}},
-   {"type":"section","contents":[{"type":"valueBox","id":"dup","value":1}]},
-   {"type":"section","contents":[{"type":"valueBox","id":"dup","value":1}]}
-  ]}]}]}`;
 
 type Node = Record<string, unknown>;
 const decode = (s: string): CardTree => JSON.parse(s) as CardTree;
@@ -53,105 +38,40 @@ function apply(card: CardTree, data: string): { card: CardTree; ids: string[] } 
   return { card: r.value, ids: r.changed };
 }
 
-describe('applyUpdate semantics (cards/update_test.go)', () => {
-  it('merges by id at top level', () => {
-    const { card, ids } = apply(decode(updateCard), `{"k":{"type":"progressBar","id":"top_bar","value":5}}`);
-    expect(ids).toEqual(['top_bar']);
-    expect(field(card, 'top_bar', 'value')).toBe('5');
-    expect(field(card, 'top_bar', 'label')).toBe('"L"');
-  });
+describe('applyUpdate: cards/testdata/update_cases.json', () => {
+  const { cards, cases } = updateCases();
+  for (const tc of cases) {
+    it(tc.name, () => {
+      let card = structuredClone(cards[tc.card]) as CardTree;
+      tc.steps.forEach((step, i) => {
+        const at = `step ${i + 1}`;
+        if (step.error) {
+          expect(() => applyUpdate(card.components as unknown[], step.data), at).toThrow(UpdateError);
+          return;
+        }
+        const before = card;
+        const r = applyToCard(card, step.data);
+        card = r.value;
+        if (step.changed) expect(r.changed, at).toEqual(step.changed);
+        if (step.same) expect(card, at).toBe(before);
+        for (const [id, want] of Object.entries(step.fields ?? {})) {
+          const found = all(card).filter((c) => c.id === id);
+          expect(found.length, `${at}: components ${id}`).toBeGreaterThan(0);
+          for (const c of found) for (const [k, v] of Object.entries(want)) expect(c[k], `${at}: ${id}.${k}`).toEqual(v);
+        }
+        for (const [id, keys] of Object.entries(step.absent ?? {})) {
+          for (const k of keys) expect(k in find(card, id), `${at}: ${id}.${k}`).toBe(false);
+        }
+        for (const [id, keys] of Object.entries(step.keys ?? {})) expect(Object.keys(find(card, id)), at).toEqual(keys);
+        for (const [id, n] of Object.entries(step.count ?? {})) expect(all(card).filter((c) => c.id === id), at).toHaveLength(n);
+        if (step.card !== undefined) expect(JSON.stringify(card), at).toBe(JSON.stringify(step.card));
+      });
+    });
+  }
+});
 
-  it('reaches nested pages and sections, reporting ids in data order', () => {
-    const { card, ids } = apply(
-      decode(updateCard),
-      `{"bar":{"type":"progressBar","id":"bar","value":7},"md":{"type":"markdown","id":"md","source":"# new"}}`,
-    );
-    expect(ids).toEqual(['bar', 'md']);
-    expect(field(card, 'bar', 'value')).toBe('7');
-    expect(field(card, 'md', 'source')).toBe('"# new"');
-  });
-
-  it('is a shallow Object.assign that keeps key order', () => {
-    let { card } = apply(
-      decode(updateCard),
-      `{"bar":{"label":"new","value":9,"id":"bar","details":"d","max":{"nested":1}}}`,
-    );
-    expect(Object.keys(find(card, 'bar')).join(',')).toBe('type,id,max,value,label,unit,details');
-    expect(field(card, 'bar', 'unit')).toBe('"u"');
-    expect(field(card, 'bar', 'max')).toBe('{"nested":1}');
-    ({ card } = apply(card, `{"bar":{"id":"bar","max":{"other":2}}}`));
-    expect(field(card, 'bar', 'max')).toBe('{"other":2}');
-  });
-
-  it('never looks inside table cells or event payloads', () => {
-    let { card, ids } = apply(
-      decode(updateCard),
-      `{"a":{"id":"cell_md","source":"changed"},"b":{"id":"payload_md","source":"changed"}}`,
-    );
-    expect(ids).toEqual([]);
-    expect(field(card, 'cell_md', 'source')).toBe('"cell"');
-    expect(field(card, 'payload_md', 'source')).toBe('"p"');
-    // A table sent whole replaces its cells.
-    ({ card } = apply(card, `{"tbl":{"type":"table","id":"tbl","data":[[{"type":"markdown","id":"cell_md","source":"new cell"}]]}}`));
-    expect(field(card, 'cell_md', 'source')).toBe('"new cell"');
-  });
-
-  it('ignores unknown ids and junk values', () => {
-    const before = decode(updateCard);
-    const { card, ids } = apply(before, `{"x":{"id":"nope","value":1},"y":5,"z":{"value":2},"w":{"id":7},"v":null}`);
-    expect(ids).toEqual([]);
-    expect(card).toBe(before);
-  });
-
-  it('replaces a vega spec only when it differs', () => {
-    // The same spec as JSON.stringify sees it (1.0 is 1), other spacing: kept.
-    let { card, ids } = apply(
-      decode(updateCard),
-      `{"chart":{"type":"vegaChart","id":"chart","spec":{"mark": "bar", "data": {"values": [1, 2.0]}},"options":{"actions":true}}}`,
-    );
-    expect(ids).toEqual([]);
-    expect(field(card, 'chart', 'spec')).toBe('{"mark":"bar","data":{"values":[1,2]}}');
-    // Options and other keys are not merged into a vegaChart.
-    expect(field(card, 'chart', 'options')).toBe('{"actions":false}');
-    // Key order matters to JSON.stringify: replaced.
-    ({ card, ids } = apply(card, `{"chart":{"id":"chart","spec":{"data":{"values":[1,2]},"mark":"bar"}}}`));
-    expect(ids).toEqual(['chart']);
-    expect(field(card, 'chart', 'spec')).toBe('{"data":{"values":[1,2]},"mark":"bar"}');
-    ({ card, ids } = apply(card, `{"chart":{"id":"chart","spec":{"mark":"line"},"data":{"values":[9]}}}`));
-    expect(ids).toEqual(['chart']);
-    expect(field(card, 'chart', 'spec')).toBe('{"mark":"line"}');
-    // data is copied only into a chart that has truthy data.
-    expect(field(card, 'chart', 'data')).toBe('<missing>');
-    ({ card } = apply(card, `{"d":{"id":"chart_data","spec":{"mark":"line"},"data":{"values":[2]}}}`));
-    expect(field(card, 'chart_data', 'data')).toBe('{"values":[2]}');
-  });
-
-  it('updates the first match of a list, else every section', () => {
-    let { card, ids } = apply(decode(updateCard), `{"dup":{"id":"dup","value":2}}`);
-    expect(all(card).filter((c) => c.id === 'dup' && c.value === 2)).toHaveLength(2);
-    expect(ids).toEqual(['dup']);
-    // Found at the top level, the search does not go deeper.
-    ({ card } = apply(
-      decode(`{"components":[{"type":"text","id":"x","text":"a"},{"type":"page","contents":[{"type":"text","id":"x","text":"a"}]}]}`),
-      `{"x":{"id":"x","text":"b"}}`,
-    ));
-    expect(JSON.stringify(card)).toBe(
-      `{"components":[{"type":"text","id":"x","text":"b"},{"type":"page","contents":[{"type":"text","id":"x","text":"a"}]}]}`,
-    );
-  });
-
-  it('reports no change for unchanged values and keeps identity', () => {
-    const before = decode(updateCard);
-    const { card, ids } = apply(before, `{"bar":{"id":"bar","value":1}}`);
-    expect(ids).toEqual([]);
-    expect(card).toBe(before);
-  });
-
-  it('lets an update add nested components that later updates reach', () => {
-    let { card } = apply(decode(`{"components":[{"type":"section","id":"s","contents":[]}]}`), `{"s":{"id":"s","contents":[{"type":"markdown","id":"new","source":"x"}]}}`);
-    ({ card } = apply(card, `{"new":{"id":"new","source":"y"}}`));
-    expect(field(card, 'new', 'source')).toBe('"y"');
-  });
+describe('applyUpdate: what only the TypeScript update does', () => {
+  const tree = (): CardTree => structuredClone(updateCases().cards.tree) as CardTree;
 
   it('keeps markdown html current: new html replaces, a change without html drops it', () => {
     const base = decode(`{"components":[{"type":"markdown","id":"md","source":"# old","html":"<h1>old</h1>"}]}`);
@@ -161,14 +81,8 @@ describe('applyUpdate semantics (cards/update_test.go)', () => {
     expect(field(card, 'md', 'html')).toBe('<missing>');
   });
 
-  it('refuses data that is not an object, and finds nothing in a custom card', () => {
-    const card = decode(updateCard);
-    for (const d of [[1], 's', null, 3]) expect(() => applyUpdate(card.components as unknown[], d)).toThrow(UpdateError);
-    expect(apply(card, `{"user":{"epoch":4},"components":{}}`).ids).toEqual([]);
-  });
-
   it('copies on write: untouched components keep their identity', () => {
-    const before = decode(updateCard);
+    const before = tree();
     const { card } = apply(before, `{"bar":{"id":"bar","value":3}}`);
     expect(find(card, 'chart')).toBe(find(before, 'chart'));
     expect(find(card, 'md')).toBe(find(before, 'md'));

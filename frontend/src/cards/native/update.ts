@@ -1,9 +1,10 @@
-// Metaflow's metaflow_card_update (docs/format.md §12), as cards/update.go has it
-// in Go, over the JSON tree the API sends. The one difference is how it
-// mutates: copy-on-write. Every component or list the update changes is a new
-// object and everything else keeps its identity, so the Svelte view re-renders
-// exactly the components an update touched (a chart nobody updated keeps its
-// Vega view) and a caller can tell "changed" from "same" with ===.
+// Metaflow's metaflow_card_update (docs/format.md §12) over the JSON tree the
+// API sends: the one implementation of the card update rule, checked against
+// cards/testdata/update_cases.json. It mutates copy-on-write: every component
+// or list the update changes is a new object and everything else keeps its
+// identity, so the Svelte view re-renders exactly the components an update
+// touched (a chart nobody updated keeps its Vega view) and a caller can tell
+// "changed" from "same" with ===.
 
 import { isObject, type CardTree } from './types';
 
