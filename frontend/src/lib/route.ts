@@ -1,6 +1,7 @@
 // Deep links: #/flows/<flow>/runs/<run>/steps/<step>/tasks/<task>/cards/<key>,
-// or .../tasks/<task>/artifacts/<name>, each part URL-encoded. A route names
-// a prefix of that path.
+// or .../tasks/<task>/artifacts/<name>, or .../steps/<step>/dashboard (the
+// foreach dashboard of a step), each part URL-encoded. A route names a prefix
+// of that path.
 
 export interface Route {
   flow?: string;
@@ -10,12 +11,15 @@ export interface Route {
   card?: string;
   /** An artifact of the task: the alternative to card at the last level. */
   artifact?: string;
+  /** The step's foreach dashboard: the alternative to task below a step. */
+  dashboard?: true;
 }
 
 export type Level = keyof Route;
+type PathLevel = Exclude<Level, 'artifact' | 'dashboard'>;
 
 /** The levels in order, with their URL words. */
-export const LEVELS: readonly (readonly [Level, string])[] = [
+export const LEVELS: readonly (readonly [PathLevel, string])[] = [
   ['flow', 'flows'],
   ['run', 'runs'],
   ['step', 'steps'],
@@ -47,6 +51,7 @@ export function parseHash(hash: string): Route {
     const name = decode(parts[9]);
     if (name !== null && name !== '') route.artifact = name;
   }
+  if (route.step !== undefined && route.task === undefined && parts[6] === 'dashboard') route.dashboard = true;
   return route;
 }
 
@@ -62,6 +67,7 @@ export function formatHash(route: Route): string {
   if (parts.length === 8 && route.artifact !== undefined && route.artifact !== '') {
     parts.push('artifacts', encodeURIComponent(route.artifact));
   }
+  if (parts.length === 6 && route.dashboard) parts.push('dashboard');
   out += parts.join('/');
   return out;
 }
@@ -79,6 +85,7 @@ export function depth(route: Route): Level | null {
     last = level;
   }
   if (last === 'task' && route.artifact !== undefined) return 'artifact';
+  if (last === 'step' && route.dashboard) return 'dashboard';
   return last;
 }
 
@@ -91,7 +98,7 @@ export function parentRoute(route: Route): Route {
 }
 
 /** The route up to and including `level` of `route`, with `level` set to value. */
-export function withLevel(route: Route, level: Level, value: string): Route {
+export function withLevel(route: Route, level: PathLevel, value: string): Route {
   const out: Route = {};
   for (const [l] of LEVELS) {
     if (l === level) {

@@ -29,7 +29,7 @@ export interface AppDeps {
 }
 
 /** The list that holds the items of each route level. */
-const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards', artifact: 'tasks' };
+const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards', artifact: 'tasks', dashboard: 'steps' };
 
 /** How often the shown run list is reloaded while the index reads runs. */
 const UNLOADED_REFRESH_MS = 400;
