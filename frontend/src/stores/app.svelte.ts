@@ -9,6 +9,7 @@ import { depth, sameRoute, type Level, type Route } from '../lib/route';
 import type { Change } from '../lib/schema';
 import type { ConnectionState, StreamEvent, Transport, Unsubscribe } from '../lib/transport';
 import { CardStore } from './card.svelte';
+import { DashboardStore } from './dashboard.svelte';
 import { DatastoreStore } from './datastore.svelte';
 import { FlowsStore } from './flows.svelte';
 import { Notices } from './notices.svelte';
@@ -42,6 +43,7 @@ export class AppState {
   readonly run: OpenRunStore;
   readonly task: OpenTaskStore;
   readonly card: CardStore;
+  readonly dashboard: DashboardStore;
   readonly router: Router;
   readonly notices = new Notices();
   readonly prefs: Prefs;
@@ -70,6 +72,7 @@ export class AppState {
     this.run = new OpenRunStore(deps.api);
     this.task = new OpenTaskStore(deps.api);
     this.card = new CardStore(deps.api);
+    this.dashboard = new DashboardStore(deps.api);
     this.router = new Router(deps.host);
     this.prefs = new Prefs(deps.storage);
   }
@@ -170,6 +173,7 @@ export class AppState {
       this.run.id !== null ? this.run.load() : null,
       this.task.id !== null ? this.task.refresh() : null,
       this.card.refresh(),
+      this.dashboard.refresh(),
     ]);
   }
 
@@ -192,6 +196,7 @@ export class AppState {
       this.task.close();
     }
     void this.card.select(card ?? null);
+    this.dashboard.open(route.dashboard && flow !== undefined && run !== undefined && step !== undefined ? `${flow}/${run}/${step}` : null);
   }
 
   #onEvent(ev: StreamEvent): void {
@@ -247,6 +252,7 @@ export class AppState {
     void this.run.applyChange(c);
     void this.task.applyChange(c);
     void this.card.applyChange(c);
+    this.dashboard.applyChange(c);
     if (c.kind === 'run_added' && c.flow !== undefined && c.run !== undefined) {
       if (this.prefs.isFollowing(c.flow) && this.route.flow === c.flow) {
         this.#place = this.#placeIn(c.flow, c.run);
