@@ -217,6 +217,9 @@ export class DashboardStore {
 
   #show(tile: Tile): void {
     const st = tile.live.update(tile.base, tile.data);
-    this.#batch.push(tile, summarize(st.tree));
+    const next = summarize(st.tree);
+    // An update that changed nothing the tile shows costs no render.
+    if (tile.summary !== null && JSON.stringify(tile.summary) === JSON.stringify(next)) return;
+    this.#batch.push(tile, next);
   }
 }
