@@ -75,7 +75,11 @@ test('the foreach dashboard shows 100 tiles of a live foreach and updates them a
     const withValue = tiles.filter((el) => el.querySelector('[data-testid="tile-progress-value"]'));
     const idx = tiles.map((el) => el.querySelector('.fe')?.textContent ?? '');
     return idx.some((s) => s.includes('[99]')) && withValue.some((el) => el.querySelector('.fe')?.textContent.includes('[99]')) ? 'ok' : null;
-  }, null, { timeout: 30000 });
+  }, null, { timeout: 30000 }).catch(async (e) => {
+    await screenshot(page, 'dashboard-fail-bottom');
+    const tiles = await page.$$eval('[data-testid="dash-tile"]', (els) => els.map((el) => `${el.querySelector('.fe')?.textContent.trim()}:${el.dataset.card ? 'card' : 'nocard'}:${el.querySelector('[data-testid="tile-progress-value"]')?.textContent ?? el.querySelector('.none')?.textContent}`));
+    throw new Error(`tile [99] not loaded after scrolling; tiles in the DOM: ${tiles.join(', ')}: ${e.message}`);
+  });
   assert(await lastTask.jsonValue() === 'ok', 'tile [99] loaded after scrolling');
   await screenshot(page, 'dashboard-light-bottom');
 
@@ -103,6 +107,8 @@ test('the foreach dashboard shows 100 tiles of a live foreach and updates them a
   const firstTwo = (await waitTasksList(page)).slice(0, 2);
   assert(hash.includes(`/tasks/${firstTwo[1]}`), `Enter opened the second tile (${hash}, tiles ${firstTwo})`);
   // Esc comes back to the dashboard's step; the run page links to the dashboard.
+  await page.getByTestId('open-dashboard').waitFor();
+  await screenshot(page, 'dashboard-link');
   await page.getByTestId('open-dashboard').click();
   await page.getByTestId('dashboard-grid').waitFor();
   await page.locator(`[data-testid="dash-tile"][data-task="${first}"]`).click();

@@ -53,6 +53,8 @@ export class DashboardStore {
   readonly #api: DashApi;
   readonly #tiles = new Map<string, Tile>();
   readonly #byCard = new Map<string, Tile>();
+  /** A card of each task seen in the event stream, for tasks whose row names none yet. */
+  readonly #seenCard = new Map<string, string>();
   readonly #co = new Coalescer(0);
   readonly #frame: FrameFn | undefined;
   #batch: FrameBatcher<Tile, TileSummary>;
@@ -79,6 +81,7 @@ export class DashboardStore {
     this.#batch = this.#newBatch();
     this.#tiles.clear();
     this.#byCard.clear();
+    this.#seenCard.clear();
     this.#filling = false;
   }
 
@@ -90,7 +93,7 @@ export class DashboardStore {
   /** Makes one tile per task, keyed by its main card; a new main card (a retry) starts the tile over. */
   sync(tasks: readonly TaskSummary[]): void {
     for (const t of tasks) {
-      const key = t.first_card ?? null;
+      const key = t.first_card ?? this.#seenCard.get(t.id) ?? null;
       let tile = this.#tiles.get(t.id);
       // A card adopted from its card_added event stays until the task row
       // (refetched less often) names one.
@@ -132,7 +135,7 @@ export class DashboardStore {
 
   applyChange(c: Change): void {
     if (this.step === null || c.card === undefined) return;
-    if (c.kind === 'card_added' && `${c.flow}/${c.run}/${c.step}` === this.step && c.task !== undefined) this.#adopt(c.task, c.card);
+    if (c.kind !== 'card_removed' && c.task !== undefined && `${c.flow}/${c.run}/${c.step}` === this.step) this.#adopt(c.task, c.card);
     const tile = this.#byCard.get(c.card);
     if (!tile) return;
     if (c.kind === 'card_data_changed') {
@@ -151,10 +154,12 @@ export class DashboardStore {
     }
   }
 
-  // The first card of a task that had none is its main card
-  // (datastore.FirstCard of one card): the tile shows it without waiting
-  // for the task row to be refetched.
+  // A task row names its main card (first_card) only once the run store
+  // refetches it after the card's first event, which can race the index;
+  // until a row names one, the tile follows the first card the stream
+  // names for its task (datastore.FirstCard of a task with one card).
   #adopt(task: string, key: string): void {
+    if (!this.#seenCard.has(task)) this.#seenCard.set(task, key);
     const old = this.#tiles.get(task);
     if (!old || old.key !== null) return;
     const tile = new Tile(task, key);

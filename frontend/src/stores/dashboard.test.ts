@@ -121,3 +121,20 @@ describe('DashboardStore', () => {
     expect(d.tile('1')?.key).toBeNull();
   });
 });
+
+describe('DashboardStore, cards named only by the stream', () => {
+  it('keeps a card seen before the task had a tile, and follows a data change of a task without a card', async () => {
+    const { api, calls } = fakeApi();
+    const f = frames();
+    const d = new DashboardStore(api, f.frame);
+    d.open('F/R/S');
+    d.applyChange({ kind: 'card_data_changed', flow: 'F', run: 'R', step: 'S', task: '5', card: 'k5', created_on: 3 });
+    d.sync([task('5', null)]);
+    expect(d.tile('5')?.key).toBe('k5');
+    d.setVisible(['5']);
+    await settle();
+    f.flush();
+    expect(calls).toEqual(['card k5', 'data k5']);
+    expect(d.tile('5')?.summary?.bars.length).toBe(1);
+  });
+});
