@@ -47,6 +47,13 @@ type LiveOptions struct {
 	// OnTaskDone, if set, is called as each foreach task succeeds, with the
 	// number of updates its card got.
 	OnTaskDone func(task string, updates int)
+	// TaskMetrics adds a "Score" value box and a line chart of the score
+	// (its last 20 points) to each foreach task's card, as a training shard
+	// would report them: what the foreach dashboard summarises per task.
+	TaskMetrics bool
+	// OnTaskUpdate, if set, is called after each data JSON write of a
+	// foreach task's card, with the batch number the write shows.
+	OnTaskUpdate func(task string, batch int)
 }
 
 func (o *LiveOptions) defaults() {
@@ -328,11 +335,22 @@ func liveForeachTask(ctx context.Context, t *Task, o *LiveOptions, index int) er
 		if failNow {
 			updates = o.TaskUpdates / 2
 		}
+		var points []Obj
 		state := func(k int) []Obj {
-			return []Obj{
+			comps := []Obj{
 				Markdown("shard_md", fmt.Sprintf("# shard %d, attempt %d\nbatch %d of %d", index, a, k, o.TaskUpdates)),
 				ProgressBar("shard_progress", o.TaskUpdates, k).With("label", "batches"),
 			}
+			if o.TaskMetrics {
+				score := shardScore(index, k)
+				points = append(points, Obj{{"batch", k}, {"score", score}})
+				if len(points) > 20 {
+					points = points[len(points)-20:]
+				}
+				comps = append(comps, ValueBox("shard_score", "Score", score),
+					VegaChart("shard_chart", LineChart("score", "batch", "score", points)))
+			}
+			return comps
 		}
 		c.Append(state(0)...)
 		if err := c.Refresh(); err != nil {
@@ -347,6 +365,9 @@ func liveForeachTask(ctx context.Context, t *Task, o *LiveOptions, index int) er
 			c.Set(state(k)...)
 			if err := c.Refresh(); err != nil {
 				return err
+			}
+			if o.OnTaskUpdate != nil {
+				o.OnTaskUpdate(t.ID(), k)
 			}
 		}
 		if failNow {
@@ -365,4 +386,11 @@ func liveForeachTask(ctx context.Context, t *Task, o *LiveOptions, index int) er
 		}
 	}
 	return nil
+}
+
+// shardScore is a score that rises towards a shard-specific ceiling, so
+// that tasks differ and sorting by it means something.
+func shardScore(index, k int) float64 {
+	ceil := 0.6 + 0.35*math.Abs(math.Sin(float64(index)*1.7))
+	return math.Round(ceil*(1-math.Exp(-float64(k)/8))*1e4) / 1e4
 }

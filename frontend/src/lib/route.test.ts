@@ -113,3 +113,19 @@ describe('task tabs', () => {
     expect(parentRoute(parseHash(`${task}/logs/stderr`))).toEqual({ flow: 'F', run: 'R', step: 'S', task: 'T' });
   });
 });
+
+describe('foreach dashboard links', () => {
+  it('keeps the dashboard after the step and goes up to the step', () => {
+    const r = { flow: 'A', run: '1', step: 'my step', dashboard: true as const };
+    const hash = formatHash(r);
+    expect(hash).toBe('#/flows/A/runs/1/steps/my%20step/dashboard');
+    expect(parseHash(hash)).toEqual(r);
+    expect(depth(r)).toBe('dashboard');
+    expect(parentRoute(r)).toEqual({ flow: 'A', run: '1', step: 'my step' });
+  });
+  it('drops the dashboard beside a task or without a step', () => {
+    expect(formatHash({ flow: 'A', run: '1', dashboard: true })).toBe('#/flows/A/runs/1');
+    expect(formatHash({ flow: 'A', run: '1', step: 's', task: 't', dashboard: true })).toBe('#/flows/A/runs/1/steps/s/tasks/t');
+    expect(parseHash('#/flows/A/runs/1/steps/s/tasks/t/dashboard')).toEqual({ flow: 'A', run: '1', step: 's', task: 't' });
+  });
+});

@@ -1,6 +1,7 @@
 // Deep links: #/flows/<flow>/runs/<run>/steps/<step>/tasks/<task>/cards/<key>,
-// or .../tasks/<task>/artifacts/<name>, each part URL-encoded. A route names
-// a prefix of that path. Below a task, the word after it names the task's
+// or .../tasks/<task>/artifacts/<name>, or .../steps/<step>/dashboard (the
+// foreach dashboard of a step), each part URL-encoded. A route names a prefix
+// of that path. Below a task, the word after it names the task's
 // tab: `cards/<key>` and `artifacts/<name>` name a card or an artifact (and
 // so their tab); `cards`, `artifacts` and `logs[/<stream>]` name a tab.
 // #/flows/<flow>/compare/<run>,<run>,… is the compare page of those runs
@@ -19,6 +20,8 @@ export interface Route {
   artifact?: string;
   /** Runs of the flow compared side by side: the alternative to run. */
   compare?: string[];
+  /** The step's foreach dashboard: the alternative to task below a step. */
+  dashboard?: true;
   /** The task's tab when no card or artifact is named (they name theirs). */
   tab?: TaskTab;
   /** The log stream of the logs tab. */
@@ -27,7 +30,7 @@ export interface Route {
 
 export type Level = Exclude<keyof Route, 'tab' | 'stream'>;
 /** The levels of the path proper, each one id. */
-export type PathLevel = Exclude<Level, 'compare'>;
+export type PathLevel = Exclude<Level, 'compare' | 'dashboard' | 'artifact'>;
 
 /** The levels in order, with their URL words. */
 export const LEVELS: readonly (readonly [PathLevel, string])[] = [
@@ -71,6 +74,7 @@ export function parseHash(hash: string): Route {
     const stream = route.tab === 'logs' && parts[9] !== undefined ? decode(parts[9]) : null;
     if (stream !== null && stream !== '') route.stream = stream;
   }
+  if (route.step !== undefined && route.task === undefined && parts[6] === 'dashboard') route.dashboard = true;
   return route;
 }
 
@@ -92,6 +96,7 @@ export function formatHash(route: Route): string {
   if (parts.length === 2 && route.compare !== undefined && route.compare.length > 0) {
     parts.push('compare', route.compare.map(encodeURIComponent).join(','));
   }
+  if (parts.length === 6 && route.dashboard) parts.push('dashboard');
   out += parts.join('/');
   return out;
 }
@@ -110,6 +115,7 @@ export function depth(route: Route): Level | null {
   }
   if (last === 'task' && route.artifact !== undefined) return 'artifact';
   if (last === 'flow' && route.compare !== undefined) return 'compare';
+  if (last === 'step' && route.dashboard) return 'dashboard';
   return last;
 }
 

@@ -9,6 +9,7 @@ import { depth, sameRoute, type Level, type Route } from '../lib/route';
 import type { Change, OpenRequest } from '../lib/schema';
 import type { ConnectionState, StreamEvent, Transport, Unsubscribe } from '../lib/transport';
 import { CardStore } from './card.svelte';
+import { DashboardStore } from './dashboard.svelte';
 import { DatastoreStore } from './datastore.svelte';
 import { FlowsStore } from './flows.svelte';
 import { Notices } from './notices.svelte';
@@ -29,7 +30,7 @@ export interface AppDeps {
 }
 
 /** The list that holds the items of each route level. */
-const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards', artifact: 'tasks', compare: 'run-table' };
+const ZONE_OF: Record<Level, Zone> = { flow: 'flows', run: 'runs', step: 'steps', task: 'tasks', card: 'cards', artifact: 'tasks', compare: 'run-table', dashboard: 'steps' };
 
 /** How often the shown run list is reloaded while the index reads runs. */
 const UNLOADED_REFRESH_MS = 400;
@@ -42,6 +43,7 @@ export class AppState {
   readonly run: OpenRunStore;
   readonly task: OpenTaskStore;
   readonly card: CardStore;
+  readonly dashboard: DashboardStore;
   readonly router: Router;
   readonly notices = new Notices();
   readonly prefs: Prefs;
@@ -93,6 +95,7 @@ export class AppState {
     this.run = new OpenRunStore(deps.api);
     this.task = new OpenTaskStore(deps.api);
     this.card = new CardStore(deps.api);
+    this.dashboard = new DashboardStore(deps.api);
     this.router = new Router(deps.host);
     this.prefs = new Prefs(deps.storage);
   }
@@ -210,6 +213,7 @@ export class AppState {
       this.run.id !== null ? this.run.load() : null,
       this.task.id !== null ? this.task.refresh() : null,
       this.card.refresh(),
+      this.dashboard.refresh(),
     ]);
   }
 
@@ -234,6 +238,7 @@ export class AppState {
       this.task.close();
     }
     void this.card.select(card ?? null);
+    this.dashboard.open(route.dashboard && flow !== undefined && run !== undefined && step !== undefined ? `${flow}/${run}/${step}` : null);
   }
 
   #onEvent(ev: StreamEvent): void {
@@ -290,6 +295,7 @@ export class AppState {
     void this.task.applyChange(c);
     void this.card.applyChange(c);
     this.#emitChange(c);
+    this.dashboard.applyChange(c);
     if (c.kind === 'run_added' && c.flow !== undefined && c.run !== undefined) {
       // Follow never leaves a comparison the user is reading.
       if (this.prefs.isFollowing(c.flow) && this.route.flow === c.flow && this.route.compare === undefined) {
