@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,9 +76,6 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind, ErrorCard: c.HTML.ErrorCard || (cc.Tree != nil && cc.Tree.IsErrorCard()),
 		UpdateDisabled: cc.UpdateDisabled, HTMLURL: a.cardURL(c.Key), Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
 		Stale: cc.Stale, Err: optStr(firstOf(cc.Err, c.Err)), Text: optStr(cc.Text)}
-	if cc.Tree != nil {
-		out.Card = cc.Tree
-	}
 	out.Original = originalRenders(cc.Kind, a.inDemo())
 	if c.Data != nil {
 		out.DataToken = optStr(c.Data.Token)
@@ -91,7 +89,43 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 		out.LatestAttempt = t.Attempt
 		out.Live = !c.Final && t.Status == datastore.StatusRunning && c.Attempt == t.Attempt
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeCardDetail(w, out, cc.Tree)
+}
+
+// writeCardDetail answers a card with its tree spliced into the envelope:
+// the tree is encoded once and written as it is, where json.Encoder would
+// hold a second, compacted copy of it. For a big card that copy would be
+// the largest allocation of the request (issue 12: about twice the file).
+func writeCardDetail(w http.ResponseWriter, out cardDetailJSON, tree *cards.Card) {
+	if tree == nil {
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		writeError(w, http.StatusInternalServerError, "cannot encode the card")
+		return
+	}
+	body, err := tree.MarshalJSON()
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "cannot encode the card")
+		return
+	}
+	// "card":null is the envelope's own key: a string value cannot hold
+	// it unescaped, and no other field is an object.
+	const slot = `"card":null`
+	i := bytes.Index(head.Bytes(), []byte(slot))
+	if i < 0 {
+		writeError(w, http.StatusInternalServerError, "cannot encode the card")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(head.Bytes()[:i+len(`"card":`)])
+	w.Write(body)
+	w.Write(head.Bytes()[i+len(slot):])
 }
 
 // originalRenders says whether the card file's own HTML shows the card, so
