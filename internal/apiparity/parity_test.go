@@ -46,6 +46,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if _, err := srv.UploadTree(ctx, bucket, "mf", fixture.Dir()+"/s3/objects", nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	for _, name := range fixtures {
 		if _, err := srv.UploadTree(ctx, bucket, name, fixture.Dir()+"/"+name+"/.metaflow", s3test.NotInBucket); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -360,3 +364,5 @@ func firstDiff(a, b string) int {
 	}
 	return i
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
