@@ -161,6 +161,17 @@ type header struct {
 	Mod  time.Time `json:"mod"`  // the object's LastModified
 	Read time.Time `json:"read"` // when Flowdeck read it from S3
 	Size int64     `json:"size"`
+	// Missing: S3 answered that nothing has the key (a run's absent
+	// _meta, an attempt's absent file), kept so that it is known offline.
+	Missing bool `json:"missing,omitempty"`
+}
+
+// errMissing is a cached "no such key".
+var errMissing = fmt.Errorf("s3cache: not in S3 when last read: %w", fs.ErrNotExist)
+
+// putMissing records that S3 had nothing at file's key when read at read.
+func (s *Store) putMissing(file string, read time.Time) {
+	_ = s.put(file, header{Read: read, Missing: true}, nil)
 }
 
 // put writes one entry: a JSON header line, then the body.
@@ -210,6 +221,9 @@ func (s *Store) get(file string) (header, []byte, error) {
 	}
 	now := time.Now()
 	os.Chtimes(file, now, now)
+	if h.Missing {
+		return h, nil, errMissing
+	}
 	return h, []byte(body), nil
 }
 

@@ -29,11 +29,32 @@ type FS struct {
 	Linger time.Duration
 
 	offline atomic.Bool
+	// lastTry is when a read last went to S3 while offline (unix nanos):
+	// offline, reads with a cached answer skip S3 for RetryOffline, so an
+	// offline open does not wait on retries for every file.
+	lastTry atomic.Int64
 	mu      sync.Mutex
 	hits    []time.Time // reads answered from the cache, for Stats
 }
 
 var _ datastore.FS = (*FS)(nil)
+
+// RetryOffline is how often, offline, a read with a cached answer tries S3
+// again.
+const RetryOffline = 5 * time.Second
+
+// skipS3 tells whether a read with a cached answer should not try S3 now.
+func (f *FS) skipS3() bool {
+	if !f.offline.Load() {
+		return false
+	}
+	now := time.Now().UnixNano()
+	last := f.lastTry.Load()
+	if now-last < int64(RetryOffline) {
+		return true
+	}
+	return !f.lastTry.CompareAndSwap(last, now)
+}
 
 // New returns an FS reading through next and caching in s.
 func New(next datastore.FS, s *Store) *FS { return &FS{next: next, s: s, Linger: Linger} }
@@ -90,17 +111,23 @@ func (f *FS) final(p string, read time.Time) bool {
 // is served.
 func (f *FS) Open(name string) (datastore.File, error) {
 	file := f.s.objPath(name)
-	if h, body, err := f.s.get(file); err == nil && f.final(name, h.Read) {
-		f.hit()
-		return newMemFile(path.Base(name), h.Mod, body), nil
+	if fl, err, ok := f.cachedObj(name, file); ok {
+		return fl, err
 	}
 	read := time.Now()
+	if f.skipS3() {
+		return nil, fmt.Errorf("%w: %s (not in the cache of finished runs)", s3fs.ErrOffline, name)
+	}
 	fl, err := f.next.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		f.note(nil)
+		f.s.putMissing(file, read)
+		return nil, err
+	}
 	if err != nil {
 		if f.note(err) {
-			if h, body, cerr := f.s.get(file); cerr == nil && f.final(name, h.Read) {
-				f.hit()
-				return newMemFile(path.Base(name), h.Mod, body), nil
+			if fl, cerr, ok := f.cachedObj(name, file); ok {
+				return fl, cerr
 			}
 		}
 		return nil, err
@@ -139,21 +166,26 @@ type entry struct {
 // folder's files are then served only if final).
 func (f *FS) ReadDir(dir string) ([]fs.DirEntry, error) {
 	file := f.s.listPath(dir)
-	if h, body, err := f.s.get(file); err == nil && f.final(dir, h.Read) {
-		if ents, err := decodeListing(body); err == nil {
-			f.hit()
-			return ents, nil
-		}
+	if ents, err, ok := f.cachedDir(dir, file, true); ok {
+		return ents, err
 	}
 	read := time.Now()
+	if f.skipS3() {
+		if ents, err, ok := f.cachedDir(dir, file, false); ok {
+			return ents, err
+		}
+		return nil, fmt.Errorf("%w: %s (not in the cache)", s3fs.ErrOffline, dir)
+	}
 	ents, err := f.next.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		f.note(nil)
+		f.s.putMissing(file, read)
+		return nil, err
+	}
 	if err != nil {
 		if f.note(err) {
-			if _, body, cerr := f.s.get(file); cerr == nil {
-				if cached, derr := decodeListing(body); derr == nil {
-					f.hit()
-					return cached, nil
-				}
+			if ents, cerr, ok := f.cachedDir(dir, file, false); ok {
+				return ents, cerr
 			}
 		}
 		return nil, err
@@ -172,6 +204,39 @@ func (f *FS) ReadDir(dir string) ([]fs.DirEntry, error) {
 	return ents, nil
 }
 
+// cachedObj answers an open from the cache when the entry is final: the
+// object, or fs.ErrNotExist for a key S3 did not have.
+func (f *FS) cachedObj(name, file string) (datastore.File, error, bool) {
+	h, body, err := f.s.get(file)
+	if (err != nil && !errors.Is(err, errMissing)) || !f.final(name, h.Read) {
+		return nil, nil, false
+	}
+	f.hit()
+	if err != nil {
+		return nil, fmt.Errorf("s3cache: %s: %w", name, err), true
+	}
+	return newMemFile(path.Base(name), h.Mod, body), nil, true
+}
+
+// cachedDir answers a listing from the cache: a final one, or with
+// needFinal false (offline) the last one seen.
+func (f *FS) cachedDir(dir, file string, needFinal bool) ([]fs.DirEntry, error, bool) {
+	h, body, err := f.s.get(file)
+	if (err != nil && !errors.Is(err, errMissing)) || (needFinal && !f.final(dir, h.Read)) {
+		return nil, nil, false
+	}
+	if err != nil {
+		f.hit()
+		return nil, fmt.Errorf("s3cache: %s: %w", dir, err), true
+	}
+	ents, derr := decodeListing(body)
+	if derr != nil {
+		return nil, nil, false
+	}
+	f.hit()
+	return ents, nil, true
+}
+
 func decodeListing(b []byte) ([]fs.DirEntry, error) {
 	var l listing
 	if err := json.Unmarshal(b, &l); err != nil {
@@ -186,16 +251,21 @@ func decodeListing(b []byte) ([]fs.DirEntry, error) {
 
 // Lstat goes to S3; offline it answers from a cached object or listing.
 func (f *FS) Lstat(name string) (fs.FileInfo, error) {
-	fi, err := f.next.Lstat(name)
+	var fi fs.FileInfo
+	var err error
+	if f.skipS3() {
+		err = fmt.Errorf("%w: %s", s3fs.ErrOffline, name)
+	} else {
+		fi, err = f.next.Lstat(name)
+	}
 	if err == nil || !f.note(err) {
 		if err == nil {
 			f.note(nil)
 		}
 		return fi, err
 	}
-	if h, _, cerr := f.s.get(f.s.objPath(name)); cerr == nil && f.final(name, h.Read) {
-		f.hit()
-		return &info{name: path.Base(name), size: h.Size, mod: h.Mod}, nil
+	if fl, cerr, ok := f.cachedObj(name, f.s.objPath(name)); ok && cerr == nil {
+		return fl.Stat()
 	}
 	if _, _, cerr := f.s.get(f.s.listPath(name)); cerr == nil {
 		f.hit()

@@ -40,7 +40,8 @@ type Options struct {
 	// OnFinal is called once for each run the index holds as finished
 	// (succeeded or failed) that is neither live nor lingering: its objects
 	// no longer change (the hook behind datastore/s3cache). It is called
-	// from the polling goroutine, every RunsInterval for runs new to it.
+	// from the polling goroutine after every live round (an in-memory scan
+	// of the index, no request).
 	OnFinal func(flow, run string, finished time.Time)
 }
 
@@ -133,9 +134,9 @@ func (p *Poller) loop(ctx context.Context) {
 			return
 		case <-live.C:
 			p.pollLive(ctx)
+			p.reportFinal()
 		case <-runs.C:
 			p.pollRuns(ctx)
-			p.reportFinal()
 		}
 	}
 }
