@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -39,7 +38,10 @@ Usage:
 PATH is a .metaflow folder or a folder holding one. Without PATH, Flowdeck
 looks where Metaflow does: $METAFLOW_DATASTORE_SYSROOT_LOCAL/.metaflow, then
 .metaflow in the working directory and each parent. PATH may also be an S3
-datastore, s3://bucket/prefix (work in progress, see docs/s3.md).
+datastore, s3://bucket/prefix (see docs/s3.md); with no PATH and no local
+.metaflow found, Metaflow's own config is used when it names an S3
+datastore (METAFLOW_DEFAULT_DATASTORE=s3, METAFLOW_DATASTORE_SYSROOT_S3, in
+the environment or ~/.metaflowconfig/config*.json).
 
 Flags:
   --addr ADDR         serve: listen address (default 127.0.0.1:8324)
@@ -51,6 +53,10 @@ Flags:
   --poll              poll for changes instead of inotify (network filesystems)
   --stale-after DUR   report a quiet running run as unknown after DUR (default 30m)
   --s3-budget N       s3://: at most N requests a minute (default: no cap)
+  --s3-cache-size N   s3://: cap of the cache of finished runs (default 2G)
+  --metadata DIR      s3://: read run user, tags and attempt_ok from this
+                      local metadata folder (the .metaflow of
+                      METAFLOW_DEFAULT_METADATA=local)
 `
 
 func main() {
@@ -69,6 +75,8 @@ type config struct {
 	serve       bool
 	staleAfter  time.Duration
 	s3Budget    int
+	s3Cache     string
+	metadata    string
 }
 
 func parse(args []string, stderr io.Writer) (config, error) {
@@ -90,6 +98,8 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.serve, "serve", false, "")
 	fs.DurationVar(&cfg.staleAfter, "stale-after", 30*time.Minute, "")
 	fs.IntVar(&cfg.s3Budget, "s3-budget", 0, "")
+	fs.StringVar(&cfg.s3Cache, "s3-cache-size", "", "")
+	fs.StringVar(&cfg.metadata, "metadata", "", "")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -155,13 +165,9 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 			return err
 		}
 	}
-	var s3 *s3Store
-	if strings.HasPrefix(cfg.path, "s3://") {
-		st, err := openS3(ctx, cfg.path, cfg.s3Budget)
-		if err != nil {
-			return err
-		}
-		s3 = &st
+	s3, err := s3FromConfig(ctx, cfg)
+	if err != nil {
+		return err
 	}
 	opts := app.Options{
 		Shell:        "window",

@@ -35,6 +35,16 @@ type WatchState struct {
 	Mode    string `json:"mode"`
 	Watches int    `json:"watches"`
 	Err     string `json:"error,omitempty"`
+	// Requests is the requests of the last minute to a remote datastore
+	// (S3); omitted for a local one.
+	Requests *int64 `json:"requests_per_min,omitempty"`
+	// Cached: reads were answered from the local cache of finished runs
+	// in the last minute.
+	Cached bool `json:"cached,omitempty"`
+	// Metadata is where run user and tags come from when not from the
+	// datastore's own _meta: "none" (an S3 bucket: they are kept by the
+	// metadata service) or the joined local metadata folder.
+	Metadata string `json:"metadata,omitempty"`
 }
 
 // WatchFactory starts watching an index; onState is called when the state

@@ -55,6 +55,9 @@ type Server struct {
 	// Endpoint is the S3 endpoint URL, http://127.0.0.1:<port>.
 	Endpoint string
 	dir      string
+	bin      string
+	args     []string
+	ctx      context.Context
 	cmd      *exec.Cmd
 	done     chan struct{}
 	stop     context.CancelFunc
@@ -79,50 +82,79 @@ func Start(ctx context.Context) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	log, err := os.Create(filepath.Join(dir, "weed.log"))
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("s3test: %w", err)
-	}
-	defer log.Close()
 	data := filepath.Join(dir, "data")
 	if err := os.Mkdir(data, 0o755); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("s3test: %w", err)
 	}
-	cctx, cancel := context.WithCancel(ctx)
-	cmd := exec.CommandContext(cctx, bin, "-logdir="+dir, "mini",
-		"-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-dir="+data,
-		"-s3.port="+strconv.Itoa(ports[0]),
-		"-master.port="+strconv.Itoa(ports[1]),
-		"-volume.port="+strconv.Itoa(ports[2]),
-		"-filer.port="+strconv.Itoa(ports[3]),
-		"-admin.port="+strconv.Itoa(ports[4]), "-admin.port.legacy=0", "-admin.ui=false",
+	args := []string{"-logdir=" + dir, "mini",
+		"-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-dir=" + data,
+		"-s3.port=" + strconv.Itoa(ports[0]),
+		"-master.port=" + strconv.Itoa(ports[1]),
+		"-volume.port=" + strconv.Itoa(ports[2]),
+		"-filer.port=" + strconv.Itoa(ports[3]),
+		"-admin.port=" + strconv.Itoa(ports[4]), "-admin.port.legacy=0", "-admin.ui=false",
 		"-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
 		"-master.telemetry=false",
 		// Without these limits writes can hang waiting for volume space.
-		"-master.volumeSizeLimitMB=64", "-volume.max=50")
-	cmd.Stdout, cmd.Stderr = log, log
-	setGroup(cmd)
-	if err := cmd.Start(); err != nil {
-		cancel()
+		"-master.volumeSizeLimitMB=64", "-volume.max=50"}
+	s := &Server{Endpoint: "http://127.0.0.1:" + strconv.Itoa(ports[0]), dir: dir, bin: bin, args: args, ctx: ctx}
+	if err := s.run(); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("s3test: start weed: %w", err)
-	}
-	s := &Server{Endpoint: "http://127.0.0.1:" + strconv.Itoa(ports[0]), dir: dir, cmd: cmd, done: make(chan struct{}), stop: cancel}
-	go func() { cmd.Wait(); close(s.done) }()
-	if err := s.waitReady(cctx, 60*time.Second); err != nil {
-		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// Close stops weed (its whole process group) and removes its folder.
-func (s *Server) Close() {
+// run starts weed with the server's arguments and waits until it takes
+// writes.
+func (s *Server) run() error {
+	log, err := os.OpenFile(filepath.Join(s.dir, "weed.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("s3test: %w", err)
+	}
+	defer log.Close()
+	cctx, cancel := context.WithCancel(s.ctx)
+	cmd := exec.CommandContext(cctx, s.bin, s.args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	setGroup(cmd)
+	if err := cmd.Start(); err != nil {
+		cancel()
+		return fmt.Errorf("s3test: start weed: %w", err)
+	}
+	s.cmd, s.done, s.stop = cmd, make(chan struct{}), cancel
+	done := s.done
+	go func() { cmd.Wait(); close(done) }()
+	if err := s.waitReady(cctx, 60*time.Second); err != nil {
+		s.Stop()
+		return err
+	}
+	return nil
+}
+
+// Stop stops weed and keeps its data, for a test of S3 going away;
+// Restart brings it back on the same port with the same objects.
+func (s *Server) Stop() {
+	if s.cmd == nil {
+		return
+	}
 	killGroup(s.cmd)
 	s.stop()
 	<-s.done
+	s.cmd = nil
+}
+
+// Restart starts a stopped server again.
+func (s *Server) Restart() error {
+	if s.cmd != nil {
+		return nil
+	}
+	return s.run()
+}
+
+// Close stops weed (its whole process group) and removes its folder.
+func (s *Server) Close() {
+	s.Stop()
 	os.RemoveAll(s.dir)
 }
 

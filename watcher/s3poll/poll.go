@@ -37,6 +37,12 @@ type Options struct {
 	Budget       *s3fs.Budget  // nil: no cap
 	// OnState is called, from the polling goroutine, when State changes.
 	OnState func()
+	// OnFinal is called once for each run the index holds as finished
+	// (succeeded or failed) that is neither live nor lingering: its objects
+	// no longer change (the hook behind datastore/s3cache). It is called
+	// from the polling goroutine after every live round (an in-memory scan
+	// of the index, no request).
+	OnFinal func(flow, run string, finished time.Time)
 }
 
 // State is what the status bar shows.
@@ -59,6 +65,7 @@ type Poller struct {
 	snaps   map[string]map[string]stamp // live run "flow/run" -> path -> stamp
 	lingers map[string]time.Time        // run -> when it stopped being live
 	retry   []string
+	final   map[string]bool // runs handed to OnFinal
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -83,7 +90,7 @@ func New(ix *datastore.Index, fsys *s3fs.FS, opts Options) *Poller {
 		opts.Linger = 30 * time.Second
 	}
 	return &Poller{ix: ix, fs: fsys, opts: opts, ch: make(chan []datastore.Change, 64),
-		snaps: map[string]map[string]stamp{}, lingers: map[string]time.Time{}, done: make(chan struct{})}
+		snaps: map[string]map[string]stamp{}, lingers: map[string]time.Time{}, final: map[string]bool{}, done: make(chan struct{})}
 }
 
 // Changes delivers the index's changes, one batch per round with any.
@@ -120,12 +127,14 @@ func (p *Poller) loop(ctx context.Context) {
 	runs := time.NewTicker(p.opts.RunsInterval)
 	defer runs.Stop()
 	p.pollLive(ctx) // take the first snapshots
+	p.reportFinal()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-live.C:
 			p.pollLive(ctx)
+			p.reportFinal()
 		case <-runs.C:
 			p.pollRuns(ctx)
 		}
@@ -285,6 +294,38 @@ func (p *Poller) apply(ctx context.Context, paths []string) {
 		select {
 		case p.ch <- res.Changes:
 		case <-ctx.Done():
+		}
+	}
+}
+
+// reportFinal hands the runs that became final to OnFinal. It reads the
+// index only (no request).
+func (p *Poller) reportFinal() {
+	if p.opts.OnFinal == nil {
+		return
+	}
+	live := map[string]bool{}
+	for _, r := range p.ix.LiveRuns() {
+		live[r] = true
+	}
+	p.mu.Lock()
+	for r := range p.snaps { // lingering or live
+		live[r] = true
+	}
+	p.mu.Unlock()
+	for _, f := range p.ix.Flows() {
+		runs, err := p.ix.Runs(f.Name)
+		if err != nil {
+			continue
+		}
+		for _, r := range runs {
+			key := f.Name + "/" + r.ID
+			if p.final[key] || live[key] || !r.Loaded || r.Finished.IsZero() ||
+				(r.Status != datastore.StatusSucceeded && r.Status != datastore.StatusFailed) {
+				continue
+			}
+			p.final[key] = true
+			p.opts.OnFinal(f.Name, r.ID, r.Finished)
 		}
 	}
 }

@@ -19,7 +19,17 @@ export interface DatastoreStatus {
   flows: number;
   runs: number;
   indexing: { done: number; total: number };
-  watch: { mode: string; error: string | null; watches?: number };
+  watch: {
+    mode: string;
+    error: string | null;
+    watches?: number;
+    /** Requests of the last minute to a remote datastore (S3). */
+    requests_per_min?: number;
+    /** Reads were answered from the cache of finished runs in the last minute. */
+    cached?: boolean;
+    /** "none": user and tags are kept by the metadata service; else the joined metadata folder. */
+    metadata?: string;
+  };
   demo?: boolean;
   /** The datastore a demo returns to ("Leave the demo"). */
   home?: string | null;

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"flowdeck/app"
+	"flowdeck/datastore"
+	"flowdeck/frontend"
+	"flowdeck/internal/fixture"
+	"flowdeck/internal/s3test"
+)
+
+// TestServeS3Status: `flowdeck serve s3://…` as start() wires it (cache,
+// poller, state) over a real S3 server: the datastore status says "S3
+// polling" with requests a minute and metadata "none"; with S3 stopped it
+// says offline, and a finished run read before opens from the cache,
+// marked cached.
+func TestServeS3Status(t *testing.T) {
+	ctx := t.Context()
+	srv, err := s3test.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.CreateBucket(ctx, "flowdeck-serve"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.UploadTree(ctx, "flowdeck-serve", "mf", fixture.Path(t, "default", ".metaflow"), s3test.NotInBucket); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "METAFLOW_CARD_S3ROOT"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+	t.Setenv("METAFLOW_S3_ENDPOINT_URL", srv.Endpoint)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+
+	serve := func() (*app.App, *httptest.Server) {
+		st, err := s3FromConfig(ctx, config{cmd: "serve", path: "s3://flowdeck-serve/mf"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The fixture's runs finished when they were uploaded, a second
+		// ago: shorten the 30 s within which their objects may change.
+		st.cache.Linger = 500 * time.Millisecond
+		a := app.New(app.Options{Shell: "serve", Assets: frontend.Dist(), Watch: st.watchFactory(),
+			IndexOptions: datastore.Options{FS: st.fs, StaleAfter: 100000 * time.Hour}})
+		if err := a.OpenLocation(st.loc); err != nil {
+			t.Fatal(err)
+		}
+		<-a.Loaded()
+		h := httptest.NewServer(a.Handler())
+		t.Cleanup(func() { h.Close(); a.Close() })
+		return a, h
+	}
+	get := func(a *app.App, h *httptest.Server, p string, v any) int {
+		req, _ := http.NewRequest("GET", h.URL+p, nil)
+		req.Header.Set("X-Flowdeck-Token", a.Secret())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if v != nil {
+			json.Unmarshal(b, v)
+		}
+		return resp.StatusCode
+	}
+	type status struct {
+		Watch app.WatchState `json:"watch"`
+	}
+	waitStatus := func(a *app.App, h *httptest.Server, what string, ok func(app.WatchState) bool) app.WatchState {
+		deadline := time.Now().Add(40 * time.Second)
+		for {
+			var s status
+			get(a, h, "/api/datastore", &s)
+			if ok(s.Watch) {
+				return s.Watch
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s: %+v", what, s.Watch)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	a, h := serve()
+	ws := waitStatus(a, h, "S3 polling state", func(w app.WatchState) bool {
+		return w.Mode == "S3 polling" && w.Requests != nil && *w.Requests > 0 && w.Metadata == "none"
+	})
+	t.Logf("online: %+v requests %d", ws, *ws.Requests)
+	var runs []struct{ ID string }
+	get(a, h, "/api/flows/DefaultCardFlow/runs", &runs)
+	if len(runs) != 2 {
+		t.Fatalf("runs %+v", runs)
+	}
+	// A run opened once (its page) opens again offline. The poller marks
+	// the finished runs final within its first rounds.
+	time.Sleep(time.Second)
+	for _, r := range runs {
+		if code := get(a, h, "/api/runs/DefaultCardFlow/"+r.ID, nil); code != 200 {
+			t.Fatalf("run %s: %d", r.ID, code)
+		}
+	}
+	time.Sleep(2 * time.Second)
+	srv.Stop()
+	a2, h2 := serve()
+	for _, r := range runs {
+		var d struct {
+			Status string `json:"status"`
+			Steps  []any  `json:"steps"`
+		}
+		if code := get(a2, h2, "/api/runs/DefaultCardFlow/"+r.ID, &d); code != 200 || d.Status != "succeeded" || len(d.Steps) == 0 {
+			t.Fatalf("offline run %s: %d %+v", r.ID, code, d)
+		}
+	}
+	waitStatus(a2, h2, "offline and cached state", func(w app.WatchState) bool { return w.Mode == "offline" && w.Cached })
+}
