@@ -124,7 +124,8 @@ export async function openPage(browser, url, { colorScheme = 'light', viewport =
   const page = await ctx.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  // A failed resource's message does not name it; its location does.
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.location()?.url ? `${m.text()} (${m.location().url})` : m.text()); });
   await page.goto(url);
   return page;
 }

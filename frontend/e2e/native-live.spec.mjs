@@ -5,7 +5,7 @@
 // the final data JSON before the final HTML (docs/format.md §12).
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, openPage, replayEvents, startServe, test } from './harness.mjs';
+import { assert, assertEqual, copyFixture, openPage, replayEvents, sleep, startServe, test } from './harness.mjs';
 import { cardKey, decodeCard, nowMs, replayList, startRecorder } from './native-lib.mjs';
 
 const loc = { flow: 'LiveCardFlow', run: '1795642679591111', step: 'train', task: '2' };
@@ -58,6 +58,10 @@ async function run(t, events, speed) {
       writes.push({ t: nowMs(), ...expected(e) });
       if (!opened) {
         opened = true;
+        // As a user, who can open the card once the app lists it: the
+        // index has applied the write (asked from here, not the page, so a
+        // 404 while it catches up is not a page error).
+        await untilKnown(page, srv, key);
         await page.evaluate((h) => { location.hash = h; }, `#/flows/${loc.flow}/runs/${loc.run}/steps/${loc.step}/tasks/${loc.task}/cards/${key}`);
       }
     },
@@ -70,6 +74,19 @@ async function run(t, events, speed) {
   await page.waitForTimeout(500);
   const rec = await page.evaluate(() => window.__rec);
   return { page, rec, writes };
+}
+
+// untilKnown waits until the server's index holds the card.
+async function untilKnown(page, srv, key) {
+  const token = await page.evaluate(() => document.querySelector('meta[name="flowdeck-token"]')?.getAttribute('content') ?? '');
+  const until = Date.now() + 10000;
+  while (Date.now() < until) {
+    const r = await fetch(`${srv.origin}/api/cards/${key}`, { headers: { 'X-Flowdeck-Token': token } });
+    await r.arrayBuffer();
+    if (r.ok) return;
+    await sleep(10);
+  }
+  throw new Error(`the index never listed card ${key}`);
 }
 
 function checkNeverBack(rec, writes) {
