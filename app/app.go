@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -30,12 +31,8 @@ type Watch interface {
 	Close() error
 }
 
-// WatchState is what the status bar shows about watching.
-type WatchState struct {
-	Mode    string `json:"mode"`
-	Watches int    `json:"watches"`
-	Err     string `json:"error,omitempty"`
-}
+// WatchState is what the status bar shows about watching (wire.WatchState).
+type WatchState = wire.WatchState
 
 // WatchFactory starts watching an index; onState is called when the state
 // changes. main.go supplies it, so app does not construct the watcher.
@@ -389,7 +386,7 @@ func (a *App) run(ctx context.Context, s *session) {
 func (a *App) publishChanges(batch []datastore.Change) {
 	evs := make([]Event, 0, len(batch))
 	for _, c := range batch {
-		b, err := json.Marshal(c)
+		b, err := json.Marshal(wire.ToChange(c))
 		if err != nil {
 			continue
 		}

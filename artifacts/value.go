@@ -8,31 +8,31 @@ import "errors"
 type Value struct {
 	Kind      string   `json:"kind"`
 	Type      string   `json:"type,omitempty"`
-	Value     any      `json:"value,omitempty"`
+	Value     any      `json:"value,omitempty" tstype:"boolean | number | string"`
 	Encoding  string   `json:"encoding,omitempty"`
 	Repr      string   `json:"repr,omitempty"`
 	Len       *int64   `json:"len,omitempty"`
-	Items     []*Value `json:"items,omitempty"`
+	Items     []*Value `json:"items,omitempty" tstype:"ValueNode[]"`
 	Entries   []Entry  `json:"entries,omitempty"`
 	Fields    []Field  `json:"fields,omitempty"`
 	Dtype     string   `json:"dtype,omitempty"`
 	Shape     []int64  `json:"shape,omitempty"`
 	Columns   []Column `json:"columns,omitempty"`
-	Index     []*Value `json:"index,omitempty"`
+	Index     []*Value `json:"index,omitempty" tstype:"ValueNode[]"`
 	Truncated bool     `json:"truncated,omitempty"`
 	Error     string   `json:"error,omitempty"`
 }
 
 // Entry is one key/value pair of a dict.
 type Entry struct {
-	Key   *Value `json:"key"`
-	Value *Value `json:"value"`
+	Key   *Value `json:"key" tstype:"ValueNode"`
+	Value *Value `json:"value" tstype:"ValueNode"`
 }
 
 // Field is a named part of an object's state or of a namedtuple.
 type Field struct {
 	Name  string `json:"name"`
-	Value *Value `json:"value"`
+	Value *Value `json:"value" tstype:"ValueNode"`
 }
 
 // Column is one column of a DataFrame (or the values of a Series): the
@@ -40,7 +40,7 @@ type Field struct {
 type Column struct {
 	Name   string   `json:"name"`
 	Dtype  string   `json:"dtype,omitempty"`
-	Values []*Value `json:"values"`
+	Values []*Value `json:"values" tstype:"ValueNode[]"`
 }
 
 // Value kinds.

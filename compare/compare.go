@@ -22,12 +22,15 @@ const (
 // many, repeated).
 var ErrRuns = errors.New("compare: bad run list")
 
+// Group is the group of a row.
+type Group string
+
 // Groups of rows, in the order the table shows them.
 const (
-	GroupRun       = "run"
-	GroupParameter = "parameter"
-	GroupArtifact  = "artifact"
-	GroupValueBox  = "valuebox"
+	GroupRun       Group = "run"
+	GroupParameter Group = "parameter"
+	GroupArtifact  Group = "artifact"
+	GroupValueBox  Group = "valuebox"
 )
 
 // Result is one comparison.
@@ -55,7 +58,7 @@ type Run struct {
 // Row is one line of the table: a value per run, nil where the run has
 // none.
 type Row struct {
-	Group string `json:"group"`
+	Group Group  `json:"group"`
 	Name  string `json:"name"`
 	// Detail says where the value comes from (a step, a card).
 	Detail string    `json:"detail,omitempty"`

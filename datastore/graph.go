@@ -38,12 +38,14 @@ type GraphStep struct {
 	BoxEnds string   `json:"box_ends,omitempty"`
 	// Status is the step's status in the run, or StatusPending when none
 	// of its tasks exists yet.
-	Status Status `json:"status"`
+	Status Status `json:"status" tstype:"Status | 'pending'"`
 	Counts Counts `json:"counts"`
 }
 
 // StatusPending marks a graph step that has no task yet. It is never a
 // task's or run's status.
+//
+// tsgen:ignore (not a value of Status on the wire; GraphStep says it)
 const StatusPending Status = "pending"
 
 // Graph sources.

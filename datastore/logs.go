@@ -21,7 +21,7 @@ type LogLine struct {
 // Log is a task's stdout or stderr for one attempt.
 type Log struct {
 	Attempt   int       `json:"attempt"`
-	Stream    string    `json:"stream"`
+	Stream    string    `json:"stream" tstype:"LogStream"`
 	Truncated bool      `json:"truncated"`
 	Lines     []LogLine `json:"lines"`
 }
