@@ -386,7 +386,7 @@ func (a *App) run(ctx context.Context, s *session) {
 func (a *App) publishChanges(batch []datastore.Change) {
 	evs := make([]Event, 0, len(batch))
 	for _, c := range batch {
-		b, err := json.Marshal(wire.ToChange(c))
+		b, err := json.Marshal(toChange(c))
 		if err != nil {
 			continue
 		}

@@ -79,3 +79,9 @@ func originRun(r datastore.Run) wire.OptString {
 	}
 	return wire.OptString(r.Flow + "/" + r.OriginRun)
 }
+
+// toChange is the wire form of a datastore change.
+func toChange(c datastore.Change) wire.Change {
+	return wire.Change{Kind: c.Kind, Flow: c.Flow, Run: c.Run, Step: c.Step, Task: c.Task, Card: c.Card, Status: c.Status,
+		OldStatus: c.OldStatus, Attempt: c.Attempt, Token: c.Token, CreatedOn: c.CreatedOn, Final: c.Final, Err: c.Err}
+}

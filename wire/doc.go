@@ -12,10 +12,9 @@
 //   - every object that describes something read from disk may carry an
 //     `error` sentence: the item is shown with it, not dropped.
 //
-// Types computed by other packages and sent as they are (a run's graph, a
-// log, a comparison, an artifact's value tree) are named here by alias, so
-// this package lists everything the API sends; their fields are documented
-// where they are computed.
+// The package imports nothing of Flowdeck's: the packages that compute what
+// is sent as is (datastore's statuses, run graph, logs and failures; compare's
+// result; artifacts' value tree; cards' kinds) name these types by alias.
 //
 // The generator is internal/tsgen. Field types map to TypeScript as: string,
 // numbers, bool; a pointer adds `| null`; slices are arrays; maps are

@@ -2,20 +2,7 @@ package wire
 
 import (
 	"encoding/json"
-
-	"flowdeck/artifacts"
-	"flowdeck/cards"
-	"flowdeck/compare"
-	"flowdeck/datastore"
 )
-
-// Status is a run's, step's, task's or attempt's state.
-//
-// tsgen:values STATUSES
-type Status = datastore.Status
-
-// Counts are a run's or step's tasks by status.
-type Counts = datastore.Counts
 
 // DatastoreStatus is the body of GET /api/datastore and of "status" events.
 type DatastoreStatus struct {
@@ -145,16 +132,6 @@ type Step struct {
 	Err         OptString     `json:"error"`
 }
 
-// RunGraph is the run's graph, normalised by the server: every step of the
-// flow, started or not.
-type RunGraph = datastore.Graph
-
-// GraphStep is one step of RunGraph.
-type GraphStep = datastore.GraphStep
-
-// Failure is a failed task with the last lines of its stderr.
-type Failure = datastore.Failure
-
 // RunDetail is the body of GET /api/runs/{flow}/{run}.
 type RunDetail struct {
 	RunSummary
@@ -167,10 +144,6 @@ type RunDetail struct {
 	// 2.18.13).
 	CardsFoundIn OptString `json:"cards_found_in"`
 }
-
-// CardSearch is where Flowdeck looked for a run's cards below the
-// datastore's parent folder.
-type CardSearch = datastore.CardSearch
 
 // TimelineAttempt is one attempt of a task on the run's timeline.
 type TimelineAttempt struct {
@@ -215,22 +188,6 @@ type Attempt struct {
 	Logs []string `json:"logs" tstype:"LogStream[]"`
 }
 
-// Artifact is one artifact of a task attempt, as listed (not its value).
-type Artifact = datastore.Artifact
-
-// ValueNode is the value tree of a decoded pickle (docs/api.md, "Artifact
-// values").
-type ValueNode = artifacts.Value
-
-// ValueEntry is one key and value of a dict ValueNode.
-type ValueEntry = artifacts.Entry
-
-// ValueField is one named field of an object ValueNode.
-type ValueField = artifacts.Field
-
-// ValueColumn is one column of a data frame ValueNode.
-type ValueColumn = artifacts.Column
-
 // ArtifactValue is the body of GET
 // /api/tasks/{flow}/{run}/{step}/{task}/artifacts/{name}.
 type ArtifactValue struct {
@@ -264,14 +221,20 @@ type TaskDetail struct {
 	CardSearch *CardSearch `json:"card_search"`
 }
 
-// LogLine is one line of a log.
-type LogLine = datastore.LogLine
+// CardKind is what a card file holds, and so how it is shown (docs/format.md §9).
+type CardKind string
 
-// LogData is the body of GET /api/tasks/{flow}/{run}/{step}/{task}/logs/{stream}.
-type LogData = datastore.Log
-
-// CardKind is how a card is shown.
-type CardKind = cards.Kind
+const (
+	// KindTemplate is a default, blank or error card: HTML that embeds the
+	// card JSON as base64 in window.__MF_DATA__.
+	KindTemplate CardKind = "template"
+	// KindJSON is raw card JSON stored as .html (default_json).
+	KindJSON CardKind = "json"
+	// KindHTML is any other HTML: custom cards, html extension cards.
+	KindHTML CardKind = "html"
+	// KindText is anything else, e.g. taskspec_card's pathspec.
+	KindText CardKind = "text"
+)
 
 // CardDetail is the body of GET /api/cards/{key}.
 type CardDetail struct {
@@ -342,9 +305,6 @@ type OpenRequest struct {
 	Home bool `json:"home,omitempty"`
 }
 
-// ChangeKind names what a Change reports.
-type ChangeKind = datastore.ChangeKind
-
 // Change is one typed change from the event stream ("change" events): what
 // changed, never the data. A field that does not apply to the kind is
 // absent.
@@ -367,25 +327,3 @@ type Change struct {
 	Final     bool     `json:"final,omitempty"`
 	Err       string   `json:"error,omitempty"`
 }
-
-// ToChange is the wire form of a datastore change.
-func ToChange(c datastore.Change) Change {
-	return Change{Kind: c.Kind, Flow: c.Flow, Run: c.Run, Step: c.Step, Task: c.Task, Card: c.Card, Status: c.Status,
-		OldStatus: c.OldStatus, Attempt: c.Attempt, Token: c.Token, CreatedOn: c.CreatedOn, Final: c.Final, Err: c.Err}
-}
-
-// CompareResult is the body of GET /api/flows/{flow}/compare?runs=a,b: runs
-// lined up (package compare).
-type CompareResult = compare.Result
-
-// CompareRun is one run of a comparison.
-type CompareRun = compare.Run
-
-// CompareRow is one compared value across the runs.
-type CompareRow = compare.Row
-
-// CardMatch is one card found in the compared runs.
-type CardMatch = compare.CardMatch
-
-// CompareGroup is the group of a CompareRow.
-type CompareGroup = compare.Group

@@ -2,11 +2,73 @@
 // The JSON shapes of Flowdeck's HTTP API and events (docs/api.md). To change one,
 // edit the Go package and run `go generate ./...`.
 
-/** Status is a run's, step's, task's or attempt's state. */
+/** CompareGroup is the group of a CompareRow. */
+export type CompareGroup = 'run' | 'parameter' | 'artifact' | 'valuebox';
+
+/**
+ * CompareResult is the body of GET /api/flows/{flow}/compare?runs=a,b: one
+ * comparison, runs lined up.
+ */
+export interface CompareResult {
+  flow: string;
+  runs: CompareRun[];
+  /**
+   * Steps are the steps whose scalar artifacts are rows; AllSteps the
+   * steps of the compared runs, for the step picker.
+   */
+  steps: string[];
+  all_steps: string[];
+  rows: CompareRow[];
+  cards: CardMatch[];
+}
+
+/** CompareRun is a compared run's header. */
+export interface CompareRun {
+  id: string;
+  status: Status;
+  started_at: string;
+  finished_at: string;
+  live: boolean;
+  error?: string;
+}
+
+/**
+ * CompareRow is one line of the table: a value per run, nil where the run has
+ * none.
+ */
+export interface CompareRow {
+  group: CompareGroup;
+  name: string;
+  /** Detail says where the value comes from (a step, a card). */
+  detail?: string;
+  values: (string | null)[];
+  /**
+   * Differs is set when the runs do not all have the same value (a
+   * missing value differs from any value).
+   */
+  differs: boolean;
+}
+
+/** CardMatch is one card as it appears in each run. */
+export interface CardMatch {
+  step: string;
+  type: string;
+  id?: string;
+  foreach_index: number;
+  label: string;
+  /** Keys holds the card key in each run, "" where the run lacks it. */
+  keys: string[];
+}
+
+/**
+ * Status is the derived state of a run, step, task or attempt. A local
+ * datastore records no run-level status, so every value here is inferred
+ * from files by the rules in datastore/doc.go.
+ */
 export type Status = 'running' | 'succeeded' | 'failed' | 'unknown';
 export const STATUSES: readonly Status[] = ['running', 'succeeded', 'failed', 'unknown'];
 
-/** Counts are a run's or step's tasks by status. */
+/** Counts tallies tasks by status. */
 export interface Counts {
   total: number;
   running: number;
@@ -14,6 +76,126 @@ export interface Counts {
   failed: number;
   unknown: number;
 }
+
+/**
+ * RunGraph is a run's step graph in one shape for every Metaflow version and
+ * source, so that no client parses Metaflow's graph formats. It lists every
+ * step of the flow, including steps the run has not started yet.
+ */
+export interface RunGraph {
+  steps: GraphStep[];
+  start_step: string;
+  end_step: string;
+  /**
+   * Source says where the graph came from: "card" (the dag component of
+   * a default card), "graph_info" (the _graph_info artifact of the run's
+   * _parameters task) or "steps" (only the steps seen so far, no edges).
+   */
+  source: string;
+}
+
+/** GraphStep is one node of the step graph with the run's state of it. */
+export interface GraphStep {
+  name: string;
+  /** Type is start, linear, split, foreach, switch, join or end. */
+  type: string;
+  next: string[];
+  doc?: string;
+  box_next?: boolean;
+  box_ends?: string;
+  /**
+   * Status is the step's status in the run, or StatusPending when none
+   * of its tasks exists yet.
+   */
+  status: Status | 'pending';
+  counts: Counts;
+}
+
+/**
+ * LogLine is one line of an mflog file:
+ * [MFLOG|0|<utc iso time>|<source>|<uuid>]<text>
+ */
+export interface LogLine {
+  ts?: string;
+  source?: string;
+  text: string;
+}
+
+/** LogData is a task's stdout or stderr for one attempt. */
+export interface LogData {
+  attempt: number;
+  stream: LogStream;
+  truncated: boolean;
+  lines: LogLine[];
+}
+
+/**
+ * Failure is a failed task of a run with the end of its stderr, where
+ * Metaflow prints the exception.
+ */
+export interface Failure {
+  step: string;
+  task: string;
+  attempt: number;
+  /**
+   * Lines are the last lines of the attempt's stderr; Truncated is set
+   * when earlier lines were left out.
+   */
+  lines: LogLine[];
+  truncated: boolean;
+  error?: string;
+}
+
+/** Artifact is one entry of an attempt's N.data.json artifact index. */
+export interface Artifact {
+  name: string;
+  type: string;
+  size: number;
+  encoding: string;
+  attempt: number;
+  /**
+   * Preview is a one-line value for small simple artifacts ("0.0684",
+   * "'item_003'"); empty for the rest, which are decoded when opened.
+   */
+  preview?: string;
+}
+
+/**
+ * CardSearch is the outcome of looking for a flow's cards below the
+ * datastore's parent folder (docs/format.md, "Where the cards go, before
+ * 2.18.13": Metaflow before 2.18.13 wrote the cards of a run started in a
+ * subfolder to <subfolder>/.metaflow/mf.cards).
+ */
+export interface CardSearch {
+  /** Base is the folder searched below (the datastore's parent). */
+  base: string;
+  /** Roots are the card roots found that hold cards of the flow. */
+  roots: string[];
+  /**
+   * Dirs is how many folders were looked at; Capped is set when the
+   * search stopped at maxCardSearchDirs.
+   */
+  dirs: number;
+  capped: boolean;
+}
+
+/** ChangeKind names what a Change reports. */
+export type ChangeKind = 
+  | 'flow_added'
+  | 'flow_removed'
+  | 'run_added'
+  | 'run_changed'
+  | 'run_removed'
+  | 'step_added'
+  | 'task_added'
+  | 'task_changed'
+  | 'task_removed'
+  | 'card_added'
+  | 'card_html_changed'
+  | 'card_data_changed'
+  | 'card_removed'
+  | 'card_error'
+  | 'rescanned';
 
 /** DatastoreStatus is the body of GET /api/datastore and of "status" events. */
 export interface DatastoreStatus {
@@ -155,53 +337,6 @@ export interface Step {
   error: string | null;
 }
 
-/**
- * RunGraph is the run's graph, normalised by the server: every step of the
- * flow, started or not.
- */
-export interface RunGraph {
-  steps: GraphStep[];
-  start_step: string;
-  end_step: string;
-  /**
-   * Source says where the graph came from: "card" (the dag component of
-   * a default card), "graph_info" (the _graph_info artifact of the run's
-   * _parameters task) or "steps" (only the steps seen so far, no edges).
-   */
-  source: string;
-}
-
-/** GraphStep is one step of RunGraph. */
-export interface GraphStep {
-  name: string;
-  /** Type is start, linear, split, foreach, switch, join or end. */
-  type: string;
-  next: string[];
-  doc?: string;
-  box_next?: boolean;
-  box_ends?: string;
-  /**
-   * Status is the step's status in the run, or StatusPending when none
-   * of its tasks exists yet.
-   */
-  status: Status | 'pending';
-  counts: Counts;
-}
-
-/** Failure is a failed task with the last lines of its stderr. */
-export interface Failure {
-  step: string;
-  task: string;
-  attempt: number;
-  /**
-   * Lines are the last lines of the attempt's stderr; Truncated is set
-   * when earlier lines were left out.
-   */
-  lines: LogLine[];
-  truncated: boolean;
-  error?: string;
-}
-
 /** RunDetail is the body of GET /api/runs/{flow}/{run}. */
 export interface RunDetail extends RunSummary {
   dag: RunGraph | null;
@@ -214,23 +349,6 @@ export interface RunDetail extends RunSummary {
    * 2.18.13).
    */
   cards_found_in: string | null;
-}
-
-/**
- * CardSearch is where Flowdeck looked for a run's cards below the
- * datastore's parent folder.
- */
-export interface CardSearch {
-  /** Base is the folder searched below (the datastore's parent). */
-  base: string;
-  /** Roots are the card roots found that hold cards of the flow. */
-  roots: string[];
-  /**
-   * Dirs is how many folders were looked at; Capped is set when the
-   * search stopped at maxCardSearchDirs.
-   */
-  dirs: number;
-  capped: boolean;
 }
 
 /** TimelineAttempt is one attempt of a task on the run's timeline. */
@@ -274,61 +392,6 @@ export interface Attempt {
   logs: LogStream[];
 }
 
-/** Artifact is one artifact of a task attempt, as listed (not its value). */
-export interface Artifact {
-  name: string;
-  type: string;
-  size: number;
-  encoding: string;
-  attempt: number;
-  /**
-   * Preview is a one-line value for small simple artifacts ("0.0684",
-   * "'item_003'"); empty for the rest, which are decoded when opened.
-   */
-  preview?: string;
-}
-
-/**
- * ValueNode is the value tree of a decoded pickle (docs/api.md, "Artifact
- * values").
- */
-export interface ValueNode {
-  kind: string;
-  type?: string;
-  value?: boolean | number | string;
-  encoding?: string;
-  repr?: string;
-  len?: number;
-  items?: ValueNode[];
-  entries?: ValueEntry[];
-  fields?: ValueField[];
-  dtype?: string;
-  shape?: number[];
-  columns?: ValueColumn[];
-  index?: ValueNode[];
-  truncated?: boolean;
-  error?: string;
-}
-
-/** ValueEntry is one key and value of a dict ValueNode. */
-export interface ValueEntry {
-  key: ValueNode;
-  value: ValueNode;
-}
-
-/** ValueField is one named field of an object ValueNode. */
-export interface ValueField {
-  name: string;
-  value: ValueNode;
-}
-
-/** ValueColumn is one column of a data frame ValueNode. */
-export interface ValueColumn {
-  name: string;
-  dtype?: string;
-  values: ValueNode[];
-}
-
 /**
  * ArtifactValue is the body of GET
  * /api/tasks/{flow}/{run}/{step}/{task}/artifacts/{name}.
@@ -365,22 +428,7 @@ export interface TaskDetail extends TaskSummary {
   card_search: CardSearch | null;
 }
 
-/** LogLine is one line of a log. */
-export interface LogLine {
-  ts?: string;
-  source?: string;
-  text: string;
-}
-
-/** LogData is the body of GET /api/tasks/{flow}/{run}/{step}/{task}/logs/{stream}. */
-export interface LogData {
-  attempt: number;
-  stream: LogStream;
-  truncated: boolean;
-  lines: LogLine[];
-}
-
-/** CardKind is how a card is shown. */
+/** CardKind is what a card file holds, and so how it is shown (docs/format.md §9). */
 export type CardKind = 'template' | 'json' | 'html' | 'text';
 
 /** CardDetail is the body of GET /api/cards/{key}. */
@@ -464,24 +512,6 @@ export interface OpenRequest {
   home?: boolean;
 }
 
-/** ChangeKind names what a Change reports. */
-export type ChangeKind = 
-  | 'flow_added'
-  | 'flow_removed'
-  | 'run_added'
-  | 'run_changed'
-  | 'run_removed'
-  | 'step_added'
-  | 'task_added'
-  | 'task_changed'
-  | 'task_removed'
-  | 'card_added'
-  | 'card_html_changed'
-  | 'card_data_changed'
-  | 'card_removed'
-  | 'card_error'
-  | 'rescanned';
-
 /**
  * Change is one typed change from the event stream ("change" events): what
  * changed, never the data. A field that does not apply to the kind is
@@ -510,56 +540,46 @@ export interface Change {
 }
 
 /**
- * CompareResult is the body of GET /api/flows/{flow}/compare?runs=a,b: runs
- * lined up (package compare).
+ * ValueNode is one node of a decoded artifact: the JSON the API sends and the
+ * frontend renders (docs/api.md, "Artifact values"; package artifacts
+ * decodes it). Omitted fields are absent, never null.
  */
-export interface CompareResult {
-  flow: string;
-  runs: CompareRun[];
-  /**
-   * Steps are the steps whose scalar artifacts are rows; AllSteps the
-   * steps of the compared runs, for the step picker.
-   */
-  steps: string[];
-  all_steps: string[];
-  rows: CompareRow[];
-  cards: CardMatch[];
-}
-
-/** CompareRun is one run of a comparison. */
-export interface CompareRun {
-  id: string;
-  status: Status;
-  started_at: string;
-  finished_at: string;
-  live: boolean;
+export interface ValueNode {
+  kind: string;
+  type?: string;
+  value?: boolean | number | string;
+  encoding?: string;
+  repr?: string;
+  len?: number;
+  items?: ValueNode[];
+  entries?: ValueEntry[];
+  fields?: ValueField[];
+  dtype?: string;
+  shape?: number[];
+  columns?: ValueColumn[];
+  index?: ValueNode[];
+  truncated?: boolean;
   error?: string;
 }
 
-/** CompareRow is one compared value across the runs. */
-export interface CompareRow {
-  group: CompareGroup;
+/** ValueEntry is one key/value pair of a dict. */
+export interface ValueEntry {
+  key: ValueNode;
+  value: ValueNode;
+}
+
+/** ValueField is a named part of an object's state or of a namedtuple. */
+export interface ValueField {
   name: string;
-  /** Detail says where the value comes from (a step, a card). */
-  detail?: string;
-  values: (string | null)[];
-  /**
-   * Differs is set when the runs do not all have the same value (a
-   * missing value differs from any value).
-   */
-  differs: boolean;
+  value: ValueNode;
 }
 
-/** CardMatch is one card found in the compared runs. */
-export interface CardMatch {
-  step: string;
-  type: string;
-  id?: string;
-  foreach_index: number;
-  label: string;
-  /** Keys holds the card key in each run, "" where the run lacks it. */
-  keys: string[];
+/**
+ * ValueColumn is one column of a DataFrame (or the values of a Series): the
+ * first rows only.
+ */
+export interface ValueColumn {
+  name: string;
+  dtype?: string;
+  values: ValueNode[];
 }
-
-/** CompareGroup is the group of a CompareRow. */
-export type CompareGroup = 'run' | 'parameter' | 'artifact' | 'valuebox';
