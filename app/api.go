@@ -13,7 +13,7 @@ import (
 func (a *App) status() any {
 	s := a.session()
 	if s == nil {
-		return map[string]any{"error": "no datastore", "welcome": true, "shell": a.opts.Shell, "version": a.opts.Version}
+		return wire.NoDatastore{Error: "no datastore", Welcome: true, Shell: a.opts.Shell, Version: a.opts.Version}
 	}
 	st := wire.DatastoreStatus{Root: s.loc.Root, CardRoot: s.loc.CardRoot, Demo: s.demo, Home: wire.OptString(a.homeRoot()), Shell: a.opts.Shell, Version: a.opts.Version,
 		Watch: WatchState{Mode: "off"}}
@@ -266,7 +266,7 @@ func (a *App) postReloadRun(w http.ResponseWriter, r *http.Request, flow, run st
 		return
 	}
 	a.publishChanges(res.Changes)
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "changes": len(res.Changes)})
+	writeJSON(w, http.StatusOK, wire.Reloaded{OK: true, Changes: len(res.Changes)})
 }
 
 // getTimeline answers every attempt of every task of a run in one compact

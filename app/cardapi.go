@@ -154,7 +154,7 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		return
 	}
 	if dst == "" {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "cancelled": true})
+		writeJSON(w, http.StatusOK, wire.Done{OK: false, Cancelled: true})
 		return
 	}
 	if inside(dst, s.loc.Root) || inside(dst, s.loc.CardRoot) {
@@ -165,7 +165,7 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "path": dst})
+	writeJSON(w, http.StatusOK, wire.Done{OK: true, Path: dst})
 }
 
 // postReveal opens the folder holding a card in the file manager.
@@ -187,7 +187,7 @@ func (a *App) postReveal(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	writeJSON(w, http.StatusOK, wire.Done{OK: true})
 }
 
 func inside(p, dir string) bool {

@@ -56,7 +56,7 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if p == "" {
-			writeJSON(w, http.StatusOK, map[string]any{"ok": false, "cancelled": true})
+			writeJSON(w, http.StatusOK, wire.Done{OK: false, Cancelled: true})
 			return
 		}
 		if _, err := a.Open(p); err != nil {
@@ -76,7 +76,7 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "say what to open: path, dialog or demo")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	writeJSON(w, http.StatusOK, wire.Done{OK: true})
 }
 
 // homeRoot is the root OpenHome returns to, or nil.

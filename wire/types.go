@@ -327,3 +327,37 @@ type Change struct {
 	Final     bool     `json:"final,omitempty"`
 	Err       string   `json:"error,omitempty"`
 }
+
+// ErrorBody is the body of every error answer (4xx/5xx, docs/api.md).
+type ErrorBody struct {
+	Error string `json:"error"`
+	// Welcome is set with 409 when no datastore is open: the UI shows the
+	// welcome page.
+	Welcome bool `json:"welcome,omitempty"`
+}
+
+// NoDatastore is the body of "status" events while no datastore is open
+// (the welcome page); DatastoreStatus once one is.
+type NoDatastore struct {
+	Error   string `json:"error"`
+	Welcome bool   `json:"welcome"`
+	Shell   string `json:"shell"`
+	Version string `json:"version"`
+}
+
+// Done is the body of a POST that acted (open, export, save), or whose
+// dialog the user cancelled.
+type Done struct {
+	OK        bool `json:"ok"`
+	Cancelled bool `json:"cancelled,omitempty"`
+	// Path is where an export was saved.
+	Path string `json:"path,omitempty"`
+}
+
+// Reloaded is the body of POST /api/runs/{flow}/{run}/reload.
+type Reloaded struct {
+	OK bool `json:"ok"`
+	// Changes is how many changes reading the run again found (each is
+	// also published as an event).
+	Changes int `json:"changes"`
+}

@@ -539,6 +539,48 @@ export interface Change {
   error?: string;
 }
 
+/** ErrorBody is the body of every error answer (4xx/5xx, docs/api.md). */
+export interface ErrorBody {
+  error: string;
+  /**
+   * Welcome is set with 409 when no datastore is open: the UI shows the
+   * welcome page.
+   */
+  welcome?: boolean;
+}
+
+/**
+ * NoDatastore is the body of "status" events while no datastore is open
+ * (the welcome page); DatastoreStatus once one is.
+ */
+export interface NoDatastore {
+  error: string;
+  welcome: boolean;
+  shell: string;
+  version: string;
+}
+
+/**
+ * Done is the body of a POST that acted (open, export, save), or whose
+ * dialog the user cancelled.
+ */
+export interface Done {
+  ok: boolean;
+  cancelled?: boolean;
+  /** Path is where an export was saved. */
+  path?: string;
+}
+
+/** Reloaded is the body of POST /api/runs/{flow}/{run}/reload. */
+export interface Reloaded {
+  ok: boolean;
+  /**
+   * Changes is how many changes reading the run again found (each is
+   * also published as an event).
+   */
+  changes: number;
+}
+
 /**
  * ValueNode is one node of a decoded artifact: the JSON the API sends and the
  * frontend renders (docs/api.md, "Artifact values"; package artifacts
