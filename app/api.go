@@ -1,39 +1,21 @@
 package app
 
 import (
+	"flowdeck/wire"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
 	"flowdeck/datastore"
 )
 
-// status is the body of GET /api/datastore and of "status" events.
-type statusJSON struct {
-	Root     string     `json:"root"`
-	CardRoot string     `json:"card_root"`
-	Flows    int        `json:"flows"`
-	Runs     int        `json:"runs"`
-	Indexing progress   `json:"indexing"`
-	Watch    WatchState `json:"watch"`
-	Demo     bool       `json:"demo"`
-	// Home is the datastore a demo returns to ("Leave the demo"), if any.
-	Home    any    `json:"home"`
-	Shell   string `json:"shell"`
-	Version string `json:"version"`
-}
-
-type progress struct {
-	Done  int `json:"done"`
-	Total int `json:"total"`
-}
-
 func (a *App) status() any {
 	s := a.session()
 	if s == nil {
-		return map[string]any{"error": "no datastore", "welcome": true, "shell": a.opts.Shell, "version": a.opts.Version}
+		return wire.NoDatastore{Error: "no datastore", Welcome: true, Shell: a.opts.Shell, Version: a.opts.Version}
 	}
-	st := statusJSON{Root: s.loc.Root, CardRoot: s.loc.CardRoot, Demo: s.demo, Home: a.homeRoot(), Shell: a.opts.Shell, Version: a.opts.Version,
+	st := wire.DatastoreStatus{Root: s.loc.Root, CardRoot: s.loc.CardRoot, Demo: s.demo, Home: wire.OptString(a.homeRoot()), Shell: a.opts.Shell, Version: a.opts.Version,
 		Watch: WatchState{Mode: "off"}}
 	for _, f := range s.ix.Flows() {
 		st.Flows++
@@ -89,21 +71,14 @@ func (a *App) cardIndex(w http.ResponseWriter, key string) *datastore.Index {
 	return ix
 }
 
-type flowJSON struct {
-	Name      string `json:"name"`
-	Runs      int    `json:"runs"`
-	LatestRun optStr `json:"latest_run"`
-	Err       optStr `json:"error"`
-}
-
 func (a *App) getFlows(w http.ResponseWriter, r *http.Request) {
 	ix := a.index(w)
 	if ix == nil {
 		return
 	}
-	out := []flowJSON{}
+	out := []wire.Flow{}
 	for _, f := range ix.Flows() {
-		out = append(out, flowJSON{Name: f.Name, Runs: f.Runs, LatestRun: optStr(f.LatestRun), Err: optStr(f.Err)})
+		out = append(out, wire.Flow{Name: f.Name, Runs: f.Runs, LatestRun: wire.OptString(f.LatestRun), Err: wire.OptString(f.Err)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -154,7 +129,7 @@ func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 		writeLookupError(w, err)
 		return
 	}
-	out := make([]runJSON, 0, len(runs))
+	out := make([]wire.RunSummary, 0, len(runs))
 	for _, run := range runs {
 		out = append(out, toRun(run))
 	}
@@ -162,17 +137,6 @@ func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 	if s := a.session(); s != nil {
 		s.runsServed(flow)
 	}
-}
-
-type runDetailJSON struct {
-	runJSON
-	DAG      *datastore.Graph    `json:"dag"`
-	EndStep  string              `json:"end_step"`
-	Steps    []stepJSON          `json:"steps"`
-	Failures []datastore.Failure `json:"failures"`
-	// CardsFoundIn is the card root of a run whose cards are not under
-	// the datastore's (a subfolder's .metaflow/mf.cards).
-	CardsFoundIn optStr `json:"cards_found_in"`
 }
 
 const (
@@ -212,11 +176,11 @@ func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
 		return
 	}
 	_, limit := pageParams(r)
-	out := runDetailJSON{runJSON: toRun(d.Run), EndStep: d.EndStep, Steps: make([]stepJSON, 0, len(d.Steps)), DAG: g,
+	out := wire.RunDetail{RunSummary: toRun(d.Run), EndStep: d.EndStep, Steps: make([]wire.Step, 0, len(d.Steps)), DAG: g,
 		Failures: []datastore.Failure{}}
 	if s := a.session(); s != nil {
 		out.Failures = s.ix.RunFailures(r.Context(), d)
-		out.CardsFoundIn = optStr(s.ix.RunCardRoot(flow, run))
+		out.CardsFoundIn = wire.OptString(s.ix.RunCardRoot(flow, run))
 	}
 	for _, st := range d.Steps {
 		out.Steps = append(out.Steps, toStep(st, g.StepType(st.Name), 0, limit))
@@ -239,18 +203,6 @@ func (a *App) getStep(w http.ResponseWriter, r *http.Request, flow, run, step st
 	writeError(w, http.StatusNotFound, "not found")
 }
 
-type taskDetailJSON struct {
-	taskJSON
-	Attempts  []attemptJSON        `json:"attempts"`
-	Artifacts []datastore.Artifact `json:"artifacts"`
-	Logs      map[string]bool      `json:"logs"`
-	Pathspec  string               `json:"pathspec"`
-	// CardsFoundIn: see runDetailJSON. CardSearch is set when the run has
-	// no card anywhere: where Flowdeck looked.
-	CardsFoundIn optStr                `json:"cards_found_in"`
-	CardSearch   *datastore.CardSearch `json:"card_search"`
-}
-
 func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, task string) {
 	ix := a.index(w)
 	if ix == nil {
@@ -265,21 +217,20 @@ func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, t
 	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
 		attempt = v
 	}
-	out := taskDetailJSON{taskJSON: toTask(t, true), Attempts: []attemptJSON{}, Logs: map[string]bool{"stdout": false, "stderr": false},
-		Pathspec: flow + "/" + run + "/" + step + "/" + task, CardsFoundIn: optStr(ix.RunCardRoot(flow, run)), CardSearch: ix.MissingCards(flow, run)}
+	out := wire.TaskDetail{TaskSummary: toTask(t, true), Attempts: []wire.Attempt{},
+		Pathspec: flow + "/" + run + "/" + step + "/" + task, CardsFoundIn: wire.OptString(ix.RunCardRoot(flow, run)), CardSearch: ix.MissingCards(flow, run)}
 	for _, at := range t.Attempts {
-		out.Attempts = append(out.Attempts, attemptJSON{Attempt: at.N, Status: at.Status, Started: jtime(at.Started), Finished: jtime(at.Finished), Logs: nonNil(at.Logs)})
+		out.Attempts = append(out.Attempts, wire.Attempt{Attempt: at.N, Status: at.Status, Started: wire.Time(at.Started), Finished: wire.Time(at.Finished), Logs: wire.NonNil(at.Logs)})
 		if at.N == attempt {
-			for _, l := range at.Logs {
-				out.Logs[l] = true
-			}
+			out.Logs.Stdout = slices.Contains(at.Logs, string(wire.Stdout))
+			out.Logs.Stderr = slices.Contains(at.Logs, string(wire.Stderr))
 		}
 	}
 	arts, err := ix.TaskArtifacts(r.Context(), flow, run, step, task, attempt)
 	if err != nil {
 		// The task is still worth showing; the artifact list says why it
 		// is missing.
-		out.Err = optStr("artifacts: " + err.Error())
+		out.Err = wire.OptString("artifacts: " + err.Error())
 		arts = []datastore.Artifact{}
 	}
 	out.Artifacts = arts
@@ -315,16 +266,7 @@ func (a *App) postReloadRun(w http.ResponseWriter, r *http.Request, flow, run st
 		return
 	}
 	a.publishChanges(res.Changes)
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "changes": len(res.Changes)})
-}
-
-type timelineJSON struct {
-	Step     string           `json:"step"`
-	Task     string           `json:"task"`
-	Attempt  int              `json:"attempt"`
-	Status   datastore.Status `json:"status"`
-	Started  jtime            `json:"started_at"`
-	Finished jtime            `json:"finished_at"`
+	writeJSON(w, http.StatusOK, wire.Reloaded{OK: true, Changes: len(res.Changes)})
 }
 
 // getTimeline answers every attempt of every task of a run in one compact
@@ -334,14 +276,7 @@ func (a *App) getTimeline(w http.ResponseWriter, r *http.Request, flow, run stri
 	if !ok {
 		return
 	}
-	out := struct {
-		Now      jtime            `json:"now"`
-		Status   datastore.Status `json:"status"`
-		Started  jtime            `json:"started_at"`
-		Finished jtime            `json:"finished_at"`
-		Tasks    int              `json:"tasks"`
-		Attempts []timelineJSON   `json:"attempts"`
-	}{Now: jtime(time.Now()), Status: toRun(d.Run).Status, Started: jtime(d.Started), Finished: jtime(d.Finished), Attempts: []timelineJSON{}}
+	out := wire.Timeline{Now: wire.Time(time.Now()), Status: toRun(d.Run).Status, Started: wire.Time(d.Started), Finished: wire.Time(d.Finished), Attempts: []wire.TimelineAttempt{}}
 	for _, st := range d.Steps {
 		for _, t := range st.Tasks {
 			out.Tasks++
@@ -350,12 +285,12 @@ func (a *App) getTimeline(w http.ResponseWriter, r *http.Request, flow, run stri
 				if at.Status == datastore.StatusRunning && t.Status == datastore.StatusUnknown {
 					at.Status = t.Status // a stale run's task (see Index.derive)
 				}
-				out.Attempts = append(out.Attempts, timelineJSON{Step: st.Name, Task: t.ID, Attempt: at.N, Status: at.Status,
-					Started: jtime(at.Started), Finished: jtime(at.Finished)})
+				out.Attempts = append(out.Attempts, wire.TimelineAttempt{Step: st.Name, Task: t.ID, Attempt: at.N, Status: at.Status,
+					Started: wire.Time(at.Started), Finished: wire.Time(at.Finished)})
 			}
 			if len(t.Attempts) == 0 {
-				out.Attempts = append(out.Attempts, timelineJSON{Step: st.Name, Task: t.ID, Attempt: t.Attempt, Status: t.Status,
-					Started: jtime(t.Started), Finished: jtime(t.Finished)})
+				out.Attempts = append(out.Attempts, wire.TimelineAttempt{Step: st.Name, Task: t.ID, Attempt: t.Attempt, Status: t.Status,
+					Started: wire.Time(t.Started), Finished: wire.Time(t.Finished)})
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -30,22 +31,8 @@ type Watch interface {
 	Close() error
 }
 
-// WatchState is what the status bar shows about watching.
-type WatchState struct {
-	Mode    string `json:"mode"`
-	Watches int    `json:"watches"`
-	Err     string `json:"error,omitempty"`
-	// Requests is the requests of the last minute to a remote datastore
-	// (S3); omitted for a local one.
-	Requests *int64 `json:"requests_per_min,omitempty"`
-	// Cached: reads were answered from the local cache of finished runs
-	// in the last minute.
-	Cached bool `json:"cached,omitempty"`
-	// Metadata is where run user and tags come from when not from the
-	// datastore's own _meta: "none" (an S3 bucket: they are kept by the
-	// metadata service) or the joined local metadata folder.
-	Metadata string `json:"metadata,omitempty"`
-}
+// WatchState is what the status bar shows about watching (wire.WatchState).
+type WatchState = wire.WatchState
 
 // WatchFactory starts watching an index; onState is called when the state
 // changes. main.go supplies it, so app does not construct the watcher.
@@ -399,7 +386,7 @@ func (a *App) run(ctx context.Context, s *session) {
 func (a *App) publishChanges(batch []datastore.Change) {
 	evs := make([]Event, 0, len(batch))
 	for _, c := range batch {
-		b, err := json.Marshal(c)
+		b, err := json.Marshal(toChange(c))
 		if err != nil {
 			continue
 		}

@@ -1,22 +1,10 @@
 package app
 
 import (
-	"encoding/json"
+	"flowdeck/wire"
 	"net/http"
 	"strconv"
 )
-
-// artifactJSON is the body of GET /api/tasks/{flow}/{run}/{step}/{task}/artifacts/{name}.
-type artifactJSON struct {
-	Name    string `json:"name"`
-	Type    string `json:"type"`
-	Size    int64  `json:"size"`
-	Attempt int    `json:"attempt"`
-	// Value is the artifacts package's value tree, sent as decoded.
-	Value     json.RawMessage `json:"value"`
-	Truncated bool            `json:"truncated"`
-	Err       optStr          `json:"error"`
-}
 
 // getArtifact decodes one artifact of a task attempt (?attempt=N, default
 // the latest). A pickle Flowdeck refuses or cannot read is a 200 with an
@@ -35,6 +23,6 @@ func (a *App) getArtifact(w http.ResponseWriter, r *http.Request, flow, run, ste
 		writeLookupError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, artifactJSON{Name: v.Name, Type: v.Type, Size: v.Size, Attempt: v.Attempt,
-		Value: v.Value, Truncated: v.Truncated, Err: optStr(v.Err)})
+	writeJSON(w, http.StatusOK, wire.ArtifactValue{Name: v.Name, Type: v.Type, Size: v.Size, Attempt: v.Attempt,
+		Value: v.Value, Truncated: v.Truncated, Err: wire.OptString(v.Err)})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,34 +16,6 @@ import (
 	"flowdeck/cards"
 	"flowdeck/datastore"
 )
-
-type cardDetailJSON struct {
-	Key             string     `json:"key"`
-	Type            string     `json:"type"`
-	ID              optStr     `json:"id"`
-	UUID            string     `json:"uuid"`
-	Task            string     `json:"task"`
-	Origin          optStr     `json:"origin"`
-	Attempt         int        `json:"attempt"`
-	AttemptInferred bool       `json:"attempt_inferred"`
-	Token           string     `json:"token"`
-	DataToken       optStr     `json:"data_token"`
-	Final           bool       `json:"final"`
-	Kind            cards.Kind `json:"kind"`
-	ErrorCard       bool       `json:"error_card"`
-	Card            any        `json:"card"`
-	Text            optStr     `json:"text"`
-	UpdateDisabled  bool       `json:"update_disabled"`
-	Live            bool       `json:"live"`
-	Original        bool       `json:"original"`
-	TaskStatus      string     `json:"task_status"`
-	LatestAttempt   int        `json:"latest_attempt"`
-	HTMLURL         string     `json:"html_url"`
-	Size            int64      `json:"size"`
-	UpdatedAt       jtime      `json:"updated_at"`
-	Stale           bool       `json:"stale"`
-	Err             optStr     `json:"error"`
-}
 
 func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	ix := a.cardIndex(w, key)
@@ -72,15 +45,15 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 		runtime.GC()
 	}
 	c := cc.Card
-	out := cardDetailJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: optStr(c.Origin),
+	out := wire.CardDetail{Key: c.Key, Type: c.Type, ID: wire.OptString(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: wire.OptString(c.Origin),
 		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind, ErrorCard: c.HTML.ErrorCard || (cc.Tree != nil && cc.Tree.IsErrorCard()),
-		UpdateDisabled: cc.UpdateDisabled, HTMLURL: a.cardURL(c.Key), Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
-		Stale: cc.Stale, Err: optStr(firstOf(cc.Err, c.Err)), Text: optStr(cc.Text)}
+		UpdateDisabled: cc.UpdateDisabled, HTMLURL: a.cardURL(c.Key), Size: c.HTML.Size, UpdatedAt: wire.Time(c.HTML.ModTime),
+		Stale: cc.Stale, Err: wire.OptString(firstOf(cc.Err, c.Err)), Text: wire.OptString(cc.Text)}
 	out.Original = originalRenders(cc.Kind, a.inDemo())
 	if c.Data != nil {
-		out.DataToken = optStr(c.Data.Token)
+		out.DataToken = wire.OptString(c.Data.Token)
 		if c.Data.ModTime.After(c.HTML.ModTime) {
-			out.UpdatedAt = jtime(c.Data.ModTime)
+			out.UpdatedAt = wire.Time(c.Data.ModTime)
 		}
 	}
 	// The task the card is shown on (a clone shows its origin's cards).
@@ -96,7 +69,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 // the tree is encoded once and written as it is, where json.Encoder would
 // hold a second, compacted copy of it. For a big card that copy would be
 // the largest allocation of the request (issue 12: about twice the file).
-func writeCardDetail(w http.ResponseWriter, out cardDetailJSON, tree *cards.Card) {
+func writeCardDetail(w http.ResponseWriter, out wire.CardDetail, tree *cards.Card) {
 	if tree == nil {
 		writeJSON(w, http.StatusOK, out)
 		return
@@ -174,11 +147,7 @@ func (a *App) getCardData(w http.ResponseWriter, r *http.Request, key string) {
 	}
 	// Markdown components inside the data get the same rendered "html" as
 	// in the card tree; other data (custom cards) goes out as written.
-	var d struct {
-		ReloadToken string          `json:"reload_token"`
-		Data        json.RawMessage `json:"data"`
-		CreatedOn   *float64        `json:"created_on"`
-	}
+	var d wire.CardData
 	if err := json.Unmarshal(b, &d); err == nil {
 		if ann, err := cards.AnnotateMarkdownData(d.Data); err == nil {
 			d.Data = ann
@@ -219,7 +188,7 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		return
 	}
 	if dst == "" {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "cancelled": true})
+		writeJSON(w, http.StatusOK, wire.Done{OK: false, Cancelled: true})
 		return
 	}
 	if inside(dst, s.loc.Root) || inside(dst, s.loc.CardRoot) {
@@ -230,7 +199,7 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "path": dst})
+	writeJSON(w, http.StatusOK, wire.Done{OK: true, Path: dst})
 }
 
 // postReveal opens the folder holding a card in the file manager.
@@ -252,7 +221,7 @@ func (a *App) postReveal(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	writeJSON(w, http.StatusOK, wire.Done{OK: true})
 }
 
 func inside(p, dir string) bool {

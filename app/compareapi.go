@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -135,7 +136,7 @@ func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, fo
 		return
 	}
 	if dst == "" {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "cancelled": true})
+		writeJSON(w, http.StatusOK, wire.Done{OK: false, Cancelled: true})
 		return
 	}
 	if inside(dst, s.loc.Root) || inside(dst, s.loc.CardRoot) {
@@ -146,5 +147,5 @@ func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, fo
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "path": dst})
+	writeJSON(w, http.StatusOK, wire.Done{OK: true, Path: dst})
 }

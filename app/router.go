@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"flowdeck/wire"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,7 +112,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
+	writeJSON(w, status, wire.ErrorBody{Error: msg})
 }
 
 // writeLookupError maps index errors to HTTP statuses.
@@ -120,7 +121,7 @@ func writeLookupError(w http.ResponseWriter, err error) {
 	case errors.Is(err, datastore.ErrUnknown):
 		writeError(w, http.StatusNotFound, "not found")
 	case errors.Is(err, errNoDatastore):
-		writeJSON(w, http.StatusConflict, map[string]any{"error": "no datastore", "welcome": true})
+		writeJSON(w, http.StatusConflict, wire.ErrorBody{Error: "no datastore", Welcome: true})
 	case errors.Is(err, datastore.ErrIncomplete):
 		// Caught mid-write, or damaged: the client keeps what it shows
 		// and the next change event brings the file again.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"flowdeck/wire"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,7 +124,7 @@ func TestSymlinksInsideDatastore(t *testing.T) {
 		!bytes.Contains(b, []byte(filepath.Join("1", "_meta")+" is a symbolic link")) {
 		t.Errorf("start/1: %d %s", code, b)
 	}
-	var flows []flowJSON
+	var flows []wire.Flow
 	s.getJSON(t, "/api/flows", &flows)
 	for _, f := range flows {
 		if f.Name == "StolenFlow" && f.Runs > 0 {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"flowdeck/wire"
 	"io"
 	"net/http"
 )
@@ -11,28 +12,20 @@ func (a *App) getWelcome(w http.ResponseWriter, r *http.Request) {
 	if a.opts.Recent != nil && a.opts.Shell == "window" {
 		recent = a.opts.Recent.List()
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"recent":          recent,
-		"can_open_dialog": a.opts.Platform != nil,
-		"can_open_path":   a.opts.Shell == "window",
-		"demo":            a.opts.Demo != nil,
-		"home":            a.homeRoot(),
+	writeJSON(w, http.StatusOK, wire.Welcome{
+		Recent:        recent,
+		CanOpenDialog: a.opts.Platform != nil,
+		CanOpenPath:   a.opts.Shell == "window",
+		Demo:          a.opts.Demo != nil,
+		Home:          wire.OptString(a.homeRoot()),
 	})
-}
-
-type openRequest struct {
-	Path   string `json:"path"`
-	Dialog bool   `json:"dialog"`
-	Demo   bool   `json:"demo"`
-	// Home leaves a demo for the datastore opened before it.
-	Home bool `json:"home"`
 }
 
 // postOpen switches the datastore. Opening an arbitrary path is offered in
 // the window only: in serve mode the server was started on a datastore,
 // and a browser must not be able to make it read others.
 func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
-	var req openRequest
+	var req wire.OpenRequest
 	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil {
 		writeError(w, http.StatusBadRequest, "bad request: "+err.Error())
 		return
@@ -63,7 +56,7 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if p == "" {
-			writeJSON(w, http.StatusOK, map[string]any{"ok": false, "cancelled": true})
+			writeJSON(w, http.StatusOK, wire.Done{OK: false, Cancelled: true})
 			return
 		}
 		if _, err := a.Open(p); err != nil {
@@ -83,15 +76,15 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "say what to open: path, dialog or demo")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	writeJSON(w, http.StatusOK, wire.Done{OK: true})
 }
 
 // homeRoot is the root OpenHome returns to, or nil.
-func (a *App) homeRoot() any {
+func (a *App) homeRoot() string {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if a.home == nil {
-		return nil
+		return ""
 	}
 	return a.home.Root
 }

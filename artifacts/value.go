@@ -1,47 +1,22 @@
 package artifacts
 
-import "errors"
+import (
+	"errors"
+	"flowdeck/wire"
+)
 
-// Value is one node of a decoded artifact: the JSON the API sends and the
-// frontend renders (the contract is in docs/format.md's artifact section and
-// the package overview). Omitted fields are absent, never null.
-type Value struct {
-	Kind      string   `json:"kind"`
-	Type      string   `json:"type,omitempty"`
-	Value     any      `json:"value,omitempty"`
-	Encoding  string   `json:"encoding,omitempty"`
-	Repr      string   `json:"repr,omitempty"`
-	Len       *int64   `json:"len,omitempty"`
-	Items     []*Value `json:"items,omitempty"`
-	Entries   []Entry  `json:"entries,omitempty"`
-	Fields    []Field  `json:"fields,omitempty"`
-	Dtype     string   `json:"dtype,omitempty"`
-	Shape     []int64  `json:"shape,omitempty"`
-	Columns   []Column `json:"columns,omitempty"`
-	Index     []*Value `json:"index,omitempty"`
-	Truncated bool     `json:"truncated,omitempty"`
-	Error     string   `json:"error,omitempty"`
-}
+// Value is one node of a decoded artifact (wire.ValueNode: the JSON the API
+// sends and the frontend renders).
+type Value = wire.ValueNode
 
-// Entry is one key/value pair of a dict.
-type Entry struct {
-	Key   *Value `json:"key"`
-	Value *Value `json:"value"`
-}
+// Entry is one key/value pair of a dict (wire.ValueEntry).
+type Entry = wire.ValueEntry
 
-// Field is a named part of an object's state or of a namedtuple.
-type Field struct {
-	Name  string `json:"name"`
-	Value *Value `json:"value"`
-}
+// Field is a named part of an object's state or of a namedtuple (wire.ValueField).
+type Field = wire.ValueField
 
-// Column is one column of a DataFrame (or the values of a Series): the
-// first rows only.
-type Column struct {
-	Name   string   `json:"name"`
-	Dtype  string   `json:"dtype,omitempty"`
-	Values []*Value `json:"values"`
-}
+// Column is one column of a DataFrame (wire.ValueColumn).
+type Column = wire.ValueColumn
 
 // Value kinds.
 const (

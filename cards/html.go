@@ -3,22 +3,19 @@ package cards
 import (
 	"bytes"
 	"encoding/base64"
+	"flowdeck/wire"
 	"fmt"
 )
 
-// Kind is what a card file holds (docs/format.md §9).
-type Kind string
+// Kind is what a card file holds (wire.CardKind, docs/format.md §9).
+type Kind = wire.CardKind
 
+// The kinds of card file.
 const (
-	// KindTemplate is a default, blank or error card: HTML that embeds the
-	// card JSON as base64 in window.__MF_DATA__.
-	KindTemplate Kind = "template"
-	// KindJSON is raw card JSON stored as .html (default_json).
-	KindJSON Kind = "json"
-	// KindHTML is any other HTML: custom cards, html extension cards.
-	KindHTML Kind = "html"
-	// KindText is anything else, e.g. taskspec_card's pathspec.
-	KindText Kind = "text"
+	KindTemplate = wire.KindTemplate
+	KindJSON     = wire.KindJSON
+	KindHTML     = wire.KindHTML
+	KindText     = wire.KindText
 )
 
 // PlaceholderToken is the reload token of error cards written by Metaflow

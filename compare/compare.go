@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,59 +23,28 @@ const (
 // many, repeated).
 var ErrRuns = errors.New("compare: bad run list")
 
+// Group is the group of a row (wire.CompareGroup).
+type Group = wire.CompareGroup
+
 // Groups of rows, in the order the table shows them.
 const (
-	GroupRun       = "run"
-	GroupParameter = "parameter"
-	GroupArtifact  = "artifact"
-	GroupValueBox  = "valuebox"
+	GroupRun       = wire.GroupRun
+	GroupParameter = wire.GroupParameter
+	GroupArtifact  = wire.GroupArtifact
+	GroupValueBox  = wire.GroupValueBox
 )
 
-// Result is one comparison.
-type Result struct {
-	Flow string `json:"flow"`
-	Runs []Run  `json:"runs"`
-	// Steps are the steps whose scalar artifacts are rows; AllSteps the
-	// steps of the compared runs, for the step picker.
-	Steps    []string    `json:"steps"`
-	AllSteps []string    `json:"all_steps"`
-	Rows     []Row       `json:"rows"`
-	Cards    []CardMatch `json:"cards"`
-}
+// Result is one comparison (wire.CompareResult).
+type Result = wire.CompareResult
 
-// Run is a compared run's header.
-type Run struct {
-	ID       string           `json:"id"`
-	Status   datastore.Status `json:"status"`
-	Started  time.Time        `json:"started_at"`
-	Finished time.Time        `json:"finished_at"`
-	Live     bool             `json:"live"`
-	Err      string           `json:"error,omitempty"`
-}
+// Run is a compared run's header (wire.CompareRun).
+type Run = wire.CompareRun
 
-// Row is one line of the table: a value per run, nil where the run has
-// none.
-type Row struct {
-	Group string `json:"group"`
-	Name  string `json:"name"`
-	// Detail says where the value comes from (a step, a card).
-	Detail string    `json:"detail,omitempty"`
-	Values []*string `json:"values"`
-	// Differs is set when the runs do not all have the same value (a
-	// missing value differs from any value).
-	Differs bool `json:"differs"`
-}
+// Row is one line of the table (wire.CompareRow).
+type Row = wire.CompareRow
 
-// CardMatch is one card as it appears in each run.
-type CardMatch struct {
-	Step         string `json:"step"`
-	Type         string `json:"type"`
-	ID           string `json:"id,omitempty"`
-	ForeachIndex int    `json:"foreach_index"`
-	Label        string `json:"label"`
-	// Keys holds the card key in each run, "" where the run lacks it.
-	Keys []string `json:"keys"`
-}
+// CardMatch is one card as it appears in each run (wire.CardMatch).
+type CardMatch = wire.CardMatch
 
 // Options tune a comparison.
 type Options struct {

@@ -20,7 +20,7 @@ func openFixture(t *testing.T, name string) *datastore.Index {
 	return ix
 }
 
-func row(t *testing.T, res *Result, group, name string) Row {
+func row(t *testing.T, res *Result, group Group, name string) Row {
 	t.Helper()
 	for _, r := range res.Rows {
 		if r.Group == group && r.Name == name {

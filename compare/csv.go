@@ -19,7 +19,7 @@ func WriteCSV(w io.Writer, res *Result) error {
 		return fmt.Errorf("compare: csv: %w", err)
 	}
 	for _, row := range res.Rows {
-		line := []string{row.Group, row.Name, row.Detail}
+		line := []string{string(row.Group), row.Name, row.Detail}
 		for _, v := range row.Values {
 			s := ""
 			if v != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"io"
 	"io/fs"
@@ -211,17 +212,8 @@ func (d *decoded) shortValue() string {
 	return ""
 }
 
-// Artifact is one entry of an attempt's N.data.json artifact index.
-type Artifact struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Size     int64  `json:"size"`
-	Encoding string `json:"encoding"`
-	Attempt  int    `json:"attempt"`
-	// Preview is a one-line value for small simple artifacts ("0.0684",
-	// "'item_003'"); empty for the rest, which are decoded when opened.
-	Preview string `json:"preview,omitempty"`
-}
+// Artifact is one entry of an attempt's artifact index (wire.Artifact).
+type Artifact = wire.Artifact
 
 // TaskArtifacts lists the artifacts of one attempt (-1: the latest),
 // leaving out Metaflow's internal ones (names starting with "_", as

@@ -2,6 +2,7 @@ package datastore
 
 import (
 	"context"
+	"flowdeck/wire"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,20 +17,8 @@ const (
 	maxCardSearchDirs  = 2000
 )
 
-// CardSearch is the outcome of looking for a flow's cards below the
-// datastore's parent folder (docs/format.md, "Where the cards go, before
-// 2.18.13": Metaflow before 2.18.13 wrote the cards of a run started in a
-// subfolder to <subfolder>/.metaflow/mf.cards).
-type CardSearch struct {
-	// Base is the folder searched below (the datastore's parent).
-	Base string `json:"base"`
-	// Roots are the card roots found that hold cards of the flow.
-	Roots []string `json:"roots"`
-	// Dirs is how many folders were looked at; Capped is set when the
-	// search stopped at maxCardSearchDirs.
-	Dirs   int  `json:"dirs"`
-	Capped bool `json:"capped"`
-}
+// CardSearch is the outcome of looking for a flow's cards (wire.CardSearch).
+type CardSearch = wire.CardSearch
 
 type cardRootCache struct {
 	mu    sync.Mutex

@@ -1,26 +1,27 @@
 package datastore
 
-// ChangeKind names what a Change reports.
-type ChangeKind string
+import "flowdeck/wire"
 
+// ChangeKind names what a Change reports (wire.ChangeKind).
+type ChangeKind = wire.ChangeKind
+
+// The kinds of change.
 const (
-	FlowAdded       ChangeKind = "flow_added"
-	FlowRemoved     ChangeKind = "flow_removed"
-	RunAdded        ChangeKind = "run_added"
-	RunChanged      ChangeKind = "run_changed" // status, tags, end time
-	RunRemoved      ChangeKind = "run_removed"
-	StepAdded       ChangeKind = "step_added"
-	TaskAdded       ChangeKind = "task_added"
-	TaskChanged     ChangeKind = "task_changed" // status or attempt
-	TaskRemoved     ChangeKind = "task_removed"
-	CardAdded       ChangeKind = "card_added"
-	CardHTMLChanged ChangeKind = "card_html_changed"
-	CardDataChanged ChangeKind = "card_data_changed"
-	CardRemoved     ChangeKind = "card_removed"
-	CardError       ChangeKind = "card_error"
-	// Rescanned says a whole subtree was read again (after an overflow or a
-	// watch fault); consumers should refetch what they show.
-	Rescanned ChangeKind = "rescanned"
+	FlowAdded       = wire.FlowAdded
+	FlowRemoved     = wire.FlowRemoved
+	RunAdded        = wire.RunAdded
+	RunChanged      = wire.RunChanged
+	RunRemoved      = wire.RunRemoved
+	StepAdded       = wire.StepAdded
+	TaskAdded       = wire.TaskAdded
+	TaskChanged     = wire.TaskChanged
+	TaskRemoved     = wire.TaskRemoved
+	CardAdded       = wire.CardAdded
+	CardHTMLChanged = wire.CardHTMLChanged
+	CardDataChanged = wire.CardDataChanged
+	CardRemoved     = wire.CardRemoved
+	CardError       = wire.CardError
+	Rescanned       = wire.Rescanned
 )
 
 // Change is one typed change produced by Index.Apply. It says what changed

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -14,57 +15,21 @@ import (
 	"flowdeck/cards"
 )
 
-// Graph is a run's step graph in one shape for every Metaflow version and
-// source, so that no client parses Metaflow's graph formats. It lists every
-// step of the flow, including steps the run has not started yet.
-type Graph struct {
-	Steps     []GraphStep `json:"steps"`
-	StartStep string      `json:"start_step"`
-	EndStep   string      `json:"end_step"`
-	// Source says where the graph came from: "card" (the dag component of
-	// a default card), "graph_info" (the _graph_info artifact of the run's
-	// _parameters task) or "steps" (only the steps seen so far, no edges).
-	Source string `json:"source"`
-}
+// Graph is a run's step graph (wire.RunGraph).
+type Graph = wire.RunGraph
 
-// GraphStep is one node of the step graph with the run's state of it.
-type GraphStep struct {
-	Name string `json:"name"`
-	// Type is start, linear, split, foreach, switch, join or end.
-	Type    string   `json:"type"`
-	Next    []string `json:"next"`
-	Doc     string   `json:"doc,omitempty"`
-	BoxNext bool     `json:"box_next,omitempty"`
-	BoxEnds string   `json:"box_ends,omitempty"`
-	// Status is the step's status in the run, or StatusPending when none
-	// of its tasks exists yet.
-	Status Status `json:"status"`
-	Counts Counts `json:"counts"`
-}
+// GraphStep is one node of the step graph (wire.GraphStep).
+type GraphStep = wire.GraphStep
 
-// StatusPending marks a graph step that has no task yet. It is never a
-// task's or run's status.
-const StatusPending Status = "pending"
+// StatusPending marks a graph step that has no task yet (wire.StatusPending).
+const StatusPending = wire.StatusPending
 
 // Graph sources.
 const (
-	GraphFromCard      = "card"
-	GraphFromGraphInfo = "graph_info"
-	GraphFromSteps     = "steps"
+	GraphFromCard      = wire.GraphFromCard
+	GraphFromGraphInfo = wire.GraphFromGraphInfo
+	GraphFromSteps     = wire.GraphFromSteps
 )
-
-// StepType is the node type of a step ("" when unknown or g is nil).
-func (g *Graph) StepType(name string) string {
-	if g == nil {
-		return ""
-	}
-	for _, s := range g.Steps {
-		if s.Name == name {
-			return s.Type
-		}
-	}
-	return ""
-}
 
 // NormalStepType is cards.NormalStepType: the one rule for step types.
 func NormalStepType(typ, name string, next []string, start, end string) string {

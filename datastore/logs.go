@@ -4,27 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flowdeck/wire"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strconv"
 )
 
-// LogLine is one line of an mflog file:
-// [MFLOG|0|<utc iso time>|<source>|<uuid>]<text>
-type LogLine struct {
-	TS     string `json:"ts,omitempty"`
-	Source string `json:"source,omitempty"`
-	Text   string `json:"text"`
-}
+// LogLine is one line of an mflog file (wire.LogLine).
+type LogLine = wire.LogLine
 
-// Log is a task's stdout or stderr for one attempt.
-type Log struct {
-	Attempt   int       `json:"attempt"`
-	Stream    string    `json:"stream"`
-	Truncated bool      `json:"truncated"`
-	Lines     []LogLine `json:"lines"`
-}
+// Log is a task's stdout or stderr for one attempt (wire.LogData).
+type Log = wire.LogData
 
 // Log streams.
 const (
@@ -118,18 +109,8 @@ func ParseMflog(b []byte) []LogLine {
 	return out
 }
 
-// Failure is a failed task of a run with the end of its stderr, where
-// Metaflow prints the exception.
-type Failure struct {
-	Step    string `json:"step"`
-	Task    string `json:"task"`
-	Attempt int    `json:"attempt"`
-	// Lines are the last lines of the attempt's stderr; Truncated is set
-	// when earlier lines were left out.
-	Lines     []LogLine `json:"lines"`
-	Truncated bool      `json:"truncated"`
-	Err       string    `json:"error,omitempty"`
-}
+// Failure is a failed task of a run with the end of its stderr (wire.Failure).
+type Failure = wire.Failure
 
 // Bounds of RunFailures: a failed foreach can fail hundreds of tasks; the
 // run page shows the first few, the rest are a click away.

@@ -1,17 +1,20 @@
 package datastore
 
-import "time"
+import (
+	"flowdeck/wire"
+	"time"
+)
 
-// Status is the derived state of a run, step, task or attempt. A local
-// datastore records no run-level status, so every value here is inferred
-// from files by the rules in doc.go.
-type Status string
+// Status is the derived state of a run, step, task or attempt (wire.Status:
+// the API's type, declared there; the rules that infer it are in doc.go).
+type Status = wire.Status
 
+// The statuses.
 const (
-	StatusRunning   Status = "running"
-	StatusSucceeded Status = "succeeded"
-	StatusFailed    Status = "failed"
-	StatusUnknown   Status = "unknown"
+	StatusRunning   = wire.StatusRunning
+	StatusSucceeded = wire.StatusSucceeded
+	StatusFailed    = wire.StatusFailed
+	StatusUnknown   = wire.StatusUnknown
 )
 
 // Flow is one flow folder that has a _meta/_self.json.
@@ -51,28 +54,8 @@ type Run struct {
 	tsEpoch int64
 }
 
-// Counts tallies tasks by status.
-type Counts struct {
-	Total     int `json:"total"`
-	Running   int `json:"running"`
-	Succeeded int `json:"succeeded"`
-	Failed    int `json:"failed"`
-	Unknown   int `json:"unknown"`
-}
-
-func (c *Counts) add(s Status) {
-	c.Total++
-	switch s {
-	case StatusRunning:
-		c.Running++
-	case StatusSucceeded:
-		c.Succeeded++
-	case StatusFailed:
-		c.Failed++
-	default:
-		c.Unknown++
-	}
-}
+// Counts tallies tasks by status (wire.Counts).
+type Counts = wire.Counts
 
 // Step is one step folder of a run.
 type Step struct {

@@ -459,8 +459,8 @@ func (ix *Index) derive(s *runSnap) {
 			if r.OriginRun == "" && t.OriginRun != "" {
 				r.OriginRun = t.OriginRun
 			}
-			st.step.Counts.add(t.Status)
-			r.Counts.add(t.Status)
+			st.step.Counts.Add(t.Status)
+			r.Counts.Add(t.Status)
 			r.LastActivity = laterOf(r.LastActivity, t.LastActivity)
 			lastFinish = laterOf(lastFinish, t.Finished)
 			switch t.Status {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: go mod tidy, go vet, Go tests (with the race detector on
+# Runs every test: the generated API types (go generate), go mod tidy, go vet, Go tests (with the race detector on
 # the concurrent packages; the S3 ones against a real SeaweedFS server that
 # scripts/weed.sh builds once per machine), short fuzz runs, Vitest, the browser tests
 # against `flowdeck serve` of both builds (the desktop bin/flowdeck and the
@@ -11,6 +11,14 @@ cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 bash scripts/build.sh
+
+echo "== generated API types"
+# frontend/src/lib/schema.ts is generated from package wire (wire/doc.go).
+go generate ./...
+if ! git diff --exit-code -- frontend/src/lib/schema.ts; then
+  echo "frontend/src/lib/schema.ts differs from package wire: edit wire/, not schema.ts, then run GOTOOLCHAIN=local go generate ./... and commit the result (the diff is above)"
+  exit 1
+fi
 
 echo "== go mod tidy"
 for mod in . tools/dockerlint; do

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cardLeftOver, sortCards } from '../stores/task.svelte';
+import { cardRef } from '../testing/fakes';
 import { cardState } from './cardstate';
 
-const ref = (key: string, attempt: number) => ({ key, type: 'blank', id: null, uuid: 'u', attempt, token: 't', final: false });
+const ref = (key: string, attempt: number) => cardRef({ key, attempt });
 
 describe('cardState', () => {
   it('names each state', () => {
@@ -19,9 +20,9 @@ describe('task cards', () => {
   const task = {
     attempt: 2,
     attempts: [
-      { attempt: 2, status: 'running' as const, started_at: null, finished_at: null },
-      { attempt: 1, status: 'failed' as const, started_at: null, finished_at: null },
-      { attempt: 0, status: 'succeeded' as const, started_at: null, finished_at: null },
+      { attempt: 2, status: 'running' as const, started_at: null, finished_at: null, logs: [] },
+      { attempt: 1, status: 'failed' as const, started_at: null, finished_at: null, logs: [] },
+      { attempt: 0, status: 'succeeded' as const, started_at: null, finished_at: null, logs: [] },
     ],
   };
   it('marks cards of older failed attempts as left over', () => {

@@ -8,11 +8,14 @@ import type {
   CardDetail,
   CompareResult,
   DatastoreStatus,
+  Done,
+  ErrorBody,
   Flow,
   Landing,
   LogData,
   LogStream,
   OpenRequest,
+  Reloaded,
   RunDetail,
   RunSummary,
   Step,
@@ -167,7 +170,7 @@ export function createApi(opts: ApiOptions) {
     /** Every attempt of every task of a run, for the timeline. */
     timeline: (flow: string, run: string) => request<Timeline>(`/api/runs/${seg(flow)}/${seg(run)}/timeline`),
     /** Reads a run again from disk (finished runs are not watched below their folder). */
-    reloadRun: (flow: string, run: string) => post<{ ok: boolean; changes: number }>(`/api/runs/${seg(flow)}/${seg(run)}/reload`, {}),
+    reloadRun: (flow: string, run: string) => post<Reloaded>(`/api/runs/${seg(flow)}/${seg(run)}/reload`, {}),
     step: (flow: string, run: string, step: string, opts: { offset?: number; limit?: number } = {}) =>
       request<Step>(
         `/api/runs/${seg(flow)}/${seg(run)}/steps/${seg(step)}${query({ offset: opts.offset, limit: opts.limit })}`,
@@ -191,9 +194,9 @@ export function createApi(opts: ApiOptions) {
     },
     /** Saves the card's HTML file where the user picks (window only: a native save dialog). */
     exportCard: (key: string) =>
-      post<{ ok?: boolean; cancelled?: boolean; path?: string }>(`/api/cards/${seg(key)}/export`, {}),
+      post<Done>(`/api/cards/${seg(key)}/export`, {}),
     /** Opens the folder that holds the card file (window only). */
-    revealCard: (key: string) => post<{ ok?: boolean }>(`/api/cards/${seg(key)}/reveal`, {}),
+    revealCard: (key: string) => post<Done>(`/api/cards/${seg(key)}/reveal`, {}),
     /** The URL of the card's own HTML, for a sandboxed iframe (no secret: see docs/api.md). */
     cardHtmlUrl: (key: string) => `${base}/card/${seg(key)}`,
     /** The event stream URL; EventSource cannot set headers, so the secret is a query parameter. */
@@ -206,7 +209,7 @@ export function createApi(opts: ApiOptions) {
       `${base}/api/flows/${seg(flow)}/compare/${format}${query({ runs: runs.join(','), steps: steps?.join(','), token: opts.token })}`,
     /** Saves the comparison as `format` where the user picks (window only: a native save dialog). */
     exportCompare: (flow: string, runs: string[], format: 'csv' | 'html', steps?: string[]) =>
-      post<{ ok?: boolean; cancelled?: boolean; path?: string }>(
+      post<Done>(
         `/api/flows/${seg(flow)}/compare/${format}${query({ runs: runs.join(','), steps: steps?.join(',') })}`,
         {},
       ),
@@ -217,7 +220,7 @@ export function createApi(opts: ApiOptions) {
      * folder dialog (nothing changed), true when a datastore was opened.
      */
     open: async (req: OpenRequest): Promise<boolean> => {
-      const res = await post<{ ok?: boolean; cancelled?: boolean; error?: string } | null>('/api/open', req);
+      const res = await post<Partial<Done & ErrorBody> | null>('/api/open', req);
       if (res && typeof res.error === 'string' && res.error !== '') {
         throw new ApiError(res.error, 'http', 200, base + '/api/open', res);
       }

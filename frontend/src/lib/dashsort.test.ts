@@ -3,11 +3,12 @@ import { EMPTY_SUMMARY, type TileSummary } from '../cards/native/summary';
 import { cardKeys, readsCards, sortRows } from './dashsort';
 import { gridKey } from './gridnav';
 import type { Status, TaskSummary } from './schema';
+import { task as fakeTask } from '../testing/fakes';
 
 function row(id: string, status: Status, score: number | null, progress: number | null, started?: string, finished?: string) {
-  const task: TaskSummary = {
-    id, status, attempt: 0, started_at: started ?? null, finished_at: finished ?? null, foreach_index: 10 - Number(id), origin: null, cards: [],
-  };
+  const task: TaskSummary = fakeTask(id, status, {
+    started_at: started ?? null, finished_at: finished ?? null, foreach_index: 10 - Number(id),
+  });
   const summary: TileSummary | null =
     score === null && progress === null
       ? null

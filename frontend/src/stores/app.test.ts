@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type Api } from '../lib/api';
 import type { StreamEvent, StreamHandler, Transport } from '../lib/transport';
-import { run, runDetail, step, task, taskDetail } from '../testing/fakes';
+import { datastoreStatus, run, runDetail, step, task, taskDetail } from '../testing/fakes';
 import { fakeHost } from '../testing/host';
 import { AppState } from './app.svelte';
 
@@ -152,7 +152,7 @@ describe('AppState', () => {
     expect(app.datastore.welcome).toBe(true);
     transport.emit({
       type: 'status',
-      status: { root: '/x', flows: 0, runs: 0, indexing: { done: 0, total: 10 }, watch: { mode: 'polling', error: 'inotify limit reached' } },
+      status: datastoreStatus({ indexing: { done: 0, total: 10 }, watch: { mode: 'polling', watches: 0, error: 'inotify limit reached' } }),
     });
     expect(app.datastore.welcome).toBe(false);
     expect(app.datastore.progress).toBe(0);
@@ -166,7 +166,7 @@ describe('AppState', () => {
     await flush();
     const calls = () => api.runs.mock.calls.length;
     const base = calls();
-    const status = { root: '/r/.metaflow', flows: 1, runs: 2, indexing: { done: 1, total: 2 }, watch: { mode: 'inotify', error: null } };
+    const status = datastoreStatus({ root: '/r/.metaflow', flows: 1, runs: 2, indexing: { done: 1, total: 2 }, watch: { mode: 'inotify', watches: 0 } });
     transport.emit({ type: 'status', status });
     await vi.advanceTimersByTimeAsync(50);
     expect(calls()).toBe(base + 1);

@@ -10,7 +10,8 @@
 // so a slow response cannot undo a newer one.
 
 import { asApiError, type Api, type ApiError } from '../lib/api';
-import { createdOn, type CardData, type CardDetail, type Change } from '../lib/schema';
+import { createdOn } from '../lib/carddata';
+import type { CardData, CardDetail, Change } from '../lib/schema';
 import type { Unsubscribe } from '../lib/transport';
 import { Coalescer } from './coalesce';
 

@@ -2,9 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../lib/api';
 import type { CardDetail, Change } from '../lib/schema';
 import { Coalescer } from './coalesce';
+import { cardDetail } from '../testing/fakes';
 import { CardStore } from './card.svelte';
 
-const detail = (key: string, over: Partial<CardDetail> = {}): CardDetail => ({
+const detail = (key: string, over: Partial<CardDetail> = {}): CardDetail =>
+  cardDetail({
   key,
   type: 'blank',
   id: 'live',
@@ -19,7 +21,7 @@ const detail = (key: string, over: Partial<CardDetail> = {}): CardDetail => ({
   updated_at: '2026-11-25T21:00:00.000Z',
   data_token: 'runtime-1',
   ...over,
-});
+  });
 
 function setup() {
   const api = { card: vi.fn(async (key: string) => detail(key)) };

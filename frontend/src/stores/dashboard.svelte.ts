@@ -11,7 +11,8 @@
 // (FrameBatcher).
 
 import { asApiError, type Api } from '../lib/api';
-import { createdOn, type CardData, type Change, type TaskSummary } from '../lib/schema';
+import { createdOn } from '../lib/carddata';
+import type { CardData, Change, TaskSummary } from '../lib/schema';
 import { LiveTree, type Base } from '../cards/native/live';
 import { summarize, type TileSummary } from '../cards/native/summary';
 import { Coalescer } from './coalesce';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CardData, CardDetail, Change, TaskSummary } from '../lib/schema';
+import { cardDetail, task as fakeTask } from '../testing/fakes';
 import { DashboardStore } from './dashboard.svelte';
 
 function task(id: string, key: string | null): TaskSummary {
-  return { id, status: 'running', attempt: 0, started_at: null, finished_at: null, foreach_index: Number(id), origin: null, cards: [], first_card: key };
+  return fakeTask(id, 'running', { started_at: null, foreach_index: Number(id), first_card: key });
 }
 
 function fakeApi() {
@@ -13,11 +14,10 @@ function fakeApi() {
   const api = {
     card: async (key: string): Promise<CardDetail> => {
       calls.push(`card ${key}`);
-      return {
-        key, type: 'blank', id: null, uuid: 'u', attempt: 0, token: 't', final: false, task: 'F/R/S/1', kind: 'template', live: true,
-        updated_at: null, data_token: 't',
+      return cardDetail({
+        key, token: 't', task: 'F/R/S/1', live: true, data_token: 't',
         card: { components: [{ type: 'progressBar', id: 'p', max: 10, value: 0, label: 'batches' }, { type: 'markdown', id: 'm', source: 'start' }] },
-      };
+      });
     },
     cardData: async (key: string): Promise<CardData | null> => {
       calls.push(`data ${key}`);

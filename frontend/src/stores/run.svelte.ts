@@ -40,15 +40,20 @@ export function mergeTasks(list: readonly TaskSummary[], fresh: readonly TaskSum
 /** The run view's row for a task, from the task endpoint. */
 export function taskRow(d: TaskDetail): TaskSummary {
   return {
+    flow: d.flow,
+    run: d.run,
+    step: d.step,
     id: d.id,
     status: d.status,
     attempt: d.attempt,
     started_at: d.started_at,
     finished_at: d.finished_at,
     foreach_index: d.foreach_index,
+    foreach_var: d.foreach_var,
     foreach_value: d.foreach_value,
     origin: d.origin,
     cards: d.cards.filter((c) => c.attempt === d.attempt),
+    first_card: d.first_card,
     error: d.error ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { RunDetail, Step } from '../lib/schema';
-import { counts, run, runDetail, step, task, taskDetail } from '../testing/fakes';
+import { cardRef, counts, run, runDetail, step, task, taskDetail } from '../testing/fakes';
 import { Coalescer } from './coalesce';
 import { OpenRunStore, mergeTasks } from './run.svelte';
 
@@ -45,8 +45,8 @@ describe('OpenRunStore', () => {
         status: 'succeeded',
         attempt: 1,
         cards: [
-          { key: 'k1', type: 'blank', id: null, uuid: 'u', attempt: 1, token: 'final', final: true },
-          { key: 'k0', type: 'blank', id: null, uuid: 'u', attempt: 0, token: 'x', final: false },
+          cardRef({ key: 'k1', attempt: 1, token: 'final', final: true }),
+          cardRef({ key: 'k0', attempt: 0, token: 'x', final: false }),
         ],
       }),
     );

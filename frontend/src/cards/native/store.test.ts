@@ -5,12 +5,13 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CardData, CardDetail } from '../../lib/schema';
 import { Coalescer } from '../../stores/coalesce';
 import { CardStore } from '../../stores/card.svelte';
+import { cardDetail } from '../../testing/fakes';
 
-const detail = (over: Partial<CardDetail> = {}): CardDetail => ({
-  key: 'k', type: 'blank', id: 'live', uuid: 'u', attempt: 0, token: 'runtime-1', final: false, task: 'F/1/train/2',
-  kind: 'template', card: { components: [] }, live: true, updated_at: null, data_token: 'runtime-1', ...over,
-});
-const data = (created_on: number | undefined, reload_token = 'runtime-1'): CardData => ({ reload_token, data: {}, created_on });
+const detail = (over: Partial<CardDetail> = {}): CardDetail =>
+  cardDetail({
+    key: 'k', id: 'live', token: 'runtime-1', task: 'F/1/train/2', card: { components: [] }, live: true, data_token: 'runtime-1', ...over,
+  });
+const data = (created_on: number | null, reload_token = 'runtime-1'): CardData => ({ reload_token, data: {}, created_on });
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 function setup(d = detail()) {
@@ -59,15 +60,15 @@ describe('CardStore data', () => {
 
   it('without created_on (Metaflow < 2.11.4), the later request wins', async () => {
     const { api, store } = setup();
-    api.cardData.mockResolvedValueOnce(data(undefined));
+    api.cardData.mockResolvedValueOnce(data(null));
     await store.select('k');
     await tick();
     const answers: Array<(d: CardData) => void> = [];
     api.cardData.mockImplementation(() => new Promise((r) => answers.push(r)));
     const c = store.loadData();
     const d = store.loadData();
-    answers[1]({ ...data(undefined), data: { newer: true } });
-    answers[0]({ ...data(undefined), data: { older: true } });
+    answers[1]({ ...data(null), data: { newer: true } });
+    answers[0]({ ...data(null), data: { older: true } });
     await Promise.all([c, d]);
     expect(store.data?.data).toEqual({ newer: true });
   });

@@ -17,7 +17,8 @@
 // - Heights are clamped, and a frame whose height keeps growing (content
 //   sized to its own viewport) stops growing and scrolls instead.
 
-import { createdOn, type CardData } from '../../lib/schema';
+import { createdOn } from '../../lib/carddata';
+import type { CardData } from '../../lib/schema';
 import { clampHeight, dataMessage, type BridgeMessage, type HostMessage, type Outcome } from './protocol';
 
 export type FrameReason = 'open' | 'html' | 'reload' | 'consent';
