@@ -51,6 +51,8 @@ Flags:
   --poll              poll for changes instead of inotify (network filesystems)
   --stale-after DUR   report a quiet running run as unknown after DUR (default 30m)
   --s3-budget N       s3://: at most N requests a minute (default: no cap)
+  --debug-api         tests and benchmarks only: the /api/debug routes and
+                      the FLOWDECK_TEST_* hooks (see docs/benchmarks.md)
 `
 
 func main() {
@@ -69,6 +71,12 @@ type config struct {
 	serve       bool
 	staleAfter  time.Duration
 	s3Budget    int
+	// debugAPI turns on the test and benchmark hooks: the /api/debug and
+	// /api/test routes and the FLOWDECK_TEST_* variables. A flag rather
+	// than a build tag so that the very binaries that ship (bin/flowdeck,
+	// bin/flowdeck-serve, the installed .deb) are the ones the browser and
+	// window tests drive.
+	debugAPI bool
 }
 
 func parse(args []string, stderr io.Writer) (config, error) {
@@ -90,6 +98,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.serve, "serve", false, "")
 	fs.DurationVar(&cfg.staleAfter, "stale-after", 30*time.Minute, "")
 	fs.IntVar(&cfg.s3Budget, "s3-budget", 0, "")
+	fs.BoolVar(&cfg.debugAPI, "debug-api", false, "")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -163,25 +172,11 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 		s3 = &st
 	}
-	opts := app.Options{
-		Shell:        "window",
-		Assets:       frontend.Dist(),
-		Version:      version,
-		Log:          log,
-		Watch:        watchFactory(cfg.poll),
-		Demo:         startDemo,
-		IndexOptions: datastore.Options{StaleAfter: cfg.staleAfter},
+	opts, closeHooks, err := appOptions(cfg, log)
+	if err != nil {
+		return err
 	}
-	// Test hooks (internal/windowtest, frontend/e2e): a JSON-lines record of
-	// requests and shell events. They record; they change no behaviour.
-	if p := os.Getenv("FLOWDECK_TEST_LOG"); p != "" {
-		tl, err := app.OpenTestLog(p)
-		if err != nil {
-			return err
-		}
-		defer tl.Close()
-		opts.TestLog = tl
-	}
+	defer closeHooks()
 	if s3 != nil {
 		opts.IndexOptions.FS = s3.fs
 		opts.Watch = s3.watchFactory()
@@ -234,5 +229,51 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 				}
 			}})
 	}
-	return runWindow(ctx, a)
+	return runWindow(ctx, a, windowHooks(cfg))
+}
+
+// appOptions is what every shell's App gets from cfg; the shells add their
+// own parts. The close function closes the test log, if one was opened.
+func appOptions(cfg config, log *slog.Logger) (app.Options, func(), error) {
+	opts := app.Options{
+		Shell:        "window",
+		Assets:       frontend.Dist(),
+		Version:      version,
+		Log:          log,
+		Watch:        watchFactory(cfg.poll),
+		Demo:         startDemo,
+		IndexOptions: datastore.Options{StaleAfter: cfg.staleAfter},
+		DebugAPI:     cfg.debugAPI,
+	}
+	if !cfg.debugAPI {
+		return opts, func() {}, nil
+	}
+	// Test hooks (internal/windowtest, frontend/e2e): a JSON-lines record of
+	// requests and shell events. They record; they change no behaviour.
+	if p := os.Getenv("FLOWDECK_TEST_LOG"); p != "" {
+		tl, err := app.OpenTestLog(p)
+		if err != nil {
+			return opts, nil, err
+		}
+		opts.TestLog = tl
+		return opts, func() { tl.Close() }, nil
+	}
+	return opts, func() {}, nil
+}
+
+// testHooks are what the window tests ask of the window (only read with
+// --debug-api; see main_window.go).
+type testHooks struct {
+	// route is a URL hash the page opens on (FLOWDECK_TEST_ROUTE).
+	route string
+	// keepChannel leaves Wails' message channel open
+	// (FLOWDECK_TEST_KEEP_CHANNEL=1).
+	keepChannel bool
+}
+
+func windowHooks(cfg config) testHooks {
+	if !cfg.debugAPI {
+		return testHooks{}
+	}
+	return testHooks{route: os.Getenv("FLOWDECK_TEST_ROUTE"), keepChannel: os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1"}
 }

@@ -28,4 +28,4 @@ func canOpenWindow(cmd string) error {
 
 func windowPlatform() app.Platform { return nil }
 
-func runWindow(ctx context.Context, a *app.App) error { return errNoWindow }
+func runWindow(ctx context.Context, a *app.App, hooks testHooks) error { return errNoWindow }

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"flowdeck/app"
 	"flowdeck/app/window"
@@ -32,7 +31,7 @@ func canOpenWindow(cmd string) error {
 func windowPlatform() app.Platform { return window.NewPlatform() }
 
 // runWindow blocks until the window is closed or ctx ends.
-func runWindow(ctx context.Context, a *app.App) error {
+func runWindow(ctx context.Context, a *app.App, hooks testHooks) error {
 	go func() {
 		<-ctx.Done()
 		a.Close()
@@ -40,11 +39,7 @@ func runWindow(ctx context.Context, a *app.App) error {
 	return window.Run(a, window.Options{
 		Icon:         build.Icon,
 		Stop:         ctx.Done(),
-		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
-		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",
-		// Benchmarks only: the live stream as Wails events, and the page's
-		// test probe (docs/benchmarks.md).
-		Transport: os.Getenv("FLOWDECK_TEST_TRANSPORT"),
-		TestProbe: os.Getenv("FLOWDECK_TEST_PROBE"),
+		InitialRoute: hooks.route,
+		KeepChannel:  hooks.keepChannel,
 	})
 }

@@ -74,8 +74,12 @@ type Options struct {
 	RequireSecret bool
 	Version       string
 	Log           *slog.Logger
+	// DebugAPI adds the test and benchmark routes: /api/debug/* (runtime,
+	// dump, pprof; debug.go) and, with a TestLog, POST /api/test/log. Off
+	// in the product; main.go sets it only for `--debug-api`.
+	DebugAPI bool
 	// TestLog, when set, records requests and shell events for tests
-	// (FLOWDECK_TEST_LOG); see testlog.go.
+	// (FLOWDECK_TEST_LOG, read only with --debug-api); see testlog.go.
 	TestLog *TestLog
 }
 
@@ -104,9 +108,6 @@ type App struct {
 	// listenPort is the port `flowdeck serve` listens on; the Host check
 	// requires it (nil: not serving, e.g. the window or a test server).
 	listenPort atomic.Pointer[string]
-	// pageMeta is extra <meta> a shell adds to index.html (SetPageMeta);
-	// set before the shell opens.
-	pageMeta string
 }
 
 type session struct {
@@ -211,10 +212,6 @@ func (a *App) Secret() string { return a.secret }
 
 // Handler is the one http.Handler for both shells.
 func (a *App) Handler() http.Handler { return a.handler }
-
-// SetPageMeta adds meta (trusted HTML: <meta> elements the shell built and
-// escaped) to every index.html served; call it before the shell opens.
-func (a *App) SetPageMeta(meta string) { a.pageMeta = meta }
 
 // Log is the app's logger (Options.Log, or slog's default).
 func (a *App) Log() *slog.Logger { return a.opts.Log }

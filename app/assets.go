@@ -78,7 +78,6 @@ func (a *App) injectMetaToken(page []byte, scripts, token string) []byte {
 	if a.opts.TestLog != nil {
 		meta += `<meta name="flowdeck-test-log" content="1">`
 	}
-	meta += a.pageMeta
 	if i := bytes.Index(page, []byte("</head>")); i >= 0 {
 		out := make([]byte, 0, len(page)+len(meta))
 		out = append(out, page[:i]...)

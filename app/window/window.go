@@ -60,15 +60,6 @@ type Options struct {
 	// where it cannot be closed: card scripts then wait for the user's
 	// consent. Tests only (FLOWDECK_TEST_KEEP_CHANNEL, with a test log).
 	KeepChannel bool
-	// Transport is how the page gets the live change stream: TransportSSE
-	// (the default, also when empty) or TransportWails (Go -> page Wails
-	// events; tests and benchmarks only, FLOWDECK_TEST_TRANSPORT). See
-	// transport.go and docs/benchmarks.md.
-	Transport string
-	// TestProbe configures the page's test probe (JSON, see
-	// frontend/src/lib/transport-probe.ts); only honoured with a test log
-	// (FLOWDECK_TEST_PROBE).
-	TestProbe string
 }
 
 // Platform implements app.Platform with Wails' native dialogs; Run gives it
@@ -160,13 +151,6 @@ func Run(a *app.App, wo Options) error {
 		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
 	}
 	keep := wo.KeepChannel && tl != nil
-	transport := TransportSSE
-	if wo.Transport == TransportWails {
-		transport = TransportWails
-	} else if wo.Transport != "" && wo.Transport != TransportSSE {
-		return fmt.Errorf("window: unknown transport %q (want %q or %q)", wo.Transport, TransportSSE, TransportWails)
-	}
-	a.SetPageMeta(pageMeta(transport, wo.TestProbe, tl != nil))
 	var routeOnce sync.Once
 	wopts := &options.App{
 		Title:            title,
@@ -193,15 +177,6 @@ func Run(a *app.App, wo Options) error {
 				decide(policy)
 				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
 			}()
-			// With a test probe the page may listen to both transports
-			// (transport-probe.ts, shadow), so the events are forwarded too.
-			if transport == TransportWails || (tl != nil && wo.TestProbe != "") {
-				// Go -> page only: EventsEmit runs a script in the main
-				// frame; no listener or binding is registered on the Go side.
-				go a.ForwardEvents(ctx, func(batch []app.ShellEvent) {
-					wruntime.EventsEmit(ctx, WailsEventName, batch)
-				})
-			}
 			if wo.OnReady != nil {
 				wo.OnReady()
 			}
