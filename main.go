@@ -186,7 +186,9 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		opts.CheckHost = !cfg.allowRemote
 		opts.RequireSecret = cfg.allowRemote
 	} else {
-		opts.Platform = windowPlatform()
+		if opts.Platform, err = windowPlatform(); err != nil {
+			return err
+		}
 		if r, err := app.DefaultRecent(); err == nil {
 			opts.Recent = r
 		}

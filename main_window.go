@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"flowdeck/app"
 	"flowdeck/app/window"
@@ -28,7 +29,19 @@ func canOpenWindow(cmd string) error {
 	return fmt.Errorf("%w; run `%s` and open the printed URL in a browser (over an SSH tunnel for a remote machine)", window.ErrNoDisplay, hint)
 }
 
-func windowPlatform() app.Platform { return window.NewPlatform() }
+// windowPlatform is the window's app.Platform. It is made before the App
+// and the window exist: the browser guard's PATH (app/window/guard.go) is
+// set here, once, for the rest of the process, and never changed back.
+func windowPlatform() (app.Platform, error) {
+	p, err := window.NewPlatform()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Setenv("PATH", p.GuardedPATH()); err != nil {
+		return nil, fmt.Errorf("browser guard: %w", err)
+	}
+	return p, nil
+}
 
 // runWindow blocks until the window is closed or ctx ends.
 func runWindow(ctx context.Context, a *app.App, hooks testHooks) error {

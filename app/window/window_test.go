@@ -32,13 +32,20 @@ func TestBrowserOpenGuard(t *testing.T) {
 		t.Fatalf("the fake browser did not run without the guard: %q", b)
 	}
 	os.Remove(log)
-	restore, err := guardBrowserOpen()
+	g, err := NewBrowserGuard(os.Getenv("PATH"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer restore()
-	if realOpener != filepath.Join(dir, "xdg-open") {
-		t.Errorf("realOpener %q", realOpener)
+	if g.Opener != filepath.Join(dir, "xdg-open") {
+		t.Errorf("Opener %q", g.Opener)
+	}
+	// Made, not yet on PATH: Run would refuse.
+	if err := g.check(); err == nil {
+		t.Error("check passed with the guard not on PATH")
+	}
+	t.Setenv("PATH", g.PATH)
+	if err := g.check(); err != nil {
+		t.Fatal(err)
 	}
 	for _, u := range []string{"http://127.0.0.1:47291/browser-open", "file:///etc/passwd", "--help"} {
 		if err := browser.OpenURL(u); err != nil {
@@ -48,8 +55,10 @@ func TestBrowserOpenGuard(t *testing.T) {
 	if b, err := os.ReadFile(log); err == nil {
 		t.Errorf("a browser ran behind the guard: %s", b)
 	}
-	restore()
-	if strings.Contains(os.Getenv("PATH"), "flowdeck-guard-") {
-		t.Error("restore left the guard on PATH")
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(strings.SplitN(g.PATH, string(os.PathListSeparator), 2)[0]); !os.IsNotExist(err) {
+		t.Errorf("Close left the guard's folder: %v", err)
 	}
 }
