@@ -64,8 +64,6 @@ type Options struct {
 	Demo Demo
 	// Index options for every opened datastore.
 	IndexOptions datastore.Options
-	// AllowedHosts are extra Host header values accepted (serve mode).
-	AllowedHosts []string
 	// CheckHost enables the Host header check (serve mode on loopback).
 	CheckHost bool
 	// RequireSecret makes every request (not only /api/) carry the secret,

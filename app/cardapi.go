@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,7 +75,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	out := cardDetailJSON{Key: c.Key, Type: c.Type, ID: optStr(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: optStr(c.Origin),
 		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind, ErrorCard: c.HTML.ErrorCard || (cc.Tree != nil && cc.Tree.IsErrorCard()),
 		UpdateDisabled: cc.UpdateDisabled, HTMLURL: a.cardURL(c.Key), Size: c.HTML.Size, UpdatedAt: jtime(c.HTML.ModTime),
-		Stale: cc.Stale, Err: optStr(firstOf(cc.Err, c.Err)), Text: optStr(cc.Text)}
+		Stale: cc.Stale, Err: optStr(cmp.Or(cc.Err, c.Err)), Text: optStr(cc.Text)}
 	if cc.Tree != nil {
 		out.Card = cc.Tree
 	}
@@ -113,15 +114,6 @@ func originalRenders(kind cards.Kind, demo bool) bool {
 func (a *App) inDemo() bool {
 	s := a.session()
 	return s != nil && s.demo
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func (a *App) getCardData(w http.ResponseWriter, r *http.Request, key string) {

@@ -25,7 +25,10 @@ type ServeOptions struct {
 	InsecureHTTP    bool
 	// Ready is called with the URL once the server listens.
 	Ready func(url string)
-	Out   io.Writer
+	// Out gets what the user must know about the connection: the
+	// session certificate's fingerprint, or the plain-HTTP warning (nil:
+	// discarded).
+	Out io.Writer
 }
 
 // ErrNotLoopback refuses a non-loopback address without --allow-remote.

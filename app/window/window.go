@@ -45,11 +45,8 @@ func HasDisplay() bool {
 
 // Options configures the desktop window.
 type Options struct {
-	Title string
 	// Icon is the window icon (PNG), shown by the Linux window manager.
 	Icon []byte
-	// OnReady runs once the window's runtime is up.
-	OnReady func()
 	// InitialRoute is a URL hash (#/flows/…/cards/<key>) the page opens
 	// on; tests use it (FLOWDECK_TEST_ROUTE) to open a card directly.
 	InitialRoute string
@@ -164,7 +161,6 @@ func Run(a *app.App, wo Options) error {
 	if confirm == nil {
 		confirm = askQuit
 	}
-	title := cmp.Or(wo.Title, "Flowdeck")
 	tl := a.TestLog()
 	decide := a.GateScripts(10 * time.Second)
 	var record func(string)
@@ -174,7 +170,7 @@ func Run(a *app.App, wo Options) error {
 	keep := wo.KeepChannel && tl != nil
 	var routeOnce sync.Once
 	wopts := &options.App{
-		Title:            title,
+		Title:            "Flowdeck",
 		Width:            1280,
 		Height:           800,
 		MinWidth:         720,
@@ -196,9 +192,6 @@ func Run(a *app.App, wo Options) error {
 				decide(policy)
 				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
 			}()
-			if wo.OnReady != nil {
-				wo.OnReady()
-			}
 		},
 		OnDomReady: func(ctx context.Context) {
 			tl.Event("dom-ready", nil)
