@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"flowdeck/app"
+	"flowdeck/app/serve"
 	"flowdeck/datastore"
 	"flowdeck/frontend"
 )
@@ -158,8 +159,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func start(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	serve := cfg.cmd == "serve" || (cfg.cmd == "demo" && cfg.serve)
-	if !serve {
+	inBrowser := cfg.cmd == "serve" || (cfg.cmd == "demo" && cfg.serve)
+	if !inBrowser {
 		if err := canOpenWindow(cfg.cmd); err != nil {
 			return err
 		}
@@ -181,7 +182,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		opts.IndexOptions.FS = s3.fs
 		opts.Watch = s3.watchFactory()
 	}
-	if serve {
+	if inBrowser {
 		opts.Shell = "serve"
 		opts.CheckHost = !cfg.allowRemote
 		opts.RequireSecret = cfg.allowRemote
@@ -209,7 +210,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		if err := a.OpenLocation(s3.loc); err != nil {
 			return err
 		}
-	case cfg.path != "" || serve:
+	case cfg.path != "" || inBrowser:
 		if _, err := a.Open(cfg.path); err != nil {
 			return err
 		}
@@ -222,8 +223,8 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 			}
 		}
 	}
-	if serve {
-		return app.Serve(ctx, a, app.ServeOptions{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Out: stdout,
+	if inBrowser {
+		return serve.Run(ctx, a, serve.Options{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Out: stdout,
 			TLSCert: cfg.tlsCert, TLSKey: cfg.tlsKey, InsecureHTTP: cfg.insecure, Ready: func(url string) {
 				fmt.Fprintf(stdout, "Flowdeck is serving on %s\n", url)
 				if cfg.allowRemote {

@@ -1,8 +1,8 @@
-// Package app is Flowdeck's one HTTP API (JSON and an event stream) and
-// `flowdeck serve`, which serves it on net/http. The desktop window
-// (package app/window, Wails) serves the same Handler from its
-// AssetServer; this package imports no Wails, so the serve-only build needs
-// neither cgo nor GTK. It adapts the datastore index
+// Package app is Flowdeck's one HTTP API (JSON and an event stream): its
+// routes, DTO mapping, event hub and guard. Two shells serve its Handler:
+// app/serve (`flowdeck serve`, net/http) and app/window (Wails, from its
+// AssetServer). This package imports no Wails, so the serve-only build
+// needs neither cgo nor GTK. It adapts the datastore index
 // and the watcher to the frontend and holds no datastore logic itself.
 package app
 
@@ -210,6 +210,14 @@ func (a *App) Secret() string { return a.secret }
 
 // Handler is the one http.Handler for both shells.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// Listening tells the Host check the port `flowdeck serve` listens on
+// (app/serve): a Host header naming another port is refused.
+func (a *App) Listening(port string) { a.listenPort.Store(&port) }
+
+// CloseStreams ends every open event stream (a shell shutting down: the
+// HTTP server's Shutdown would otherwise wait for them).
+func (a *App) CloseStreams() { a.hub.closeAll() }
 
 // Log is the app's logger (Options.Log, or slog's default).
 func (a *App) Log() *slog.Logger { return a.opts.Log }
