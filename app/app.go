@@ -121,63 +121,9 @@ type session struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 	loaded   chan struct{}
-	// listed tells the background index when to start reading every run
-	// (see pace).
-	listed     chan struct{}
-	listedOnce sync.Once
-	pageOnce   sync.Once
-	page       chan struct{} // closed when a page loads index.html
-	firstFlow  atomic.Pointer[string]
-}
-
-// The background index reads every run with eight readers, which on a
-// two-core machine takes both cores from a browser that is booting the
-// page. So: when a page loads within pageWait of opening, the index waits
-// until firstListGrace after that page's first run list (the page asks for
-// the runs it shows itself), or pageBootMax after the page came; with no
-// page it starts after pageWait. docs/benchmarks.md has the numbers.
-const (
-	pageWait       = 100 * time.Millisecond
-	pageBootMax    = time.Second
-	firstListGrace = 150 * time.Millisecond
-)
-
-func (s *session) startIndexing() { s.listedOnce.Do(func() { close(s.listed) }) }
-
-// pageLoaded notes that a page loaded index.html.
-func (s *session) pageLoaded() { s.pageOnce.Do(func() { close(s.page) }) }
-
-// runsServed notes that a page has flow's run list.
-func (s *session) runsServed(flow string) {
-	if s.firstFlow.CompareAndSwap(nil, &flow) {
-		time.AfterFunc(firstListGrace, s.startIndexing)
-	}
-}
-
-// shownFlow is the flow whose runs a page asked for first, read first.
-func (s *session) shownFlow() string {
-	if f := s.firstFlow.Load(); f != nil {
-		return *f
-	}
-	return ""
-}
-
-// pace closes s.listed by the rule above, or returns when ctx ends.
-func (s *session) pace(ctx context.Context) {
-	select {
-	case <-s.page:
-	case <-time.After(pageWait):
-		s.startIndexing()
-		return
-	case <-ctx.Done():
-		return
-	}
-	select {
-	case <-s.listed:
-	case <-time.After(pageBootMax):
-		s.startIndexing()
-	case <-ctx.Done():
-	}
+	// pacer tells the background index when to start reading every run,
+	// from when a page loaded and asked for its first run list.
+	pacer *datastore.Pacer
 }
 
 // New makes an App with no datastore open (the welcome state).
@@ -324,7 +270,7 @@ func (a *App) openLocation(loc datastore.Location, demo bool, stopDemo context.C
 		cancel()
 		return err
 	}
-	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), listed: make(chan struct{}), page: make(chan struct{})}
+	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), pacer: datastore.NewPacer()}
 	if a.opts.Watch != nil {
 		w, err := a.opts.Watch(ctx, ix, a.publishStatus)
 		if err != nil {
@@ -359,8 +305,8 @@ func (a *App) run(ctx context.Context, s *session) {
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		done := make(chan error, 1)
-		go s.pace(ctx)
-		go func() { done <- s.ix.LoadAllPaced(ctx, s.listed, s.shownFlow) }()
+		go s.pacer.Run(ctx)
+		go func() { done <- s.ix.LoadAllPaced(ctx, s.pacer.Start(), s.pacer.FirstFlow) }()
 		for {
 			select {
 			case <-done:

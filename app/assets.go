@@ -56,7 +56,7 @@ func (a *App) serveAsset(w http.ResponseWriter, r *http.Request) {
 		}
 		b = a.injectMetaToken(b, a.cardScriptPolicy(r.Context()), token)
 		if s := a.session(); s != nil {
-			s.pageLoaded()
+			s.pacer.PageLoaded()
 		}
 	} else if strings.HasPrefix(name, "assets/") {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")

@@ -90,7 +90,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	if t, err := ix.Task(r.Context(), c.Flow, c.Run, c.Step, c.Task); err == nil {
 		out.TaskStatus = string(t.Status)
 		out.LatestAttempt = t.Attempt
-		out.Live = !c.Final && t.Status == datastore.StatusRunning && c.Attempt == t.Attempt
+		out.Live = c.LiveOn(t)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
