@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"flowdeck/app"
+	"flowdeck/app/serve"
 	"flowdeck/datastore"
 	"flowdeck/frontend"
 )
@@ -57,6 +58,8 @@ Flags:
   --metadata DIR      s3://: read run user, tags and attempt_ok from this
                       local metadata folder (the .metaflow of
                       METAFLOW_DEFAULT_METADATA=local)
+  --debug-api         tests and benchmarks only: the /api/debug routes and
+                      the FLOWDECK_TEST_* hooks (see docs/benchmarks.md)
 `
 
 func main() {
@@ -77,6 +80,12 @@ type config struct {
 	s3Budget    int
 	s3Cache     string
 	metadata    string
+	// debugAPI turns on the test and benchmark hooks: the /api/debug and
+	// /api/test routes and the FLOWDECK_TEST_* variables. A flag rather
+	// than a build tag so that the very binaries that ship (bin/flowdeck,
+	// bin/flowdeck-serve, the installed .deb) are the ones the browser and
+	// window tests drive.
+	debugAPI bool
 }
 
 func parse(args []string, stderr io.Writer) (config, error) {
@@ -100,6 +109,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.s3Budget, "s3-budget", 0, "")
 	fs.StringVar(&cfg.s3Cache, "s3-cache-size", "", "")
 	fs.StringVar(&cfg.metadata, "metadata", "", "")
+	fs.BoolVar(&cfg.debugAPI, "debug-api", false, "")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -159,8 +169,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func start(ctx context.Context, cfg config, stdout io.Writer) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	serve := cfg.cmd == "serve" || (cfg.cmd == "demo" && cfg.serve)
-	if !serve {
+	inBrowser := cfg.cmd == "serve" || (cfg.cmd == "demo" && cfg.serve)
+	if !inBrowser {
 		if err := canOpenWindow(cfg.cmd); err != nil {
 			return err
 		}
@@ -169,35 +179,23 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := app.Options{
-		Shell:        "window",
-		Assets:       frontend.Dist(),
-		Version:      version,
-		Log:          log,
-		Watch:        watchFactory(cfg.poll),
-		Demo:         startDemo,
-		IndexOptions: datastore.Options{StaleAfter: cfg.staleAfter},
+	opts, closeHooks, err := appOptions(cfg, log)
+	if err != nil {
+		return err
 	}
-	// Test hooks (internal/windowtest, frontend/e2e): a JSON-lines record of
-	// requests and shell events. They record; they change no behaviour.
-	if p := os.Getenv("FLOWDECK_TEST_LOG"); p != "" {
-		tl, err := app.OpenTestLog(p)
-		if err != nil {
-			return err
-		}
-		defer tl.Close()
-		opts.TestLog = tl
-	}
+	defer closeHooks()
 	if s3 != nil {
 		opts.IndexOptions.FS = s3.fs
 		opts.Watch = s3.watchFactory()
 	}
-	if serve {
+	if inBrowser {
 		opts.Shell = "serve"
 		opts.CheckHost = !cfg.allowRemote
 		opts.RequireSecret = cfg.allowRemote
 	} else {
-		opts.Platform = windowPlatform()
+		if opts.Platform, err = windowPlatform(); err != nil {
+			return err
+		}
 		if r, err := app.DefaultRecent(); err == nil {
 			opts.Recent = r
 		}
@@ -218,7 +216,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		if err := a.OpenLocation(s3.loc); err != nil {
 			return err
 		}
-	case cfg.path != "" || serve:
+	case cfg.path != "" || inBrowser:
 		if _, err := a.Open(cfg.path); err != nil {
 			return err
 		}
@@ -231,8 +229,8 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 			}
 		}
 	}
-	if serve {
-		return app.Serve(ctx, a, app.ServeOptions{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Out: stdout,
+	if inBrowser {
+		return serve.Run(ctx, a, serve.Options{Addr: cfg.addr, AllowRemote: cfg.allowRemote, Out: stdout,
 			TLSCert: cfg.tlsCert, TLSKey: cfg.tlsKey, InsecureHTTP: cfg.insecure, Ready: func(url string) {
 				fmt.Fprintf(stdout, "Flowdeck is serving on %s\n", url)
 				if cfg.allowRemote {
@@ -240,5 +238,51 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 				}
 			}})
 	}
-	return runWindow(ctx, a)
+	return runWindow(ctx, a, windowHooks(cfg))
+}
+
+// appOptions is what every shell's App gets from cfg; the shells add their
+// own parts. The close function closes the test log, if one was opened.
+func appOptions(cfg config, log *slog.Logger) (app.Options, func(), error) {
+	opts := app.Options{
+		Shell:        "window",
+		Assets:       frontend.Dist(),
+		Version:      version,
+		Log:          log,
+		Watch:        watchFactory(cfg.poll),
+		Demo:         startDemo,
+		IndexOptions: datastore.Options{StaleAfter: cfg.staleAfter},
+		DebugAPI:     cfg.debugAPI,
+	}
+	if !cfg.debugAPI {
+		return opts, func() {}, nil
+	}
+	// Test hooks (internal/windowtest, frontend/e2e): a JSON-lines record of
+	// requests and shell events. They record; they change no behaviour.
+	if p := os.Getenv("FLOWDECK_TEST_LOG"); p != "" {
+		tl, err := app.OpenTestLog(p)
+		if err != nil {
+			return opts, nil, err
+		}
+		opts.TestLog = tl
+		return opts, func() { tl.Close() }, nil
+	}
+	return opts, func() {}, nil
+}
+
+// testHooks are what the window tests ask of the window (only read with
+// --debug-api; see main_window.go).
+type testHooks struct {
+	// route is a URL hash the page opens on (FLOWDECK_TEST_ROUTE).
+	route string
+	// keepChannel leaves Wails' message channel open
+	// (FLOWDECK_TEST_KEEP_CHANNEL=1).
+	keepChannel bool
+}
+
+func windowHooks(cfg config) testHooks {
+	if !cfg.debugAPI {
+		return testHooks{}
+	}
+	return testHooks{route: os.Getenv("FLOWDECK_TEST_ROUTE"), keepChannel: os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1"}
 }

@@ -26,6 +26,6 @@ func canOpenWindow(cmd string) error {
 	return fmt.Errorf("%w; run `%s` and open the printed URL in a browser", errNoWindow, hint)
 }
 
-func windowPlatform() app.Platform { return nil }
+func windowPlatform() (app.Platform, error) { return nil, errNoWindow }
 
-func runWindow(ctx context.Context, a *app.App) error { return errNoWindow }
+func runWindow(ctx context.Context, a *app.App, hooks testHooks) error { return errNoWindow }

@@ -29,10 +29,22 @@ func canOpenWindow(cmd string) error {
 	return fmt.Errorf("%w; run `%s` and open the printed URL in a browser (over an SSH tunnel for a remote machine)", window.ErrNoDisplay, hint)
 }
 
-func windowPlatform() app.Platform { return window.NewPlatform() }
+// windowPlatform is the window's app.Platform. It is made before the App
+// and the window exist: the browser guard's PATH (app/window/guard.go) is
+// set here, once, for the rest of the process, and never changed back.
+func windowPlatform() (app.Platform, error) {
+	p, err := window.NewPlatform()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Setenv("PATH", p.GuardedPATH()); err != nil {
+		return nil, fmt.Errorf("browser guard: %w", err)
+	}
+	return p, nil
+}
 
 // runWindow blocks until the window is closed or ctx ends.
-func runWindow(ctx context.Context, a *app.App) error {
+func runWindow(ctx context.Context, a *app.App, hooks testHooks) error {
 	go func() {
 		<-ctx.Done()
 		a.Close()
@@ -40,11 +52,7 @@ func runWindow(ctx context.Context, a *app.App) error {
 	return window.Run(a, window.Options{
 		Icon:         build.Icon,
 		Stop:         ctx.Done(),
-		InitialRoute: os.Getenv("FLOWDECK_TEST_ROUTE"),
-		KeepChannel:  os.Getenv("FLOWDECK_TEST_KEEP_CHANNEL") == "1",
-		// Benchmarks only: the live stream as Wails events, and the page's
-		// test probe (docs/benchmarks.md).
-		Transport: os.Getenv("FLOWDECK_TEST_TRANSPORT"),
-		TestProbe: os.Getenv("FLOWDECK_TEST_PROBE"),
+		InitialRoute: hooks.route,
+		KeepChannel:  hooks.keepChannel,
 	})
 }

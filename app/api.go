@@ -135,7 +135,7 @@ func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 	}
 	writeJSON(w, http.StatusOK, out)
 	if s := a.session(); s != nil {
-		s.runsServed(flow)
+		s.pacer.RunsServed(flow)
 	}
 }
 

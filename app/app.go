@@ -1,8 +1,8 @@
-// Package app is Flowdeck's one HTTP API (JSON and an event stream) and
-// `flowdeck serve`, which serves it on net/http. The desktop window
-// (package app/window, Wails) serves the same Handler from its
-// AssetServer; this package imports no Wails, so the serve-only build needs
-// neither cgo nor GTK. It adapts the datastore index
+// Package app is Flowdeck's one HTTP API (JSON and an event stream): its
+// routes, DTO mapping, event hub and guard. Two shells serve its Handler:
+// app/serve (`flowdeck serve`, net/http) and app/window (Wails, from its
+// AssetServer). This package imports no Wails, so the serve-only build
+// needs neither cgo nor GTK. It adapts the datastore index
 // and the watcher to the frontend and holds no datastore logic itself.
 package app
 
@@ -61,8 +61,6 @@ type Options struct {
 	Demo Demo
 	// Index options for every opened datastore.
 	IndexOptions datastore.Options
-	// AllowedHosts are extra Host header values accepted (serve mode).
-	AllowedHosts []string
 	// CheckHost enables the Host header check (serve mode on loopback).
 	CheckHost bool
 	// RequireSecret makes every request (not only /api/) carry the secret,
@@ -71,8 +69,12 @@ type Options struct {
 	RequireSecret bool
 	Version       string
 	Log           *slog.Logger
+	// DebugAPI adds the test and benchmark routes: /api/debug/* (runtime,
+	// dump, pprof; debug.go) and, with a TestLog, POST /api/test/log. Off
+	// in the product; main.go sets it only for `--debug-api`.
+	DebugAPI bool
 	// TestLog, when set, records requests and shell events for tests
-	// (FLOWDECK_TEST_LOG); see testlog.go.
+	// (FLOWDECK_TEST_LOG, read only with --debug-api); see testlog.go.
 	TestLog *TestLog
 }
 
@@ -101,9 +103,6 @@ type App struct {
 	// listenPort is the port `flowdeck serve` listens on; the Host check
 	// requires it (nil: not serving, e.g. the window or a test server).
 	listenPort atomic.Pointer[string]
-	// pageMeta is extra <meta> a shell adds to index.html (SetPageMeta);
-	// set before the shell opens.
-	pageMeta string
 }
 
 type session struct {
@@ -119,63 +118,9 @@ type session struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 	loaded   chan struct{}
-	// listed tells the background index when to start reading every run
-	// (see pace).
-	listed     chan struct{}
-	listedOnce sync.Once
-	pageOnce   sync.Once
-	page       chan struct{} // closed when a page loads index.html
-	firstFlow  atomic.Pointer[string]
-}
-
-// The background index reads every run with eight readers, which on a
-// two-core machine takes both cores from a browser that is booting the
-// page. So: when a page loads within pageWait of opening, the index waits
-// until firstListGrace after that page's first run list (the page asks for
-// the runs it shows itself), or pageBootMax after the page came; with no
-// page it starts after pageWait. docs/benchmarks.md has the numbers.
-const (
-	pageWait       = 100 * time.Millisecond
-	pageBootMax    = time.Second
-	firstListGrace = 150 * time.Millisecond
-)
-
-func (s *session) startIndexing() { s.listedOnce.Do(func() { close(s.listed) }) }
-
-// pageLoaded notes that a page loaded index.html.
-func (s *session) pageLoaded() { s.pageOnce.Do(func() { close(s.page) }) }
-
-// runsServed notes that a page has flow's run list.
-func (s *session) runsServed(flow string) {
-	if s.firstFlow.CompareAndSwap(nil, &flow) {
-		time.AfterFunc(firstListGrace, s.startIndexing)
-	}
-}
-
-// shownFlow is the flow whose runs a page asked for first, read first.
-func (s *session) shownFlow() string {
-	if f := s.firstFlow.Load(); f != nil {
-		return *f
-	}
-	return ""
-}
-
-// pace closes s.listed by the rule above, or returns when ctx ends.
-func (s *session) pace(ctx context.Context) {
-	select {
-	case <-s.page:
-	case <-time.After(pageWait):
-		s.startIndexing()
-		return
-	case <-ctx.Done():
-		return
-	}
-	select {
-	case <-s.listed:
-	case <-time.After(pageBootMax):
-		s.startIndexing()
-	case <-ctx.Done():
-	}
+	// pacer tells the background index when to start reading every run,
+	// from when a page loaded and asked for its first run list.
+	pacer *datastore.Pacer
 }
 
 // New makes an App with no datastore open (the welcome state).
@@ -209,9 +154,13 @@ func (a *App) Secret() string { return a.secret }
 // Handler is the one http.Handler for both shells.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// SetPageMeta adds meta (trusted HTML: <meta> elements the shell built and
-// escaped) to every index.html served; call it before the shell opens.
-func (a *App) SetPageMeta(meta string) { a.pageMeta = meta }
+// Listening tells the Host check the port `flowdeck serve` listens on
+// (app/serve): a Host header naming another port is refused.
+func (a *App) Listening(port string) { a.listenPort.Store(&port) }
+
+// CloseStreams ends every open event stream (a shell shutting down: the
+// HTTP server's Shutdown would otherwise wait for them).
+func (a *App) CloseStreams() { a.hub.closeAll() }
 
 // Log is the app's logger (Options.Log, or slog's default).
 func (a *App) Log() *slog.Logger { return a.opts.Log }
@@ -318,7 +267,7 @@ func (a *App) openLocation(loc datastore.Location, demo bool, stopDemo context.C
 		cancel()
 		return err
 	}
-	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), listed: make(chan struct{}), page: make(chan struct{})}
+	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), pacer: datastore.NewPacer()}
 	if a.opts.Watch != nil {
 		w, err := a.opts.Watch(ctx, ix, a.publishStatus)
 		if err != nil {
@@ -353,8 +302,8 @@ func (a *App) run(ctx context.Context, s *session) {
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		done := make(chan error, 1)
-		go s.pace(ctx)
-		go func() { done <- s.ix.LoadAllPaced(ctx, s.listed, s.shownFlow) }()
+		go s.pacer.Run(ctx)
+		go func() { done <- s.ix.LoadAllPaced(ctx, s.pacer.Start(), s.pacer.FirstFlow) }()
 		for {
 			select {
 			case <-done:

@@ -56,7 +56,7 @@ func (a *App) serveAsset(w http.ResponseWriter, r *http.Request) {
 		}
 		b = a.injectMetaToken(b, a.cardScriptPolicy(r.Context()), token)
 		if s := a.session(); s != nil {
-			s.pageLoaded()
+			s.pacer.PageLoaded()
 		}
 	} else if strings.HasPrefix(name, "assets/") {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -78,7 +78,6 @@ func (a *App) injectMetaToken(page []byte, scripts, token string) []byte {
 	if a.opts.TestLog != nil {
 		meta += `<meta name="flowdeck-test-log" content="1">`
 	}
-	meta += a.pageMeta
 	if i := bytes.Index(page, []byte("</head>")); i >= 0 {
 		out := make([]byte, 0, len(page)+len(meta))
 		out = append(out, page[:i]...)

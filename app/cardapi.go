@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flowdeck/wire"
@@ -48,7 +49,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	out := wire.CardDetail{Key: c.Key, Type: c.Type, ID: wire.OptString(c.ID), UUID: c.UUID, Task: c.Pathspec(), Origin: wire.OptString(c.Origin),
 		Attempt: c.Attempt, AttemptInferred: c.AttemptInferred, Token: c.Token, Final: c.Final, Kind: cc.Kind, ErrorCard: c.HTML.ErrorCard || (cc.Tree != nil && cc.Tree.IsErrorCard()),
 		UpdateDisabled: cc.UpdateDisabled, HTMLURL: a.cardURL(c.Key), Size: c.HTML.Size, UpdatedAt: wire.Time(c.HTML.ModTime),
-		Stale: cc.Stale, Err: wire.OptString(firstOf(cc.Err, c.Err)), Text: wire.OptString(cc.Text)}
+		Stale: cc.Stale, Err: wire.OptString(cmp.Or(cc.Err, c.Err)), Text: wire.OptString(cc.Text)}
 	out.Original = originalRenders(cc.Kind, a.inDemo())
 	if c.Data != nil {
 		out.DataToken = wire.OptString(c.Data.Token)
@@ -60,7 +61,7 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 	if t, err := ix.Task(r.Context(), c.Flow, c.Run, c.Step, c.Task); err == nil {
 		out.TaskStatus = string(t.Status)
 		out.LatestAttempt = t.Attempt
-		out.Live = !c.Final && t.Status == datastore.StatusRunning && c.Attempt == t.Attempt
+		out.Live = c.LiveOn(t)
 	}
 	writeCardDetail(w, out, cc.Tree)
 }
@@ -120,15 +121,6 @@ func originalRenders(kind cards.Kind, demo bool) bool {
 func (a *App) inDemo() bool {
 	s := a.session()
 	return s != nil && s.demo
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func (a *App) getCardData(w http.ResponseWriter, r *http.Request, key string) {

@@ -271,7 +271,7 @@ func TestCardFileScriptGate(t *testing.T) {
 // and page reports; without it, /api/test/log does not exist.
 func TestTestLog(t *testing.T) {
 	var buf bytes.Buffer
-	s := newTestServer(t, "hostile", Options{TestLog: NewTestLog(&buf)})
+	s := newTestServer(t, "hostile", Options{DebugAPI: true, TestLog: NewTestLog(&buf)})
 	rawGet(t, s, "GET", "/card/"+hostileKey+"?token=secret-value", map[string]string{"Origin": "null"})
 	req, _ := http.NewRequest("POST", s.URL+"/api/test/log", strings.NewReader(`{"event":"x"}`))
 	req.Header.Set("X-Flowdeck-Token", s.app.Secret())

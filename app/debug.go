@@ -3,24 +3,24 @@ package app
 import (
 	"net/http"
 	"net/http/pprof"
-	"os"
 	"runtime"
 	"time"
 )
 
-// Debug routes for benchmarks and the soak test (internal/benchrun). Like
-// every /api/ route they need the per-launch secret; they only read.
+// Debug routes for benchmarks and the soak test (internal/benchrun). They
+// exist only with Options.DebugAPI (`flowdeck --debug-api`); like every
+// /api/ route they need the per-launch secret; they only read.
 //
 //	GET /api/debug/runtime[?gc=1]  goroutines and heap statistics
 //	GET /api/debug/dump            the whole index, as datastore.Index.Dump
-//	GET /api/debug/pprof/...       net/http/pprof, only with FLOWDECK_PPROF=1
+//	GET /api/debug/pprof/...       net/http/pprof (not cmdline or symbol)
 func (a *App) dispatchDebug(w http.ResponseWriter, r *http.Request, p []string) {
 	switch {
 	case len(p) == 1 && p[0] == "runtime":
 		a.getRuntime(w, r)
 	case len(p) == 1 && p[0] == "dump":
 		a.getDump(w, r)
-	case len(p) >= 1 && p[0] == "pprof" && os.Getenv("FLOWDECK_PPROF") == "1":
+	case len(p) >= 1 && p[0] == "pprof":
 		servePprof(w, r, p[1:])
 	default:
 		writeError(w, http.StatusNotFound, "not found")

@@ -11,9 +11,10 @@ import (
 
 // TestDebugRoutes: the benchmark routes need the secret, report the
 // runtime, dump the index exactly as a fresh index of the same tree does,
-// and keep pprof off unless FLOWDECK_PPROF=1.
+// and serve pprof (not its cmdline); main_test.go checks that the product
+// (no --debug-api) has none of them.
 func TestDebugRoutes(t *testing.T) {
-	s := newTestServer(t, "live_midrun", Options{})
+	s := newTestServer(t, "live_midrun", Options{DebugAPI: true})
 	for _, p := range []string{"/api/debug/runtime", "/api/debug/dump", "/api/debug/pprof/heap"} {
 		req, _ := http.NewRequest("GET", s.URL+p, nil)
 		if code, _ := s.do(t, req); code != http.StatusUnauthorized {
@@ -47,13 +48,8 @@ func TestDebugRoutes(t *testing.T) {
 		t.Errorf("dump differs from a fresh index's (%d vs %d bytes)", len(dump), len(fresh))
 	}
 
-	t.Setenv("FLOWDECK_PPROF", "")
-	if code, _ := s.get(t, "/api/debug/pprof/heap"); code != http.StatusNotFound {
-		t.Errorf("pprof without FLOWDECK_PPROF: %d, want 404", code)
-	}
-	t.Setenv("FLOWDECK_PPROF", "1")
 	if code, b := s.get(t, "/api/debug/pprof/heap"); code != http.StatusOK || len(b) == 0 {
-		t.Errorf("pprof heap with FLOWDECK_PPROF=1: %d", code)
+		t.Errorf("pprof heap: %d", code)
 	}
 	if code, _ := s.get(t, "/api/debug/pprof/cmdline"); code != http.StatusNotFound {
 		t.Errorf("pprof cmdline: %d, want 404", code)

@@ -134,8 +134,8 @@ func (a *App) authorized(r *http.Request) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(a.secret)) == 1
 }
 
-// hostAllowed accepts loopback names and addresses, and the hosts the
-// server was told about, on the port the server listens on. A page on
+// hostAllowed accepts loopback names and addresses on the port the server
+// listens on. A page on
 // another origin that rebinds its DNS name to 127.0.0.1 still sends its
 // own name, and is refused; a Host naming another port is not this server.
 func (a *App) hostAllowed(hostport string) bool {
@@ -154,11 +154,6 @@ func (a *App) hostAllowed(hostport string) bool {
 	// name, so an address cannot be a foreign site's.
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return true
-	}
-	for _, h := range a.opts.AllowedHosts {
-		if strings.EqualFold(h, host) || strings.EqualFold(h, hostport) {
-			return true
-		}
 	}
 	return false
 }

@@ -2,13 +2,11 @@ package app
 
 import (
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Issue 12, point 1: a page on another origin (another port of the same
@@ -116,7 +114,7 @@ func TestHostPort(t *testing.T) {
 	s := newTestServer(t, "hostile", Options{CheckHost: true})
 	port := s.Listener.Addr().(*netAddr).Port
 	ps := itoa(port)
-	s.app.listenPort.Store(&ps)
+	s.app.Listening(ps)
 	for host, want := range map[string]int{
 		"127.0.0.1:" + ps: 200, "localhost:" + ps: 200, "[::1]:" + ps: 200, "127.0.0.2:" + ps: 200,
 		"127.0.0.1:1": 403, "127.0.0.1": 403, "localhost:" + itoa(port+1): 403, "evil.example:" + ps: 403,
@@ -127,47 +125,6 @@ func TestHostPort(t *testing.T) {
 		if code, _ := s.do(t, req); code != want {
 			t.Errorf("Host %q: %d, want %d", host, code, want)
 		}
-	}
-}
-
-// `--addr 127.0.0.2:0` prints a URL that answers.
-func TestServeOtherLoopbackURL(t *testing.T) {
-	root := copyFixture(t, "hostile")
-	a := New(Options{Shell: "serve", Assets: testAssets, CheckHost: true})
-	if _, err := a.Open(root); err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	urls := make(chan string, 1)
-	errc := make(chan error, 1)
-	go func() {
-		errc <- Serve(ctx, a, ServeOptions{Addr: "127.0.0.2:0", Ready: func(u string) { urls <- u }})
-	}()
-	var u string
-	select {
-	case u = <-urls:
-	case err := <-errc:
-		t.Fatal(err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no URL")
-	}
-	if !strings.HasPrefix(u, "http://127.0.0.2:") {
-		t.Fatalf("URL %q", u)
-	}
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("GET %s: %d %s", u, resp.StatusCode, b)
-	}
-	cancel()
-	if err := <-errc; err != nil {
-		t.Error(err)
 	}
 }
 

@@ -94,9 +94,9 @@ func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, ge
 		a.postExport(w, r, p[1])
 	case n == 3 && p[0] == "cards" && p[2] == "reveal" && r.Method == http.MethodPost:
 		a.postReveal(w, r, p[1])
-	case n >= 2 && p[0] == "debug" && get:
+	case n >= 2 && p[0] == "debug" && get && a.opts.DebugAPI:
 		a.dispatchDebug(w, r, p[1:])
-	case n == 2 && p[0] == "test" && p[1] == "log" && r.Method == http.MethodPost:
+	case n == 2 && p[0] == "test" && p[1] == "log" && r.Method == http.MethodPost && a.opts.DebugAPI:
 		a.postTestLog(w, r)
 	default:
 		writeError(w, http.StatusNotFound, "not found")

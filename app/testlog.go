@@ -14,8 +14,9 @@ import (
 // outside the process: every HTTP request the handler serves, every message
 // that reaches Wails' message channel, quit requests and their answers, the
 // state of the channel mitigation, and what the page reports about card
-// frames. main.go opens one when FLOWDECK_TEST_LOG names a file; it is never
-// on otherwise. It records; it changes no behaviour.
+// frames. main.go opens one when started with --debug-api and
+// FLOWDECK_TEST_LOG names a file; it is never on otherwise. It records; it
+// changes no behaviour.
 type TestLog struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -125,8 +126,9 @@ func redactToken(q map[string][]string) string {
 	return string(b)
 }
 
-// postTestLog takes what the page reports about card frames (only while a
-// test log is open; otherwise the route does not exist).
+// postTestLog takes what the page reports about card frames (only with
+// Options.DebugAPI and while a test log is open; otherwise the route does
+// not exist).
 func (a *App) postTestLog(w http.ResponseWriter, r *http.Request) {
 	if a.opts.TestLog == nil {
 		writeError(w, http.StatusNotFound, "not found")

@@ -382,10 +382,7 @@ func (ix *Index) LoadAll(ctx context.Context) error {
 }
 
 // LoadAllPaced is LoadAll that starts reading when start is closed (nil:
-// at once). The app holds it back while the first page boots: on a
-// two-core machine the readers would take both cores from the browser that
-// is about to show the run list, and the page asks for the runs it shows
-// itself (docs/benchmarks.md). Runs of the flow first names (if any, asked
+// at once). The app holds it back while the first page boots (Pacer). Runs of the flow first names (if any, asked
 // when reading starts) come first: the run list the page shows.
 func (ix *Index) LoadAllPaced(ctx context.Context, start <-chan struct{}, first func() string) error {
 	if start != nil {

@@ -142,6 +142,13 @@ type Card struct {
 	Err   string `json:"error,omitempty"`
 }
 
+// LiveOn reports whether the card, shown on task t, is still being
+// updated: it is not final, the task is running, and the card belongs to
+// the task's latest attempt (an earlier attempt's card no longer changes).
+func (c Card) LiveOn(t Task) bool {
+	return !c.Final && t.Status == StatusRunning && c.Attempt == t.Attempt
+}
+
 // CardFile is the state of one card file on disk.
 type CardFile struct {
 	Path    string    `json:"-"`

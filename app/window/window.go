@@ -10,13 +10,13 @@
 package window
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -45,11 +45,8 @@ func HasDisplay() bool {
 
 // Options configures the desktop window.
 type Options struct {
-	Title string
 	// Icon is the window icon (PNG), shown by the Linux window manager.
 	Icon []byte
-	// OnReady runs once the window's runtime is up.
-	OnReady func()
 	// InitialRoute is a URL hash (#/flows/…/cards/<key>) the page opens
 	// on; tests use it (FLOWDECK_TEST_ROUTE) to open a card directly.
 	InitialRoute string
@@ -60,22 +57,18 @@ type Options struct {
 	// where it cannot be closed: card scripts then wait for the user's
 	// consent. Tests only (FLOWDECK_TEST_KEEP_CHANNEL, with a test log).
 	KeepChannel bool
-	// Transport is how the page gets the live change stream: TransportSSE
-	// (the default, also when empty) or TransportWails (Go -> page Wails
-	// events; tests and benchmarks only, FLOWDECK_TEST_TRANSPORT). See
-	// transport.go and docs/benchmarks.md.
-	Transport string
-	// TestProbe configures the page's test probe (JSON, see
-	// frontend/src/lib/transport-probe.ts); only honoured with a test log
-	// (FLOWDECK_TEST_PROBE).
-	TestProbe string
+	// ConfirmQuit decides whether a quit request is honoured; nil asks the
+	// user with a dialog (askQuit).
+	ConfirmQuit func(ctx context.Context) bool
 }
 
 // Platform implements app.Platform with Wails' native dialogs; Run gives it
-// the window's context.
+// the window's context. It owns the browser guard (guard.go) the window
+// runs behind.
 type Platform struct {
-	mu  sync.Mutex
-	ctx context.Context
+	mu    sync.Mutex
+	ctx   context.Context
+	guard *BrowserGuard
 }
 
 func (p *Platform) context() (context.Context, error) {
@@ -105,7 +98,7 @@ func (p *Platform) SaveFile(title, name string) (string, error) {
 }
 
 // Reveal runs the platform's file opener by absolute path, so it is not
-// affected by the PATH guard below.
+// affected by the browser guard (guard.go).
 func (p *Platform) Reveal(dir string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
@@ -114,11 +107,11 @@ func (p *Platform) Reveal(dir string) error {
 	case "windows":
 		cmd = exec.Command("explorer.exe", dir)
 	default:
-		opener := "/usr/bin/xdg-open"
-		if realOpener != "" {
-			opener = realOpener
+		opener := ""
+		if p.guard != nil {
+			opener = p.guard.Opener
 		}
-		cmd = exec.Command(opener, dir)
+		cmd = exec.Command(cmp.Or(opener, "/usr/bin/xdg-open"), dir)
 	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("window: open folder: %w", err)
@@ -128,7 +121,19 @@ func (p *Platform) Reveal(dir string) error {
 }
 
 // NewPlatform is the app.Platform for Run (Options.Platform in app.New).
-func NewPlatform() *Platform { return &Platform{} }
+// It makes the browser guard's folder; the process must then run with
+// GuardedPATH as its PATH (main sets it at start, before any goroutine of
+// its own) and Run refuses to open otherwise.
+func NewPlatform() (*Platform, error) {
+	g, err := NewBrowserGuard(os.Getenv("PATH"))
+	if err != nil {
+		return nil, err
+	}
+	return &Platform{guard: g}, nil
+}
+
+// GuardedPATH is the PATH the process must run with (guard.go).
+func (p *Platform) GuardedPATH() string { return p.guard.PATH }
 
 // Run opens the desktop window on the app and blocks until it is
 // closed. The window binds no Go method and registers no Go-side event
@@ -137,21 +142,24 @@ func NewPlatform() *Platform { return &Platform{} }
 // frame of the webview can post to, is closed as soon as the window runs
 // (channel_linux.go); until that is confirmed, card files wait, and
 // if it cannot be confirmed, card scripts run only after the user agrees
-// (app.GateScripts). Behind that, BrowserOpenURL reaches no browser (the PATH
-// guard below) and a quit request asks the user first (OnBeforeClose).
+// (app.GateScripts). Behind that, BrowserOpenURL reaches no browser (the
+// browser guard, guard.go) and a quit request asks the user first
+// (OnBeforeClose, Options.ConfirmQuit).
 func Run(a *app.App, wo Options) error {
 	if !HasDisplay() {
 		return ErrNoDisplay
 	}
 	plat, _ := a.Platform().(*Platform)
-	restore, err := guardBrowserOpen()
-	if err != nil {
+	if plat == nil || plat.guard == nil {
+		return errors.New("window: the app has no window.Platform from NewPlatform (app.Options.Platform)")
+	}
+	if err := plat.guard.check(); err != nil {
 		return err
 	}
-	defer restore()
-	title := wo.Title
-	if title == "" {
-		title = "Flowdeck"
+	defer plat.guard.Close()
+	confirm := wo.ConfirmQuit
+	if confirm == nil {
+		confirm = askQuit
 	}
 	tl := a.TestLog()
 	decide := a.GateScripts(10 * time.Second)
@@ -160,16 +168,9 @@ func Run(a *app.App, wo Options) error {
 		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
 	}
 	keep := wo.KeepChannel && tl != nil
-	transport := TransportSSE
-	if wo.Transport == TransportWails {
-		transport = TransportWails
-	} else if wo.Transport != "" && wo.Transport != TransportSSE {
-		return fmt.Errorf("window: unknown transport %q (want %q or %q)", wo.Transport, TransportSSE, TransportWails)
-	}
-	a.SetPageMeta(pageMeta(transport, wo.TestProbe, tl != nil))
 	var routeOnce sync.Once
 	wopts := &options.App{
-		Title:            title,
+		Title:            "Flowdeck",
 		Width:            1280,
 		Height:           800,
 		MinWidth:         720,
@@ -177,11 +178,9 @@ func Run(a *app.App, wo Options) error {
 		BackgroundColour: &options.RGBA{R: 24, G: 26, B: 31, A: 255},
 		AssetServer:      &assetserver.Options{Handler: a.Handler()},
 		OnStartup: func(ctx context.Context) {
-			if plat != nil {
-				plat.mu.Lock()
-				plat.ctx = ctx
-				plat.mu.Unlock()
-			}
+			plat.mu.Lock()
+			plat.ctx = ctx
+			plat.mu.Unlock()
 			go func() {
 				res := <-closeWailsChannel(keep, record)
 				policy := app.ScriptsAsk
@@ -193,18 +192,6 @@ func Run(a *app.App, wo Options) error {
 				decide(policy)
 				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
 			}()
-			// With a test probe the page may listen to both transports
-			// (transport-probe.ts, shadow), so the events are forwarded too.
-			if transport == TransportWails || (tl != nil && wo.TestProbe != "") {
-				// Go -> page only: EventsEmit runs a script in the main
-				// frame; no listener or binding is registered on the Go side.
-				go a.ForwardEvents(ctx, func(batch []app.ShellEvent) {
-					wruntime.EventsEmit(ctx, WailsEventName, batch)
-				})
-			}
-			if wo.OnReady != nil {
-				wo.OnReady()
-			}
 		},
 		OnDomReady: func(ctx context.Context) {
 			tl.Event("dom-ready", nil)
@@ -227,7 +214,7 @@ func Run(a *app.App, wo Options) error {
 			case <-time.After(50 * time.Millisecond):
 			}
 			tl.Event("quit-requested", nil)
-			ok := confirmQuit(ctx)
+			ok := confirm(ctx)
 			tl.Event("quit-answered", map[string]any{"quit": ok})
 			return !ok
 		},
@@ -260,48 +247,12 @@ func (l wailsLog) Warning(m string) { l.log("warning", m) }
 func (l wailsLog) Error(m string)   { l.log("error", m) }
 func (l wailsLog) Fatal(m string)   { l.log("fatal", m) }
 
-// QuitConfirm decides whether a quit request is honoured; tests replace it.
-var QuitConfirm = func(ctx context.Context) bool {
+// askQuit asks the user whether to quit (the default Options.ConfirmQuit).
+func askQuit(ctx context.Context) bool {
 	res, err := wruntime.MessageDialog(ctx, wruntime.MessageDialogOptions{
 		Type:    wruntime.QuestionDialog,
 		Title:   "Quit Flowdeck?",
 		Message: "Close the window and stop watching the datastore?",
 	})
 	return err == nil && (res == "Yes" || res == "Ok" || res == "OK")
-}
-
-func confirmQuit(ctx context.Context) bool { return QuitConfirm(ctx) }
-
-// realOpener is the system xdg-open found before the guard was installed.
-var realOpener string
-
-// guardBrowserOpen puts a folder first on PATH whose xdg-open,
-// x-www-browser and www-browser do nothing. Wails hands any URL a frame
-// posts as "BO:<url>" to pkg/browser, which runs the first of those it
-// finds on PATH; with the guard, none reaches the desktop. Flowdeck's own
-// "open folder" runs the real opener by absolute path.
-func guardBrowserOpen() (func(), error) {
-	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
-		return func() {}, nil
-	}
-	if p, err := exec.LookPath("xdg-open"); err == nil {
-		realOpener, _ = filepath.Abs(p)
-	}
-	dir, err := os.MkdirTemp("", "flowdeck-guard-")
-	if err != nil {
-		return nil, fmt.Errorf("window: browser guard: %w", err)
-	}
-	script := []byte("#!/bin/sh\necho \"flowdeck: refused to open $*\" >&2\nexit 0\n")
-	for _, name := range []string{"xdg-open", "x-www-browser", "www-browser"} {
-		if err := os.WriteFile(filepath.Join(dir, name), script, 0o700); err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("window: browser guard: %w", err)
-		}
-	}
-	old := os.Getenv("PATH")
-	os.Setenv("PATH", dir+string(os.PathListSeparator)+old)
-	return func() {
-		os.Setenv("PATH", old)
-		os.RemoveAll(dir)
-	}, nil
 }

@@ -5,44 +5,13 @@ package window
 import (
 	"bytes"
 	"io"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/pkg/browser"
-
-	"flowdeck/app"
 )
-
-// The window writes the transport meta only for Wails events, and the
-// probe's only with a test log; both escaped; the app serves it in
-// index.html.
-func TestPageMeta(t *testing.T) {
-	if m := pageMeta(TransportSSE, "", true); m != "" {
-		t.Errorf("SSE: %q, want nothing", m)
-	}
-	if m := pageMeta("", `{"x":1}`, false); m != "" {
-		t.Errorf("probe without a test log: %q", m)
-	}
-	m := pageMeta(TransportWails, `{"a":"<b>"}`, true)
-	want := `<meta name="flowdeck-transport" content="wails"><meta name="flowdeck-test-probe" content="{&#34;a&#34;:&#34;&lt;b&gt;&#34;}">`
-	if m != want {
-		t.Errorf("got %s\nwant %s", m, want)
-	}
-	a := app.New(app.Options{Shell: "window", Assets: fstest.MapFS{
-		"index.html": {Data: []byte("<!doctype html><html><head><title>Flowdeck</title></head><body></body></html>")},
-	}})
-	defer a.Close()
-	a.SetPageMeta(m)
-	rec := httptest.NewRecorder()
-	a.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
-	if page := rec.Body.String(); rec.Code != 200 || !strings.Contains(page, m+`</head>`) {
-		t.Errorf("index.html lacks the transport meta: %d %s", rec.Code, page)
-	}
-}
 
 // Wails hands a "BO:<url>" message to pkg/browser, which runs the first of
 // xdg-open, x-www-browser, www-browser on PATH. With the guard, that is a
@@ -63,13 +32,20 @@ func TestBrowserOpenGuard(t *testing.T) {
 		t.Fatalf("the fake browser did not run without the guard: %q", b)
 	}
 	os.Remove(log)
-	restore, err := guardBrowserOpen()
+	g, err := NewBrowserGuard(os.Getenv("PATH"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer restore()
-	if realOpener != filepath.Join(dir, "xdg-open") {
-		t.Errorf("realOpener %q", realOpener)
+	if g.Opener != filepath.Join(dir, "xdg-open") {
+		t.Errorf("Opener %q", g.Opener)
+	}
+	// Made, not yet on PATH: Run would refuse.
+	if err := g.check(); err == nil {
+		t.Error("check passed with the guard not on PATH")
+	}
+	t.Setenv("PATH", g.PATH)
+	if err := g.check(); err != nil {
+		t.Fatal(err)
 	}
 	for _, u := range []string{"http://127.0.0.1:47291/browser-open", "file:///etc/passwd", "--help"} {
 		if err := browser.OpenURL(u); err != nil {
@@ -79,8 +55,10 @@ func TestBrowserOpenGuard(t *testing.T) {
 	if b, err := os.ReadFile(log); err == nil {
 		t.Errorf("a browser ran behind the guard: %s", b)
 	}
-	restore()
-	if strings.Contains(os.Getenv("PATH"), "flowdeck-guard-") {
-		t.Error("restore left the guard on PATH")
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(strings.SplitN(g.PATH, string(os.PathListSeparator), 2)[0]); !os.IsNotExist(err) {
+		t.Errorf("Close left the guard's folder: %v", err)
 	}
 }

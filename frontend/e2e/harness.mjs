@@ -66,10 +66,13 @@ export function binary() {
 
 /**
  * Starts `flowdeck serve <root>` on a free loopback port and resolves once
- * it prints its URL. Extra args are passed through (e.g. ['--poll']).
+ * it prints its URL. Extra args are passed through (e.g. ['--poll']). With
+ * a test log in env (FLOWDECK_TEST_LOG) it adds --debug-api, without which
+ * the binary ignores the test hooks; otherwise the server is the product's.
  */
 export async function startServe(root, args = [], env = {}) {
-  return startFlowdeck(['serve', ...(root ? [root] : []), '--addr', '127.0.0.1:0', ...args], env, root);
+  const debug = env.FLOWDECK_TEST_LOG ? ['--debug-api'] : [];
+  return startFlowdeck(['serve', ...(root ? [root] : []), '--addr', '127.0.0.1:0', ...args, ...debug], env, root);
 }
 
 /**

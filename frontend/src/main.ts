@@ -6,8 +6,7 @@ import App from './App.svelte';
 import './app.css';
 import { createApi, readToken, takeFragmentToken, TOKEN_HEADER } from './lib/api';
 import { FetchEventSource } from './lib/fetchsse';
-import { chooseTransport, createSseTransport } from './lib/transport';
-import { withTestProbe } from './lib/transport-probe';
+import { createSseTransport } from './lib/transport';
 import { AppState } from './stores/app.svelte';
 
 // The server writes the secret into index.html; `npm run dev` against a
@@ -33,17 +32,16 @@ if (fromFragment !== '' && readToken(document) === '') {
   document.head.append(meta);
 }
 const api = createApi({ token });
-// SSE, unless the window's server names Wails events (benchmarks only).
-// With --allow-remote (the secret came in the fragment) the event stream
-// sends it as a header too, over fetch, so it is in no request URL.
-const sse = () =>
+// The live stream is SSE in both shells. With --allow-remote (the secret
+// came in the fragment) the event stream sends it as a header too, over
+// fetch, so it is in no request URL.
+const transport =
   fromFragment !== ''
     ? createSseTransport({
         url: '/api/events',
         createEventSource: (url) => new FetchEventSource(url, { [TOKEN_HEADER]: token }),
       })
     : createSseTransport({ url: () => api.eventsUrl() });
-const transport = withTestProbe(chooseTransport(document, window as { runtime?: unknown }, sse));
 
 function localStorageOrNull(): Storage | null {
   try {

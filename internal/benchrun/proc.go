@@ -56,10 +56,11 @@ func (s *syncBuffer) String() string {
 var reServing = regexp.MustCompile(`serving on (http://\S+)`)
 var reToken = regexp.MustCompile(`<meta name="flowdeck-token" content="([^"]+)"`)
 
-// startServe spawns `flowdeck serve root --addr 127.0.0.1:0` and returns
-// once it has printed its URL and the page's API secret has been read.
+// startServe spawns `flowdeck serve root --addr 127.0.0.1:0 --debug-api`
+// (the /api/debug routes) and returns once it has printed its URL and the
+// page's API secret has been read.
 func startServe(ctx context.Context, bin, root string, env ...string) (*serveProc, error) {
-	cmd := exec.Command(bin, "serve", root, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", root, "--addr", "127.0.0.1:0", "--debug-api")
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -130,7 +131,8 @@ func launch(t *testing.T, o launchOpts) *session {
 	if bin == "" {
 		bin = flowdeckBin(t)
 	}
-	cmd := newCommand(bin, o.args...)
+	// --debug-api: the hooks below (FLOWDECK_TEST_*) are read only then.
+	cmd := newCommand(bin, append(slices.Clone(o.args), "--debug-api")...)
 	cmd.Dir = o.dir
 	env := []string{}
 	for _, kv := range os.Environ() {

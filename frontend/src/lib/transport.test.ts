@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   backoffDelay,
-  chooseTransport,
   createSseTransport,
-  createWailsTransport,
-  WAILS_EVENT,
   type EventSourceLike,
   type StreamEvent,
-  type Transport,
-  type WailsRuntimeLike,
 } from './transport';
 
 class FakeEventSource implements EventSourceLike {
@@ -159,136 +154,5 @@ describe('createSseTransport', () => {
     es().open();
     console.error = orig;
     expect(seen).toEqual(['state']);
-  });
-});
-
-/** Wails' runtime as the window has it: EventsOn registers in the page only. */
-class FakeWailsRuntime implements WailsRuntimeLike {
-  listeners = new Map<string, ((...data: unknown[]) => void)[]>();
-  cancelled = 0;
-  EventsOn(name: string, cb: (...data: unknown[]) => void) {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), cb]);
-    return () => {
-      // Wails posts EX<name> to the message channel here; with the channel
-      // closed WailsInvoke is missing and this throws.
-      this.cancelled++;
-      throw new TypeError('window.WailsInvoke is not a function');
-    };
-  }
-  /** What Go's EventsEmit(ctx, name, batch) does in the page. */
-  emit(name: string, ...data: unknown[]) {
-    for (const cb of this.listeners.get(name) ?? []) cb(...data);
-  }
-}
-
-describe('createWailsTransport', () => {
-  const status = { root: '/r', flows: 1, runs: 3, indexing: { done: 3, total: 3 }, watch: { mode: 'inotify', error: null } };
-
-  it('reports connected on subscribe and delivers a batch in order', () => {
-    const rt = new FakeWailsRuntime();
-    const t = createWailsTransport({ runtime: rt });
-    expect(t.kind).toBe('wails');
-    expect(t.state).toBe('closed');
-    expect(rt.listeners.size).toBe(0); // nothing registered before a subscriber
-    const events: StreamEvent[] = [];
-    t.subscribe((e) => events.push(e));
-    expect(t.state).toBe('connected');
-    expect([...rt.listeners.keys()]).toEqual([WAILS_EVENT]);
-    rt.emit(WAILS_EVENT, [
-      { name: 'status', data: status },
-      { name: 'change', data: { kind: 'task_added', flow: 'F', run: '1', step: 's', task: '7' } },
-      { name: 'change', data: { kind: 'card_data_changed', card: 'k', created_on: 12.5 } },
-    ]);
-    expect(events).toEqual([
-      { type: 'state', state: 'connecting' },
-      { type: 'state', state: 'connected' },
-      { type: 'status', status },
-      { type: 'change', change: { kind: 'task_added', flow: 'F', run: '1', step: 's', task: '7' } },
-      { type: 'change', change: { kind: 'card_data_changed', card: 'k', created_on: 12.5 } },
-    ]);
-  });
-
-  it('drops malformed items and other events', () => {
-    const rt = new FakeWailsRuntime();
-    const t = createWailsTransport({ runtime: rt });
-    const events: StreamEvent[] = [];
-    t.subscribe((e) => events.push(e));
-    events.length = 0;
-    rt.emit(WAILS_EVENT, 'not a batch');
-    rt.emit(WAILS_EVENT, [null, 3, { name: 'change' }, { name: 'change', data: { kind: 5 } }, { name: 'status', data: null }, { name: 'other', data: {} }]);
-    rt.emit('something-else', [{ name: 'change', data: { kind: 'run_added' } }]);
-    expect(events).toEqual([]);
-  });
-
-  it('turns a reset from Go into reconnecting + connected (the refetch signal)', () => {
-    const rt = new FakeWailsRuntime();
-    const t = createWailsTransport({ runtime: rt });
-    const states: string[] = [];
-    t.subscribe((e) => e.type === 'state' && states.push(e.state));
-    rt.emit(WAILS_EVENT, [{ name: 'reset' }, { name: 'status', data: status }]);
-    expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
-    expect(t.state).toBe('connected');
-  });
-
-  it('registers with Wails once, never cancels, and drops events without subscribers', () => {
-    const rt = new FakeWailsRuntime();
-    const t = createWailsTransport({ runtime: rt });
-    const a: StreamEvent[] = [];
-    const stopA = t.subscribe((e) => a.push(e));
-    const stopB = t.subscribe(() => {});
-    stopA();
-    stopB();
-    stopB(); // twice is harmless
-    expect(t.state).toBe('closed');
-    expect(rt.cancelled).toBe(0);
-    rt.emit(WAILS_EVENT, [{ name: 'change', data: { kind: 'run_added' } }]);
-    expect(a.filter((e) => e.type === 'change')).toHaveLength(0);
-    // A new subscriber is told to fetch (what it missed is gone).
-    const b: StreamEvent[] = [];
-    t.subscribe((e) => b.push(e));
-    expect(rt.listeners.get(WAILS_EVENT)).toHaveLength(1);
-    expect(b).toEqual([
-      { type: 'state', state: 'connecting' },
-      { type: 'state', state: 'connected' },
-    ]);
-    rt.emit(WAILS_EVENT, [{ name: 'change', data: { kind: 'run_added' } }]);
-    expect(b).toHaveLength(3);
-  });
-
-  it('stays connecting when EventsOn fails', () => {
-    const orig = console.error;
-    console.error = () => {};
-    const t = createWailsTransport({
-      runtime: {
-        EventsOn: () => {
-          throw new Error('no runtime');
-        },
-      },
-    });
-    const states: string[] = [];
-    t.subscribe((e) => e.type === 'state' && states.push(e.state));
-    console.error = orig;
-    expect(states).toEqual(['connecting']);
-  });
-});
-
-describe('chooseTransport', () => {
-  const sse: Transport = { kind: 'sse', state: 'closed', subscribe: () => () => {} };
-  const doc = (content: string | null) => ({
-    querySelector: (sel: string) =>
-      sel === 'meta[name="flowdeck-transport"]' && content !== null ? ({ getAttribute: () => content } as unknown as Element) : null,
-  });
-  const win = { runtime: new FakeWailsRuntime() };
-
-  it('is SSE by default, in a browser, and when Wails runtime is missing', () => {
-    expect(chooseTransport(doc(null), win, () => sse)).toBe(sse);
-    expect(chooseTransport(doc('sse'), win, () => sse)).toBe(sse);
-    expect(chooseTransport(doc('wails'), {}, () => sse)).toBe(sse);
-    expect(chooseTransport(doc('wails'), { runtime: {} }, () => sse)).toBe(sse);
-    expect(chooseTransport(undefined, undefined, () => sse)).toBe(sse);
-  });
-
-  it('is Wails events when the server names them and the runtime is there', () => {
-    expect(chooseTransport(doc('wails'), win, () => sse).kind).toBe('wails');
   });
 });

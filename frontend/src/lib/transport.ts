@@ -1,9 +1,7 @@
 // The live change stream, behind one small interface. It is the server's
-// Server-Sent Events stream (/api/events) in both shells; in the window the
-// same events can travel as Wails events instead (createWailsTransport, when
-// the server writes <meta name="flowdeck-transport" content="wails">, which
-// it does only when told to: docs/benchmarks.md compares the two). The
-// stores see only the Transport interface.
+// Server-Sent Events stream (/api/events) in both shells (docs/benchmarks.md
+// says why the window does not use Wails events). The stores see only the
+// Transport interface, so tests give them a fake.
 //
 // Events sent while nobody listens are lost, so a transport reports every
 // (re)connect as a `state: connected` event, and whoever shows data refetches
@@ -26,8 +24,6 @@ export interface Transport {
   /** Starts delivering events to handler; call the result to stop. */
   subscribe(handler: StreamHandler): Unsubscribe;
   readonly state: ConnectionState;
-  /** Which implementation this is (for test reports). */
-  readonly kind?: 'sse' | 'wails';
 }
 
 /** The part of EventSource this module uses (so tests can fake it). */
@@ -62,7 +58,7 @@ export interface SseOptions {
   clearTimeout?: (id: unknown) => void;
 }
 
-/** The subscribers and connection state both transports keep. */
+/** The subscribers and connection state of a transport. */
 function streamHandlers() {
   const handlers = new Set<StreamHandler>();
   const hs = {
@@ -152,7 +148,6 @@ export function createSseTransport(opts: SseOptions): Transport {
   }
 
   return {
-    kind: 'sse',
     get state() {
       return hs.state;
     },
@@ -168,102 +163,4 @@ export function createSseTransport(opts: SseOptions): Transport {
       };
     },
   };
-}
-
-/** The Wails event the window emits (app/window/transport.go, app.ForwardEvents). */
-export const WAILS_EVENT = 'flowdeck:event';
-
-/** The part of Wails' injected runtime (`window.runtime`) this module uses. */
-export interface WailsRuntimeLike {
-  EventsOn(name: string, callback: (...data: unknown[]) => void): () => void;
-}
-
-export interface WailsOptions {
-  runtime: WailsRuntimeLike;
-  eventName?: string;
-}
-
-/**
- * A transport on Wails events: Go calls `EventsEmit(ctx, "flowdeck:event",
- * batch)`, which runs `window.wails.EventsNotify(…)` in the page's main frame;
- * a batch is `[{name: "change" | "status" | "reset", data}]`. Go -> page only:
- * Wails' `EventsOn` registers the callback in the page and posts nothing. Its
- * cancel function would post `EX<name>` to Wails' message channel, which the
- * window has closed (WailsInvoke is then missing, so it would throw): the
- * callback is registered once, on the first subscribe, and never removed;
- * without subscribers it drops what arrives.
- *
- * There is no connection to lose: every subscribe that starts delivery
- * reports `connected` (the stores refetch, which covers what was emitted
- * before the callback existed, e.g. during a page load), and so does a
- * "reset" from Go (its subscription to the hub was dropped, or the datastore
- * was switched).
- */
-export function createWailsTransport(opts: WailsOptions): Transport {
-  const name = opts.eventName ?? WAILS_EVENT;
-  const hs = streamHandlers();
-  const { handlers, emit, setState } = hs;
-  let listening = false;
-
-  function onBatch(batch: unknown) {
-    if (handlers.size === 0 || !Array.isArray(batch)) return;
-    for (const item of batch) {
-      if (item === null || typeof item !== 'object') continue;
-      const { name: kind, data } = item as { name?: unknown; data?: unknown };
-      if (kind === 'change') {
-        if (data !== null && typeof data === 'object' && typeof (data as Change).kind === 'string') {
-          emit({ type: 'change', change: data as Change });
-        }
-      } else if (kind === 'status') {
-        if (data !== null && typeof data === 'object') emit({ type: 'status', status: data as DatastoreStatus });
-      } else if (kind === 'reset') {
-        setState('reconnecting');
-        setState('connected');
-      }
-    }
-  }
-
-  return {
-    kind: 'wails',
-    get state() {
-      return hs.state;
-    },
-    subscribe(handler) {
-      handlers.add(handler);
-      if (handlers.size === 1) {
-        if (!listening) {
-          try {
-            opts.runtime.EventsOn(name, (batch) => onBatch(batch));
-            listening = true;
-          } catch (err) {
-            console.error('flowdeck: cannot listen to Wails events', err);
-          }
-        }
-        setState('connecting');
-        if (listening) setState('connected');
-      }
-      return () => {
-        if (!handlers.delete(handler)) return;
-        if (handlers.size === 0) hs.state = 'closed';
-      };
-    },
-  };
-}
-
-/**
- * The transport the page uses: Wails events when the server asks for them
- * (`<meta name="flowdeck-transport" content="wails">`) and Wails' runtime is
- * in the page, else SSE (the default, and the only one in a browser).
- */
-export function chooseTransport(
-  doc: Pick<Document, 'querySelector'> | undefined,
-  win: { runtime?: unknown } | undefined,
-  sse: () => Transport,
-): Transport {
-  const want = doc?.querySelector('meta[name="flowdeck-transport"]')?.getAttribute('content');
-  const runtime = win?.runtime as Partial<WailsRuntimeLike> | undefined;
-  if (want === 'wails' && typeof runtime?.EventsOn === 'function') {
-    return createWailsTransport({ runtime: runtime as WailsRuntimeLike });
-  }
-  return sse();
 }

@@ -1,4 +1,8 @@
-package app
+// Package serve is Flowdeck's browser shell, `flowdeck serve`: it listens
+// (HTTP on loopback; HTTPS with a session or given certificate beyond it)
+// and serves the app's one HTTP handler. The desktop shell is app/window;
+// both serve the same app.App. It links no Wails, cgo or GTK.
+package serve
 
 import (
 	"context"
@@ -11,11 +15,12 @@ import (
 	"net/http"
 	"time"
 
+	"flowdeck/app"
 	"flowdeck/internal/selfcert"
 )
 
-// ServeOptions configures `flowdeck serve`.
-type ServeOptions struct {
+// Options configures `flowdeck serve`.
+type Options struct {
 	Addr        string
 	AllowRemote bool
 	// TLSCert and TLSKey are PEM files to serve HTTPS with. Without them,
@@ -25,19 +30,21 @@ type ServeOptions struct {
 	InsecureHTTP    bool
 	// Ready is called with the URL once the server listens.
 	Ready func(url string)
-	Out   io.Writer
+	// Out gets what the user must know about the connection: the
+	// session certificate's fingerprint, or the plain-HTTP warning (nil:
+	// discarded).
+	Out io.Writer
 }
 
 // ErrNotLoopback refuses a non-loopback address without --allow-remote.
-var ErrNotLoopback = errors.New("app: refusing to listen beyond this machine without --allow-remote")
+var ErrNotLoopback = errors.New("serve: refusing to listen beyond this machine without --allow-remote")
 
-// Serve runs the HTTP server until ctx is cancelled, then shuts down
-// gracefully (open event streams are ended first so Shutdown does not wait
-// for them).
-func Serve(ctx context.Context, a *App, so ServeOptions) error {
+// Run serves a until ctx is cancelled, then shuts down gracefully (open
+// event streams are ended first so Shutdown does not wait for them).
+func Run(ctx context.Context, a *app.App, so Options) error {
 	host, port, err := net.SplitHostPort(so.Addr)
 	if err != nil {
-		return fmt.Errorf("app: address %q: %w", so.Addr, err)
+		return fmt.Errorf("serve: address %q: %w", so.Addr, err)
 	}
 	if !so.AllowRemote && !isLoopback(host) {
 		return fmt.Errorf("%w (%s)", ErrNotLoopback, so.Addr)
@@ -48,7 +55,7 @@ func Serve(ctx context.Context, a *App, so ServeOptions) error {
 	}
 	ln, err := net.Listen("tcp", so.Addr)
 	if err != nil {
-		return fmt.Errorf("app: listen: %w", err)
+		return fmt.Errorf("serve: listen: %w", err)
 	}
 	scheme := "http"
 	if cfg != nil {
@@ -58,7 +65,7 @@ func Serve(ctx context.Context, a *App, so ServeOptions) error {
 	if port == "0" {
 		_, port, _ = net.SplitHostPort(ln.Addr().String())
 	}
-	a.listenPort.Store(&port)
+	a.Listening(port)
 	// The printed URL names the address listened on, so it passes the Host
 	// check (any loopback address does); a wildcard address is reached on
 	// 127.0.0.1.
@@ -70,13 +77,13 @@ func Serve(ctx context.Context, a *App, so ServeOptions) error {
 	if so.AllowRemote {
 		// In the fragment: the browser never sends it, so it is in no
 		// request line, log or proxy.
-		url += "#token=" + a.secret
+		url += "#token=" + a.Secret()
 	}
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		// Quiet the log of TLS handshakes refused by browsers that do not
 		// (yet) trust the session certificate.
 		ErrorLog: log.New(io.Discard, "", 0)}
-	srv.RegisterOnShutdown(a.hub.closeAll)
+	srv.RegisterOnShutdown(a.CloseStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if so.Ready != nil {
@@ -84,14 +91,14 @@ func Serve(ctx context.Context, a *App, so ServeOptions) error {
 	}
 	select {
 	case err := <-errc:
-		return fmt.Errorf("app: serve: %w", err)
+		return fmt.Errorf("serve: serve: %w", err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	a.hub.closeAll()
+	a.CloseStreams()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("app: shutdown: %w", err)
+		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	return nil
 }
@@ -105,14 +112,14 @@ func isLoopback(host string) bool {
 }
 
 // ErrTLSFlags: a certificate without its key, or the reverse.
-var ErrTLSFlags = errors.New("app: --tls-cert and --tls-key go together")
+var ErrTLSFlags = errors.New("serve: --tls-cert and --tls-key go together")
 
 // serveTLS decides how the server speaks: HTTPS with the given
 // certificate; HTTPS with a self-signed one for the session when serving
 // beyond loopback (the token is in the URL and every header); plain HTTP
 // on loopback, or beyond it only when asked for, with a warning. It
 // prints what the user must know to so.Out.
-func serveTLS(so ServeOptions, host string) (*tls.Config, error) {
+func serveTLS(so Options, host string) (*tls.Config, error) {
 	out := so.Out
 	if out == nil {
 		out = io.Discard
@@ -125,7 +132,7 @@ func serveTLS(so ServeOptions, host string) (*tls.Config, error) {
 	case so.TLSCert != "":
 		c, err := tls.LoadX509KeyPair(so.TLSCert, so.TLSKey)
 		if err != nil {
-			return nil, fmt.Errorf("app: TLS certificate: %w", err)
+			return nil, fmt.Errorf("serve: TLS certificate: %w", err)
 		}
 		cert = c
 	case so.AllowRemote && !so.InsecureHTTP:

@@ -1,4 +1,4 @@
-package app
+package serve
 
 import (
 	"bytes"
@@ -6,16 +6,25 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"flowdeck/app"
+	"flowdeck/internal/fixture"
 	"flowdeck/internal/selfcert"
 )
+
+// testAssets stands in for the built frontend (which has its own tests).
+var testAssets = fstest.MapFS{
+	"index.html": {Data: []byte("<!doctype html><html><head><title>Flowdeck</title></head><body></body></html>")},
+}
 
 // syncBuf is the server's Out, read while it runs.
 type syncBuf struct {
@@ -35,11 +44,11 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
-// startServe runs Serve on 127.0.0.1:0 and returns the printed URL.
-func startServe(t *testing.T, so ServeOptions) (string, *syncBuf, error) {
+// startServe runs Run on 127.0.0.1:0 and returns the printed URL.
+func startServe(t *testing.T, so Options) (string, *syncBuf, error) {
 	t.Helper()
-	a := New(Options{Shell: "serve", Assets: testAssets, RequireSecret: so.AllowRemote})
-	if _, err := a.Open(copyFixture(t, "hostile")); err != nil {
+	a := app.New(app.Options{Shell: "serve", Assets: testAssets, RequireSecret: so.AllowRemote})
+	if _, err := a.Open(fixture.Copy(t, "hostile")); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -48,7 +57,7 @@ func startServe(t *testing.T, so ServeOptions) (string, *syncBuf, error) {
 	urls := make(chan string, 1)
 	so.Ready = func(u string) { urls <- u }
 	errc := make(chan error, 1)
-	go func() { errc <- Serve(ctx, a, so) }()
+	go func() { errc <- Run(ctx, a, so) }()
 	t.Cleanup(func() {
 		cancel()
 		<-errc
@@ -85,7 +94,7 @@ func pinned(fp string, seen *string) *http.Client {
 // certificate whose fingerprint it prints; --insecure-http keeps HTTP with
 // a warning; --tls-cert/--tls-key serve the user's certificate.
 func TestServeTLS(t *testing.T) {
-	u, out, err := startServe(t, ServeOptions{AllowRemote: true})
+	u, out, err := startServe(t, Options{AllowRemote: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +123,7 @@ func TestServeTLS(t *testing.T) {
 		}
 	}
 
-	u, out, err = startServe(t, ServeOptions{AllowRemote: true, InsecureHTTP: true})
+	u, out, err = startServe(t, Options{AllowRemote: true, InsecureHTTP: true})
 	if err != nil || !strings.HasPrefix(u, "http://") || !strings.Contains(out.String(), "clear text") {
 		t.Errorf("--insecure-http: %q %v %s", u, err, out)
 	}
@@ -124,7 +133,7 @@ func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "c.pem"), cp, 0o600)
 	os.WriteFile(filepath.Join(dir, "k.pem"), kp, 0o600)
-	u, _, err = startServe(t, ServeOptions{AllowRemote: true, TLSCert: filepath.Join(dir, "c.pem"), TLSKey: filepath.Join(dir, "k.pem")})
+	u, _, err = startServe(t, Options{AllowRemote: true, TLSCert: filepath.Join(dir, "c.pem"), TLSKey: filepath.Join(dir, "k.pem")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +143,48 @@ func TestServeTLS(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
-	if _, _, err := startServe(t, ServeOptions{TLSCert: filepath.Join(dir, "c.pem")}); !errors.Is(err, ErrTLSFlags) {
+	if _, _, err := startServe(t, Options{TLSCert: filepath.Join(dir, "c.pem")}); !errors.Is(err, ErrTLSFlags) {
 		t.Errorf("--tls-cert alone: %v", err)
+	}
+}
+
+// `--addr 127.0.0.2:0` prints a URL that answers.
+func TestServeOtherLoopbackURL(t *testing.T) {
+	root := fixture.Copy(t, "hostile")
+	a := app.New(app.Options{Shell: "serve", Assets: testAssets, CheckHost: true})
+	if _, err := a.Open(root); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	urls := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- Run(ctx, a, Options{Addr: "127.0.0.2:0", Ready: func(u string) { urls <- u }})
+	}()
+	var u string
+	select {
+	case u = <-urls:
+	case err := <-errc:
+		t.Fatal(err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no URL")
+	}
+	if !strings.HasPrefix(u, "http://127.0.0.2:") {
+		t.Fatalf("URL %q", u)
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET %s: %d %s", u, resp.StatusCode, b)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Error(err)
 	}
 }
