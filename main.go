@@ -188,16 +188,13 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		defer tl.Close()
 		opts.TestLog = tl
 	}
-	if s3 != nil {
-		opts.IndexOptions.FS = s3.fs
-		opts.Watch = s3.watchFactory()
-	}
 	if serve {
 		opts.Shell = "serve"
 		opts.CheckHost = !cfg.allowRemote
 		opts.RequireSecret = cfg.allowRemote
 	} else {
 		opts.Platform = windowPlatform()
+		opts.OpenRemote = s3Opener(cfg)
 		if r, err := app.DefaultRecent(); err == nil {
 			opts.Recent = r
 		}
@@ -215,7 +212,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "demo datastore: %s\n", root)
 	case s3 != nil:
-		if err := a.OpenLocation(s3.loc); err != nil {
+		if err := a.OpenRemote(s3.remote()); err != nil {
 			return err
 		}
 	case cfg.path != "" || serve:

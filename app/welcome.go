@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 )
 
 func (a *App) getWelcome(w http.ResponseWriter, r *http.Request) {
@@ -15,6 +16,7 @@ func (a *App) getWelcome(w http.ResponseWriter, r *http.Request) {
 		"recent":          recent,
 		"can_open_dialog": a.opts.Platform != nil,
 		"can_open_path":   a.opts.Shell == "window",
+		"can_open_s3":     a.opts.Shell == "window" && a.opts.OpenRemote != nil,
 		"demo":            a.opts.Demo != nil,
 		"home":            a.homeRoot(),
 	})
@@ -74,6 +76,13 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 		if a.opts.Shell != "window" {
 			writeError(w, http.StatusForbidden, "opening another folder is only available in the desktop window")
 			return
+		}
+		if strings.HasPrefix(req.Path, "s3://") {
+			if err := a.OpenURL(req.Path); err != nil {
+				writeError(w, http.StatusUnprocessableEntity, err.Error())
+				return
+			}
+			break
 		}
 		if _, err := a.Open(req.Path); err != nil {
 			writeError(w, http.StatusUnprocessableEntity, err.Error())
