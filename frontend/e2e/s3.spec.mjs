@@ -5,7 +5,7 @@
 // tile on the foreach dashboard shows each value the uploader PUT.
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
-import { assert, openPage, repo, startServe, test, tmpDir } from './harness.mjs';
+import { assert, assertEqual, copyFixture, openPage, repo, startServe, test, tmpDir } from './harness.mjs';
 import { dashboardHash, waitTasks } from './dashlib.mjs';
 
 const UPDATES = 40;
@@ -83,3 +83,38 @@ test('a live run PUT into S3 updates its tile on screen through flowdeck serve s
   }
   assert(last > 0, 'the tile showed uploaded values');
 }, { timeout: 240000 });
+
+// Issue 17, "Open S3 datastore…" in the header's Open menu. In serve mode
+// the server shows what its command line named, so the field is absent.
+// The window's answer (can_open_s3, and the open itself, which Go's
+// TestOpenS3FromWelcome covers over a real bucket) is stood in for by
+// intercepting the two API calls: the menu must offer the field and post
+// exactly the URL typed, then show the route's error.
+test('the Open menu offers an S3 URL field in the window and not in serve mode', async (t) => {
+  const srv = await startServe(await copyFixture('retry'));
+  t.cleanup(() => srv.stop());
+  const page = await openPage(t.browser, srv.url);
+  t.cleanup(() => page.context().close());
+  await page.getByTestId('folder-menu').click();
+  await page.getByTestId('folder-menu-items').waitFor({ timeout: 5000 });
+  assert(await page.getByTestId('menu-open-s3').count() === 0, 'serve mode offers no S3 field');
+  await page.keyboard.press('Escape');
+
+  let posted = null;
+  await page.route('**/api/welcome', async (route) => {
+    const resp = await route.fetch();
+    await route.fulfill({ response: resp, json: { ...(await resp.json()), can_open_s3: true } });
+  });
+  await page.route('**/api/open', async (route) => {
+    posted = JSON.parse(route.request().postData() || 'null');
+    await route.fulfill({ status: 422, json: { error: 's3fs: access denied: s3:ListBucket on s3://team/metaflow/' } });
+  });
+  await page.getByTestId('folder-menu').click();
+  const field = page.getByTestId('menu-open-s3');
+  await field.waitFor({ timeout: 5000 });
+  await field.fill('s3://team/metaflow');
+  await field.press('Enter');
+  const err = await page.getByTestId('menu-error').textContent({ timeout: 5000 });
+  assertEqual(posted, { path: 's3://team/metaflow' }, 'the open request');
+  assert(err.includes('access denied') && err.includes('s3://team/metaflow/'), `the route's error is shown: ${err}`);
+});

@@ -301,6 +301,8 @@ export interface Welcome {
   recent: string[];
   can_open_dialog: boolean;
   can_open_path?: boolean;
+  /** The window offers "Open S3 datastore…" (an s3:// URL in path). */
+  can_open_s3?: boolean;
   demo?: boolean;
   home?: string | null;
 }
