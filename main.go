@@ -184,10 +184,6 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	defer closeHooks()
-	if s3 != nil {
-		opts.IndexOptions.FS = s3.fs
-		opts.Watch = s3.watchFactory()
-	}
 	if inBrowser {
 		opts.Shell = "serve"
 		opts.CheckHost = !cfg.allowRemote
@@ -196,6 +192,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		if opts.Platform, err = windowPlatform(); err != nil {
 			return err
 		}
+		opts.OpenRemote = s3Opener(cfg)
 		if r, err := app.DefaultRecent(); err == nil {
 			opts.Recent = r
 		}
@@ -213,7 +210,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "demo datastore: %s\n", root)
 	case s3 != nil:
-		if err := a.OpenLocation(s3.loc); err != nil {
+		if err := a.OpenRemote(s3.remote()); err != nil {
 			return err
 		}
 	case cfg.path != "" || inBrowser:

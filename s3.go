@@ -174,21 +174,29 @@ func parseSize(s string) (int64, error) {
 	return int64(v * float64(mul)), nil
 }
 
+// s3Options are the command line's S3 settings.
+func (cfg config) s3Options() (s3Options, error) {
+	o := s3Options{budget: cfg.s3Budget, metadata: cfg.metadata}
+	if cfg.s3Cache != "" {
+		n, err := parseSize(cfg.s3Cache)
+		if err != nil {
+			return o, fmt.Errorf("--s3-cache-size: %w", err)
+		}
+		o.cacheSize = n
+	}
+	return o, nil
+}
+
 // s3FromConfig opens the S3 datastore the command line names: an s3://
 // PATH, or with no PATH, Metaflow's own config when it names an S3
 // datastore and no local .metaflow is found (docs/s3.md). It returns nil
 // for a local datastore.
 func s3FromConfig(ctx context.Context, cfg config) (*s3Store, error) {
-	o := s3Options{budget: cfg.s3Budget, metadata: cfg.metadata}
-	if cfg.s3Cache != "" {
-		n, err := parseSize(cfg.s3Cache)
-		if err != nil {
-			return nil, fmt.Errorf("--s3-cache-size: %w", err)
-		}
-		o.cacheSize = n
+	o, err := cfg.s3Options()
+	if err != nil {
+		return nil, err
 	}
 	var st s3Store
-	var err error
 	switch {
 	case strings.HasPrefix(cfg.path, "s3://"):
 		st, err = openS3(ctx, cfg.path, o)
@@ -214,4 +222,25 @@ func s3FromConfig(ctx context.Context, cfg config) (*s3Store, error) {
 		return nil, err
 	}
 	return &st, nil
+}
+
+// remote is the store as the App opens it.
+func (st s3Store) remote() app.Remote {
+	return app.Remote{Location: st.loc, FS: st.fs, Watch: st.watchFactory()}
+}
+
+// s3Opener opens an s3:// URL typed in the window ("Open S3 datastore…")
+// with the command line's S3 settings.
+func s3Opener(cfg config) app.OpenRemote {
+	return func(ctx context.Context, url string) (app.Remote, error) {
+		o, err := cfg.s3Options()
+		if err != nil {
+			return app.Remote{}, err
+		}
+		st, err := openS3(ctx, url, o)
+		if err != nil {
+			return app.Remote{}, err
+		}
+		return st.remote(), nil
+	}
 }

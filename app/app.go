@@ -61,6 +61,10 @@ type Options struct {
 	Demo Demo
 	// Index options for every opened datastore.
 	IndexOptions datastore.Options
+	// OpenRemote opens a datastore URL (s3://bucket/prefix) for the
+	// window's "Open S3 datastore…"; nil: local folders only. The shells
+	// pass it in (s3.go), so the App holds no S3 type.
+	OpenRemote OpenRemote
 	// CheckHost enables the Host header check (serve mode on loopback).
 	CheckHost bool
 	// RequireSecret makes every request (not only /api/) carry the secret,
@@ -90,7 +94,8 @@ type App struct {
 	sess *session
 	// home is the first datastore opened that is not a demo (the one named
 	// on the command line in serve mode): leaving a demo returns to it.
-	home *datastore.Location
+	home       *datastore.Location
+	homeRemote *Remote // the backend of home when it is remote
 
 	handler http.Handler
 	// gate decides whether card scripts may run in the original view
@@ -190,6 +195,32 @@ func (a *App) Open(path string) (datastore.Location, error) {
 	return loc, nil
 }
 
+// Remote is a datastore not on this disk, with its own FS and watcher:
+// what OpenRemote returns, or what main.go opened from the command line.
+type Remote struct {
+	Location datastore.Location
+	FS       datastore.FS
+	Watch    WatchFactory
+}
+
+// OpenRemote opens a datastore URL; its requests stop when ctx ends.
+type OpenRemote func(ctx context.Context, url string) (Remote, error)
+
+// OpenRemote makes r the current datastore.
+func (a *App) OpenRemote(r Remote) error { return a.openWith(r.Location, false, nil, &r) }
+
+// OpenURL opens a datastore URL with Options.OpenRemote.
+func (a *App) OpenURL(url string) error {
+	if a.opts.OpenRemote == nil {
+		return errNoRemote
+	}
+	r, err := a.opts.OpenRemote(a.ctx, url)
+	if err != nil {
+		return err
+	}
+	return a.OpenRemote(r)
+}
+
 // OpenLocation opens a datastore the caller located itself: an S3
 // datastore, whose FS main.go puts in Options.IndexOptions. It is not
 // added to the recent folders, which are local paths.
@@ -247,29 +278,40 @@ func (a *App) demoContext() (context.Context, context.CancelFunc) { return conte
 // demo).
 func (a *App) OpenHome() error {
 	a.mu.RLock()
-	home := a.home
+	home, remote := a.home, a.homeRemote
 	a.mu.RUnlock()
 	if home == nil {
 		return errNoHome
 	}
-	return a.openLocation(*home, false, nil)
+	return a.openWith(*home, false, nil, remote)
 }
 
 var (
 	errNoDemo = errors.New("the demo is not available")
 	errNoHome = errors.New("no datastore to return to")
+	// errNoRemote: a shell without S3 (tests, or a build without it).
+	errNoRemote = errors.New("opening an S3 datastore is not available here")
 )
 
 func (a *App) openLocation(loc datastore.Location, demo bool, stopDemo context.CancelFunc) error {
+	return a.openWith(loc, demo, stopDemo, nil)
+}
+
+// openWith opens loc, through r's FS and watcher when r is not nil.
+func (a *App) openWith(loc datastore.Location, demo bool, stopDemo context.CancelFunc, r *Remote) error {
 	ctx, cancel := context.WithCancel(a.ctx)
-	ix, err := datastore.Open(ctx, loc, a.opts.IndexOptions)
+	iopts, watch := a.opts.IndexOptions, a.opts.Watch
+	if r != nil {
+		iopts.FS, watch = r.FS, r.Watch
+	}
+	ix, err := datastore.Open(ctx, loc, iopts)
 	if err != nil {
 		cancel()
 		return err
 	}
 	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), pacer: datastore.NewPacer()}
-	if a.opts.Watch != nil {
-		w, err := a.opts.Watch(ctx, ix, a.publishStatus)
+	if watch != nil {
+		w, err := watch(ctx, ix, a.publishStatus)
 		if err != nil {
 			cancel()
 			return fmt.Errorf("app: watch %s: %w", loc.Root, err)
@@ -280,7 +322,7 @@ func (a *App) openLocation(loc datastore.Location, demo bool, stopDemo context.C
 	old := a.sess
 	a.sess = s
 	if !demo && a.home == nil {
-		a.home = &loc
+		a.home, a.homeRemote = &loc, r
 	}
 	a.mu.Unlock()
 	if old != nil {

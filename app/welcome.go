@@ -5,6 +5,7 @@ import (
 	"flowdeck/wire"
 	"io"
 	"net/http"
+	"strings"
 )
 
 func (a *App) getWelcome(w http.ResponseWriter, r *http.Request) {
@@ -16,6 +17,7 @@ func (a *App) getWelcome(w http.ResponseWriter, r *http.Request) {
 		Recent:        recent,
 		CanOpenDialog: a.opts.Platform != nil,
 		CanOpenPath:   a.opts.Shell == "window",
+		CanOpenS3:     a.opts.Shell == "window" && a.opts.OpenRemote != nil,
 		Demo:          a.opts.Demo != nil,
 		Home:          wire.OptString(a.homeRoot()),
 	})
@@ -67,6 +69,13 @@ func (a *App) postOpen(w http.ResponseWriter, r *http.Request) {
 		if a.opts.Shell != "window" {
 			writeError(w, http.StatusForbidden, "opening another folder is only available in the desktop window")
 			return
+		}
+		if strings.HasPrefix(req.Path, "s3://") {
+			if err := a.OpenURL(req.Path); err != nil {
+				writeError(w, http.StatusUnprocessableEntity, err.Error())
+				return
+			}
+			break
 		}
 		if _, err := a.Open(req.Path); err != nil {
 			writeError(w, http.StatusUnprocessableEntity, err.Error())

@@ -299,11 +299,14 @@ type CardData struct {
 
 // Welcome is the body of GET /api/welcome: what the welcome page offers.
 type Welcome struct {
-	Recent        []string  `json:"recent"`
-	CanOpenDialog bool      `json:"can_open_dialog"`
-	CanOpenPath   bool      `json:"can_open_path"`
-	Demo          bool      `json:"demo"`
-	Home          OptString `json:"home"`
+	Recent        []string `json:"recent"`
+	CanOpenDialog bool     `json:"can_open_dialog"`
+	CanOpenPath   bool     `json:"can_open_path"`
+	// CanOpenS3 says an s3://bucket/prefix can be opened (the window, with
+	// S3 support).
+	CanOpenS3 bool      `json:"can_open_s3"`
+	Demo      bool      `json:"demo"`
+	Home      OptString `json:"home"`
 }
 
 // OpenRequest is the body of POST /api/open: one of its fields is set.

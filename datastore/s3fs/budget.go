@@ -50,3 +50,11 @@ func (b *Budget) Wait(ctx context.Context) error {
 // Allow takes a token if one is free now, without waiting. Pollers use it
 // to skip a round instead of queueing behind the cap.
 func (b *Budget) Allow() bool { return b.lim.Allow() }
+
+// PerMinute is the cap in requests a minute; 0 for none or a nil Budget.
+func (b *Budget) PerMinute() int {
+	if b == nil || b.lim.Limit() == rate.Inf {
+		return 0
+	}
+	return int(float64(b.lim.Limit())*60 + 0.5)
+}

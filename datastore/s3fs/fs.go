@@ -21,6 +21,7 @@ type FS struct {
 	ctx   context.Context
 	c     *Client
 	roots []URL
+	known known // listings a poller just made (Prime)
 }
 
 var _ datastore.FS = (*FS)(nil)
@@ -57,6 +58,9 @@ func where(bucket, key string) string { return "s3://" + bucket + "/" + key }
 // ReadDir lists the folders (common prefixes) and objects directly under
 // dir. A prefix with nothing under it does not exist.
 func (f *FS) ReadDir(dir string) ([]fs.DirEntry, error) {
+	if ents, err, ok := f.known.readDir(dir); ok {
+		return ents, err
+	}
 	bucket, key, err := f.resolve(dir)
 	if err != nil {
 		return nil, err
@@ -105,6 +109,9 @@ func validName(n string) bool { return n != "" && n != "." && n != ".." && !stri
 // Lstat is a HeadObject; when no object has the key, a one-key listing of
 // key/ tells whether it is a folder.
 func (f *FS) Lstat(name string) (fs.FileInfo, error) {
+	if fi, err, ok := f.known.lstat(name); ok {
+		return fi, err
+	}
 	bucket, key, err := f.resolve(name)
 	if err != nil {
 		return nil, err

@@ -105,7 +105,7 @@ func runBenchmarks(ctx context.Context, c *config, res *results) error {
 	}
 	// Benchmarks that write their own datastore (or read the fixtures) do
 	// not need the bulk one: -only with just those skips writing it.
-	own := map[string]bool{"decode": true, "native": true, "original": true, "dashboard": true}
+	own := map[string]bool{"decode": true, "native": true, "original": true, "dashboard": true, "s3": true}
 	needBulk := len(c.only) == 0
 	for name := range c.only {
 		needBulk = needBulk || !own[name]
@@ -131,6 +131,7 @@ func runBenchmarks(ctx context.Context, c *config, res *results) error {
 		{"native", benchNative},
 		{"original", benchOriginal},
 		{"dashboard", benchDashboard},
+		{"s3", benchS3},
 		{"go", benchGo},
 	}
 	for _, s := range steps {

@@ -98,7 +98,7 @@ func parseConfig() (*config, string) {
 	c := &config{log: os.Stderr}
 	flag.BoolVar(&c.quick, "quick", envBool("BENCH_QUICK"), "200 runs, short windows, a 2-minute soak (not written to docs)")
 	docs := flag.String("docs", "auto", "write the Summary of docs/benchmarks.md: auto (full-size `all` runs), yes, no")
-	only := flag.String("only", os.Getenv("BENCH_ONLY"), "comma-separated benchmarks to run: open,index,watches,idle,decode,go,native,original (default all)")
+	only := flag.String("only", os.Getenv("BENCH_ONLY"), "comma-separated benchmarks to run: open,index,watches,idle,decode,go,native,original,dashboard,s3 (default all)")
 	flag.StringVar(&c.bin, "bin", os.Getenv("FLOWDECK_BIN"), "the flowdeck binary (default bin/flowdeck)")
 	flag.Parse()
 	mode := "all"

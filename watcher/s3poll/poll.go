@@ -1,19 +1,28 @@
 // Package s3poll keeps a datastore.Index over S3 current by polling with a
 // request budget, as inotify cannot watch a bucket:
 //
-//   - every live run (a run the index holds as not finished) is listed
-//     every LiveInterval with two ListTree requests (its run prefix and its
-//     card prefix), however many tasks it has; objects whose size,
-//     LastModified or ETag changed are handed to Index.Apply;
-//   - a run that stopped being live is listed for Linger more, for the
-//     final cards and N.runtime written after its last DONE;
+//   - every live run (a run the index holds as not finished) has its card
+//     prefix listed every LiveInterval and its run prefix (the task files)
+//     every TaskInterval, with one ListTree request each however many
+//     tasks it has; objects whose size, LastModified or ETag changed are
+//     handed to Index.Apply. Live card data is what a user watches, so it
+//     gets the fast poll; a task's status can wait a second more;
+//   - a run that stopped being live is listed for Linger more (and at
+//     least three rounds), for the final cards and N.runtime written after
+//     its last DONE;
 //   - flows and their run lists are listed every RunsInterval, for new
-//     flows and runs;
+//     flows and runs, and every RunsLiveInterval while live runs are being
+//     polled, so that one live run with 10 tasks costs 60 + 30 + 2 × (1 +
+//     flows) requests a minute, well under 120 with the GETs of what
+//     changed (TestBudgetLiveRun);
 //   - finished runs are never listed again (they are immutable).
 //
-// With a Budget, each round waits for its tokens: a tight budget slows the
-// poll, and since a round lists whole prefixes, the next round still sees
-// the final state.
+// With a Budget (--s3-budget, enforced on every request by the s3fs
+// client), the poller paces itself so that its lists take at most three
+// quarters of the budget, leaving the rest for the GETs of what changed:
+// a tight budget stretches the rounds instead of queueing requests behind
+// the cap. Since a round lists whole prefixes, a later round still sees the
+// final state (TestBudgetSlowsPolling).
 package s3poll
 
 import (
@@ -25,16 +34,22 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"flowdeck/datastore"
 	"flowdeck/datastore/s3fs"
 )
 
 // Options configure a Poller; zero values take the defaults in brackets.
 type Options struct {
-	LiveInterval time.Duration // [1 s]
-	RunsInterval time.Duration // [10 s]
-	Linger       time.Duration // [30 s]
-	Budget       *s3fs.Budget  // nil: no cap
+	LiveInterval     time.Duration // [1 s] live runs' card prefixes
+	TaskInterval     time.Duration // [2 s] live runs' run prefixes
+	RunsInterval     time.Duration // [10 s] flow and run lists
+	RunsLiveInterval time.Duration // [30 s] flow and run lists while runs are live
+	Linger           time.Duration // [30 s]
+	// Budget is the client's request budget: the poller spaces its rounds
+	// to stay within three quarters of it. Nil: no cap.
+	Budget *s3fs.Budget
 	// OnState is called, from the polling goroutine, when State changes.
 	OnState func()
 	// OnFinal is called once for each run the index holds as finished
@@ -63,13 +78,22 @@ type Poller struct {
 	mu      sync.Mutex
 	state   State
 	snaps   map[string]map[string]stamp // live run "flow/run" -> path -> stamp
-	lingers map[string]time.Time        // run -> when it stopped being live
+	tasksAt map[string]time.Time        // live run -> when its run prefix was last listed
+	lingers map[string]*linger          // run -> since it stopped being live
 	retry   []string
-	final   map[string]bool // runs handed to OnFinal
+	round   map[string][]s3fs.Object // this round's listings, for FS.Prime
+	tasks   map[string][]s3fs.Object // live run -> its run prefix's last listing
+	pace    *rate.Limiter            // the poller's share of the budget; nil: none
+	final   map[string]bool          // runs handed to OnFinal
 
 	cancel context.CancelFunc
 	done   chan struct{}
 	once   sync.Once
+}
+
+type linger struct {
+	since  time.Time
+	rounds int
 }
 
 type stamp struct {
@@ -83,14 +107,26 @@ func New(ix *datastore.Index, fsys *s3fs.FS, opts Options) *Poller {
 	if opts.LiveInterval <= 0 {
 		opts.LiveInterval = time.Second
 	}
+	if opts.TaskInterval <= 0 {
+		opts.TaskInterval = 2 * opts.LiveInterval
+	}
 	if opts.RunsInterval <= 0 {
 		opts.RunsInterval = 10 * time.Second
+	}
+	if opts.RunsLiveInterval <= 0 {
+		opts.RunsLiveInterval = 3 * opts.RunsInterval
 	}
 	if opts.Linger <= 0 {
 		opts.Linger = 30 * time.Second
 	}
-	return &Poller{ix: ix, fs: fsys, opts: opts, ch: make(chan []datastore.Change, 64),
-		snaps: map[string]map[string]stamp{}, lingers: map[string]time.Time{}, final: map[string]bool{}, done: make(chan struct{})}
+	p := &Poller{ix: ix, fs: fsys, opts: opts, ch: make(chan []datastore.Change, 64),
+		snaps: map[string]map[string]stamp{}, tasksAt: map[string]time.Time{}, tasks: map[string][]s3fs.Object{}, lingers: map[string]*linger{},
+		final: map[string]bool{}, done: make(chan struct{})}
+	if n := opts.Budget.PerMinute(); n > 0 {
+		// A burst of a few rounds, then the lists at 3/4 of the budget.
+		p.pace = rate.NewLimiter(rate.Limit(0.75*float64(n)/60), max(4, n/20))
+	}
+	return p
 }
 
 // Changes delivers the index's changes, one batch per round with any.
@@ -122,40 +158,46 @@ func (p *Poller) Close() error {
 
 func (p *Poller) loop(ctx context.Context) {
 	defer close(p.done)
-	live := time.NewTicker(p.opts.LiveInterval)
-	defer live.Stop()
-	runs := time.NewTicker(p.opts.RunsInterval)
-	defer runs.Stop()
-	p.pollLive(ctx) // take the first snapshots
 	p.reportFinal()
+	live := time.NewTimer(p.next(p.opts.LiveInterval, p.pollLive(ctx))) // the first snapshots
+	defer live.Stop()
+	runs := time.NewTimer(p.opts.RunsInterval)
+	defer runs.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-live.C:
-			p.pollLive(ctx)
+			n := p.pollLive(ctx)
 			p.reportFinal()
+			live.Reset(p.next(p.opts.LiveInterval, n))
 		case <-runs.C:
-			p.pollRuns(ctx)
+			n := p.pollRuns(ctx)
+			every := p.opts.RunsInterval
+			if p.State().LiveRuns > 0 {
+				every = p.opts.RunsLiveInterval
+			}
+			runs.Reset(p.next(every, n))
 		}
 	}
 }
 
-// wait takes n requests from the budget.
-func (p *Poller) wait(ctx context.Context, n int) error {
-	if p.opts.Budget == nil {
-		return nil
+// next is the wait before the next round of a poll that just sent n
+// requests: its interval, or longer when the budget's share needs it.
+func (p *Poller) next(every time.Duration, n int) time.Duration {
+	if p.pace == nil || n == 0 {
+		return every
 	}
-	for range n {
-		if err := p.opts.Budget.Wait(ctx); err != nil {
-			return err
-		}
+	r := p.pace.ReserveN(time.Now(), min(n, p.pace.Burst()))
+	if !r.OK() {
+		return every
 	}
-	return nil
+	return max(every, r.Delay())
 }
 
-// pollLive lists every live or lingering run and applies what changed.
-func (p *Poller) pollLive(ctx context.Context) {
+// pollLive lists every live or lingering run, applies what changed, and
+// returns the number of lists sent.
+func (p *Poller) pollLive(ctx context.Context) int {
 	now := time.Now()
 	runs := p.ix.LiveRuns()
 	p.mu.Lock()
@@ -166,84 +208,141 @@ func (p *Poller) pollLive(ctx context.Context) {
 	}
 	for r := range p.snaps {
 		if !isLive[r] {
-			if _, ok := p.lingers[r]; !ok {
-				p.lingers[r] = now
+			l, ok := p.lingers[r]
+			if !ok {
+				l = &linger{since: now}
+				p.lingers[r] = l
 			}
-			if now.Sub(p.lingers[r]) < p.opts.Linger {
+			// Rounds, not only time: under a tight budget a run still
+			// gets its last looks.
+			if l.rounds < 3 || now.Sub(l.since) < p.opts.Linger {
+				l.rounds++
 				runs = append(runs, r)
 			} else {
 				delete(p.lingers, r)
 				delete(p.snaps, r) // finished: never listed again
+				delete(p.tasksAt, r)
+				delete(p.tasks, r)
 			}
 		}
 	}
 	paths := p.retry
 	p.retry = nil
+	p.round = map[string][]s3fs.Object{}
 	p.mu.Unlock()
 	sort.Strings(runs)
 
 	var errs []error
+	sent := 0
 	for _, r := range runs {
-		if err := p.wait(ctx, 2); err != nil {
-			return
+		if ctx.Err() != nil {
+			return sent
 		}
-		changed, err := p.listRun(r)
+		changed, n, err := p.listRun(r, now)
+		sent += n
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		paths = append(paths, changed...)
 	}
+	// The index re-reads what changed: its listings below the prefixes
+	// just listed come from those lists, not from more requests.
+	p.mu.Lock()
+	p.fs.Prime(p.round)
+	p.mu.Unlock()
 	p.apply(ctx, paths)
+	p.fs.Forget()
 	p.setState(len(runs), errors.Join(errs...))
+	return sent
 }
 
-// listRun lists a run's prefixes and returns the paths that changed since
-// the last look (none on the first).
-func (p *Poller) listRun(run string) ([]string, error) {
+// listRun lists a run's card prefix, and its run prefix when TaskInterval
+// has passed, and returns the paths that changed since the last look
+// (none on the first) and the number of lists sent.
+func (p *Poller) listRun(run string, now time.Time) ([]string, int, error) {
 	flow, id, _ := strings.Cut(run, "/")
 	loc := p.ix.Location()
+	dirs := []string{filepath.Join(loc.CardRoot, flow, "runs", id)}
+	runDir := filepath.Join(loc.Root, flow, id)
+	p.mu.Lock()
+	old, seen := p.snaps[run]
+	// Half a live interval of slack, so that a 2 s TaskInterval is every
+	// second round, not every third.
+	if !seen || now.Sub(p.tasksAt[run]) >= p.opts.TaskInterval-p.opts.LiveInterval/2 {
+		dirs = append(dirs, runDir)
+		p.tasksAt[run] = now
+	}
+	p.mu.Unlock()
 	cur := map[string]stamp{}
-	for _, dir := range []string{filepath.Join(loc.Root, flow, id), filepath.Join(loc.CardRoot, flow, "runs", id)} {
+	sent := 0
+	for _, dir := range dirs {
 		objs, err := p.fs.ListTree(dir)
+		sent++
 		if err != nil {
-			return nil, err
+			return nil, sent, err
 		}
 		for _, o := range objs {
 			cur[o.Path] = stamp{size: o.Size, mod: o.ModTime, etag: o.ETag}
 		}
+		p.mu.Lock()
+		p.round[dir] = objs
+		if dir == runDir {
+			p.tasks[run] = objs
+		}
+		p.mu.Unlock()
 	}
-	p.mu.Lock()
-	old, seen := p.snaps[run]
-	p.snaps[run] = cur
-	p.mu.Unlock()
-	if !seen {
-		return nil, nil
+	if len(dirs) == 1 {
+		// The run prefix was not listed: the index, re-reading the run
+		// for a card change, sees its listing of the last round (at most
+		// TaskInterval old) instead of sending a HEAD and lists.
+		p.mu.Lock()
+		if objs, ok := p.tasks[run]; ok {
+			p.round[runDir] = objs
+		}
+		p.mu.Unlock()
+	}
+	under := func(k string) bool {
+		for _, d := range dirs {
+			if strings.HasPrefix(k, d+"/") {
+				return true
+			}
+		}
+		return false
 	}
 	var changed []string
+	next := make(map[string]stamp, len(old)+len(cur))
+	for k, st := range old {
+		if !under(k) {
+			next[k] = st // a prefix not listed this round
+		} else if _, ok := cur[k]; !ok {
+			changed = append(changed, k)
+		}
+	}
 	for k, st := range cur {
+		next[k] = st
 		if prev, ok := old[k]; !ok || prev != st {
 			changed = append(changed, k)
 		}
 	}
-	for k := range old {
-		if _, ok := cur[k]; !ok {
-			changed = append(changed, k)
-		}
+	p.mu.Lock()
+	p.snaps[run] = next
+	p.mu.Unlock()
+	if !seen {
+		return nil, sent, nil
 	}
-	return changed, nil
+	return changed, sent, nil
 }
 
-// pollRuns lists the flows and their runs, and hands new ones to the index.
-func (p *Poller) pollRuns(ctx context.Context) {
+// pollRuns lists the flows and their runs, hands new ones to the index,
+// and returns the number of lists sent.
+func (p *Poller) pollRuns(ctx context.Context) int {
 	loc := p.ix.Location()
-	if err := p.wait(ctx, 1); err != nil {
-		return
-	}
 	ents, err := p.fs.ReadDir(loc.Root)
+	sent := 1
 	if err != nil {
 		p.setState(-1, err)
-		return
+		return sent
 	}
 	known := map[string]bool{}
 	for _, f := range p.ix.Flows() {
@@ -259,10 +358,11 @@ func (p *Poller) pollRuns(ctx context.Context) {
 			paths = append(paths, dir)
 			continue
 		}
-		if err := p.wait(ctx, 1); err != nil {
-			return
+		if ctx.Err() != nil {
+			return sent
 		}
 		runs, err := p.fs.ReadDir(dir)
+		sent++
 		if err != nil {
 			continue
 		}
@@ -280,6 +380,7 @@ func (p *Poller) pollRuns(ctx context.Context) {
 	}
 	p.apply(ctx, paths)
 	p.setState(-1, nil)
+	return sent
 }
 
 func (p *Poller) apply(ctx context.Context, paths []string) {

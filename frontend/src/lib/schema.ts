@@ -515,6 +515,11 @@ export interface Welcome {
   recent: string[];
   can_open_dialog: boolean;
   can_open_path: boolean;
+  /**
+   * CanOpenS3 says an s3://bucket/prefix can be opened (the window, with
+   * S3 support).
+   */
+  can_open_s3: boolean;
   demo: boolean;
   home: string | null;
 }
