@@ -64,6 +64,12 @@ func (a *App) getCard(w http.ResponseWriter, r *http.Request, key string) {
 		out.Live = c.LiveOn(t)
 	}
 	writeCardDetail(w, out, cc.Tree)
+	if big {
+		// The answer's encoding is garbage once written: collect it while
+		// this request still holds its slot, so the next big request does
+		// not add its own to it.
+		runtime.GC()
+	}
 }
 
 // writeCardDetail answers a card with its tree spliced into the envelope:
