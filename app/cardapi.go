@@ -174,7 +174,14 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		return
 	}
 	defer f.Close()
-	dst, err := a.opts.Platform.SaveFile("Export card", exportName(c))
+	a.saveAs(w, s, "Export card", exportName(c), f)
+}
+
+// saveAs asks the window's save dialog where to write src and answers the
+// request: cancelled, refused (a path inside the datastore, which Flowdeck
+// never writes), failed, or the path written.
+func (a *App) saveAs(w http.ResponseWriter, s *session, title, name string, src io.Reader) {
+	dst, err := a.opts.Platform.SaveFile(title, name)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -187,7 +194,7 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusBadRequest, "Flowdeck never writes into the datastore; choose a folder outside it")
 		return
 	}
-	if err := copyToFile(dst, f); err != nil {
+	if err := copyToFile(dst, src); err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
