@@ -159,13 +159,8 @@ func exportName(c datastore.Card) string {
 // postExport saves a card's HTML where the user chooses (window only;
 // serve mode downloads /card/{key}?download=1).
 func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
-	s := a.session()
+	s := a.saveSession(w)
 	if s == nil {
-		writeLookupError(w, errNoDatastore)
-		return
-	}
-	if a.opts.Platform == nil {
-		writeError(w, http.StatusForbidden, errNoPlatform.Error())
 		return
 	}
 	f, _, c, err := s.ix.OpenCard(r.Context(), key)
@@ -175,6 +170,21 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 	}
 	defer f.Close()
 	a.saveAs(w, s, "Export card", exportName(c), f)
+}
+
+// saveSession is the open datastore of a window-only save, or nil once it
+// has answered why not: no datastore open, or no save dialog (serve mode).
+func (a *App) saveSession(w http.ResponseWriter) *session {
+	s := a.session()
+	if s == nil {
+		writeLookupError(w, errNoDatastore)
+		return nil
+	}
+	if a.opts.Platform == nil {
+		writeError(w, http.StatusForbidden, errNoPlatform.Error())
+		return nil
+	}
+	return s
 }
 
 // saveAs asks the window's save dialog where to write src and answers the

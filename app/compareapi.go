@@ -110,13 +110,8 @@ func (a *App) getCompareExport(w http.ResponseWriter, r *http.Request, flow, for
 // postCompareExport answers POST /api/flows/{flow}/compare/{format}: the
 // window saves the file where the user chooses.
 func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, format string) {
-	s := a.session()
+	s := a.saveSession(w)
 	if s == nil {
-		writeLookupError(w, errNoDatastore)
-		return
-	}
-	if a.opts.Platform == nil {
-		writeError(w, http.StatusForbidden, errNoPlatform.Error())
 		return
 	}
 	res := a.compareResult(w, r, flow)

@@ -17,8 +17,9 @@ func (p *savePlatform) SaveFile(string, string) (string, error) { return p.dst, 
 func (p *savePlatform) Reveal(string) error                     { return nil }
 
 // Both window exports (a comparison, a card) save through the same dialog
-// path: the file is written where the user chose, a cancelled dialog
-// writes nothing, and a path inside the datastore is refused.
+// path: refused with no dialog (serve mode), the file is written where the
+// user chose, a cancelled dialog writes nothing, and a path inside the
+// datastore is refused.
 func TestSaveAsExports(t *testing.T) {
 	runs := "?runs=" + artRunTuned + "," + artRunDef
 	for _, c := range []struct{ name, fixture, download, export string }{
@@ -38,6 +39,11 @@ func TestSaveAsExports(t *testing.T) {
 		if code != http.StatusOK || len(want) == 0 {
 			t.Fatalf("%s download: %d %s", c.name, code, want)
 		}
+		s.app.opts.Platform = nil
+		if code, body := post(); code != http.StatusForbidden {
+			t.Errorf("%s with no save dialog (serve mode): %d %s", c.name, code, body)
+		}
+		s.app.opts.Platform = plat
 		if code, body := post(); code != http.StatusOK || !strings.Contains(body, `"cancelled":true`) {
 			t.Errorf("%s, cancelled: %d %s", c.name, code, body)
 		}
