@@ -213,10 +213,7 @@ func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, t
 		writeLookupError(w, err)
 		return
 	}
-	attempt := t.Attempt
-	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
-		attempt = v
-	}
+	attempt := attemptParam(r, t.Attempt)
 	out := wire.TaskDetail{TaskSummary: toTask(t, true), Attempts: []wire.Attempt{},
 		Pathspec: flow + "/" + run + "/" + step + "/" + task, CardsFoundIn: wire.OptString(ix.RunCardRoot(flow, run)), CardSearch: ix.MissingCards(flow, run)}
 	for _, at := range t.Attempts {
@@ -237,15 +234,21 @@ func (a *App) getTask(w http.ResponseWriter, r *http.Request, flow, run, step, t
 	writeJSON(w, http.StatusOK, out)
 }
 
+// attemptParam is the ?attempt=N of a task request, or def when it is
+// missing or not a valid attempt number (-1 asks for the latest attempt).
+func attemptParam(r *http.Request, def int) int {
+	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
+		return v
+	}
+	return def
+}
+
 func (a *App) getLog(w http.ResponseWriter, r *http.Request, flow, run, step, task, stream string) {
 	ix := a.index(w)
 	if ix == nil {
 		return
 	}
-	attempt := -1
-	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
-		attempt = v
-	}
+	attempt := attemptParam(r, -1)
 	l, err := ix.TaskLog(r.Context(), flow, run, step, task, attempt, stream)
 	if err != nil {
 		writeLookupError(w, err)

@@ -3,7 +3,6 @@ package app
 import (
 	"flowdeck/wire"
 	"net/http"
-	"strconv"
 )
 
 // getArtifact decodes one artifact of a task attempt (?attempt=N, default
@@ -14,10 +13,7 @@ func (a *App) getArtifact(w http.ResponseWriter, r *http.Request, flow, run, ste
 	if ix == nil {
 		return
 	}
-	attempt := -1
-	if v, err := strconv.Atoi(r.URL.Query().Get("attempt")); err == nil && v >= 0 {
-		attempt = v
-	}
+	attempt := attemptParam(r, -1)
 	v, err := ix.ArtifactValue(r.Context(), flow, run, step, task, attempt, name)
 	if err != nil {
 		writeLookupError(w, err)

@@ -165,13 +165,8 @@ func exportName(c datastore.Card) string {
 // postExport saves a card's HTML where the user chooses (window only;
 // serve mode downloads /card/{key}?download=1).
 func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
-	s := a.session()
+	s := a.saveSession(w)
 	if s == nil {
-		writeLookupError(w, errNoDatastore)
-		return
-	}
-	if a.opts.Platform == nil {
-		writeError(w, http.StatusForbidden, errNoPlatform.Error())
 		return
 	}
 	f, _, c, err := s.ix.OpenCard(r.Context(), key)
@@ -180,7 +175,29 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		return
 	}
 	defer f.Close()
-	dst, err := a.opts.Platform.SaveFile("Export card", exportName(c))
+	a.saveAs(w, s, "Export card", exportName(c), f)
+}
+
+// saveSession is the open datastore of a window-only save, or nil once it
+// has answered why not: no datastore open, or no save dialog (serve mode).
+func (a *App) saveSession(w http.ResponseWriter) *session {
+	s := a.session()
+	if s == nil {
+		writeLookupError(w, errNoDatastore)
+		return nil
+	}
+	if a.opts.Platform == nil {
+		writeError(w, http.StatusForbidden, errNoPlatform.Error())
+		return nil
+	}
+	return s
+}
+
+// saveAs asks the window's save dialog where to write src and answers the
+// request: cancelled, refused (a path inside the datastore, which Flowdeck
+// never writes), failed, or the path written.
+func (a *App) saveAs(w http.ResponseWriter, s *session, title, name string, src io.Reader) {
+	dst, err := a.opts.Platform.SaveFile(title, name)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -193,7 +210,7 @@ func (a *App) postExport(w http.ResponseWriter, r *http.Request, key string) {
 		writeError(w, http.StatusBadRequest, "Flowdeck never writes into the datastore; choose a folder outside it")
 		return
 	}
-	if err := copyToFile(dst, f); err != nil {
+	if err := copyToFile(dst, src); err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}

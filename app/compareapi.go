@@ -3,11 +3,9 @@ package app
 import (
 	"bytes"
 	"errors"
-	"flowdeck/wire"
 	"fmt"
 	"io/fs"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -112,13 +110,8 @@ func (a *App) getCompareExport(w http.ResponseWriter, r *http.Request, flow, for
 // postCompareExport answers POST /api/flows/{flow}/compare/{format}: the
 // window saves the file where the user chooses.
 func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, format string) {
-	s := a.session()
+	s := a.saveSession(w)
 	if s == nil {
-		writeLookupError(w, errNoDatastore)
-		return
-	}
-	if a.opts.Platform == nil {
-		writeError(w, http.StatusForbidden, errNoPlatform.Error())
 		return
 	}
 	res := a.compareResult(w, r, flow)
@@ -130,22 +123,5 @@ func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, fo
 		writeExportError(w, err)
 		return
 	}
-	dst, err := a.opts.Platform.SaveFile("Export comparison", name)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	if dst == "" {
-		writeJSON(w, http.StatusOK, wire.Done{OK: false, Cancelled: true})
-		return
-	}
-	if inside(dst, s.loc.Root) || inside(dst, s.loc.CardRoot) {
-		writeError(w, http.StatusBadRequest, "Flowdeck never writes into the datastore; choose a folder outside it")
-		return
-	}
-	if err := os.WriteFile(dst, b, 0o644); err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	writeJSON(w, http.StatusOK, wire.Done{OK: true, Path: dst})
+	a.saveAs(w, s, "Export comparison", name, bytes.NewReader(b))
 }

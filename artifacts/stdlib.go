@@ -78,6 +78,14 @@ func rebuildDatetime(c *converter, o *pyObject, cls *pyClass, depth int) *Value 
 	us := int(b[7])<<16 | int(b[8])<<8 | int(b[9])
 	iso := fmt.Sprintf("%04d-%02d-%02dT%s", y, mo, d, isoClock(h, mi, s, us))
 	repr := fmt.Sprintf("datetime.datetime(%d, %d, %d, %s", y, mo, d, clockArgs(h, mi, s, us))
+	iso, repr = c.tzFold(o, iso, repr, fold)
+	return &Value{Kind: KindDatetime, Type: "datetime.datetime", Value: iso, Repr: repr + ")"}
+}
+
+// tzFold adds what datetime and time share after their clock: the UTC
+// offset of a known tzinfo (second pickle argument) to the ISO form, and
+// the tzinfo and fold=1 arguments to the repr (still missing its ")").
+func (c *converter) tzFold(o *pyObject, iso, repr string, fold bool) (string, string) {
 	if len(o.args) == 2 {
 		if _, none := o.args[1].(pyNone); !none {
 			off, tzRepr, known := c.tzinfo(o.args[1])
@@ -90,7 +98,7 @@ func rebuildDatetime(c *converter, o *pyObject, cls *pyClass, depth int) *Value 
 	if fold {
 		repr += ", fold=1"
 	}
-	return &Value{Kind: KindDatetime, Type: "datetime.datetime", Value: iso, Repr: repr + ")"}
+	return iso, repr
 }
 
 func isoClock(h, m, s, us int) string {
@@ -139,18 +147,7 @@ func rebuildTime(c *converter, o *pyObject, cls *pyClass, depth int) *Value {
 	us := int(b[3])<<16 | int(b[4])<<8 | int(b[5])
 	iso := isoClock(h, m, s, us)
 	repr := "datetime.time(" + clockArgs(h, m, s, us)
-	if len(o.args) == 2 {
-		if _, none := o.args[1].(pyNone); !none {
-			off, tzRepr, known := c.tzinfo(o.args[1])
-			if known {
-				iso += off
-			}
-			repr += ", tzinfo=" + tzRepr
-		}
-	}
-	if fold {
-		repr += ", fold=1"
-	}
+	iso, repr = c.tzFold(o, iso, repr, fold)
 	return &Value{Kind: KindTime, Type: "datetime.time", Value: iso, Repr: repr + ")"}
 }
 

@@ -244,7 +244,7 @@ func decodeListing(b []byte) ([]fs.DirEntry, error) {
 	}
 	out := make([]fs.DirEntry, len(l.Entries))
 	for i, e := range l.Entries {
-		out[i] = &info{name: e.Name, size: e.Size, mod: e.Mod, dir: e.Dir}
+		out[i] = s3fs.NewInfo(e.Name, e.Size, e.Mod, e.Dir)
 	}
 	return out, nil
 }
@@ -269,7 +269,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	}
 	if _, _, cerr := f.s.get(f.s.listPath(name)); cerr == nil {
 		f.hit()
-		return &info{name: path.Base(name), dir: true}, nil
+		return s3fs.NewInfo(path.Base(name), 0, time.Time{}, true), nil
 	}
 	return nil, err
 }
@@ -277,36 +277,15 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 // memFile is a cached object in memory.
 type memFile struct {
 	*bytes.Reader
-	fi *info
+	fi *s3fs.Info
 }
 
 func newMemFile(name string, mod time.Time, b []byte) *memFile {
-	return &memFile{Reader: bytes.NewReader(b), fi: &info{name: name, size: int64(len(b)), mod: mod}}
+	return &memFile{Reader: bytes.NewReader(b), fi: s3fs.NewInfo(name, int64(len(b)), mod, false)}
 }
 
 func (m *memFile) Stat() (fs.FileInfo, error) { return m.fi, nil }
 func (m *memFile) Close() error               { return nil }
-
-type info struct {
-	name string
-	size int64
-	mod  time.Time
-	dir  bool
-}
-
-func (i *info) Name() string       { return i.name }
-func (i *info) Size() int64        { return i.size }
-func (i *info) ModTime() time.Time { return i.mod }
-func (i *info) IsDir() bool        { return i.dir }
-func (i *info) Sys() any           { return nil }
-func (i *info) Mode() fs.FileMode {
-	if i.dir {
-		return fs.ModeDir | 0o555
-	}
-	return 0o444
-}
-func (i *info) Type() fs.FileMode          { return i.Mode().Type() }
-func (i *info) Info() (fs.FileInfo, error) { return i, nil }
 
 // Blobs is the Immutable rule of a datastore root: Metaflow's artifact
 // blobs, <root>/<flow>/data/<xx>/<sha1>, are named by their content.

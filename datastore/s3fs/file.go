@@ -33,7 +33,7 @@ func (f *FS) Open(name string) (datastore.File, error) {
 	if key == "" || strings.HasSuffix(key, "/") {
 		return nil, fmt.Errorf("%s: %w", name, datastore.ErrNotRegular)
 	}
-	fl := &file{fs: f, bucket: bucket, key: key, info: info{name: path.Base(key)}}
+	fl := &file{fs: f, bucket: bucket, key: key, Info: Info{name: path.Base(key)}}
 	ctx, cancel := context.WithTimeout(f.ctx, opTimeout)
 	defer cancel()
 	in := &s3.GetObjectInput{Bucket: &bucket, Key: &key, Range: aws.String("bytes=0-" + strconv.Itoa(headBytes-1))}
@@ -107,7 +107,7 @@ type file struct {
 	fs          *FS
 	bucket, key string
 	etag        string
-	info
+	Info
 	head []byte
 
 	off    int64 // Read's position
@@ -115,7 +115,7 @@ type file struct {
 	cancel context.CancelFunc
 }
 
-func (fl *file) Stat() (fs.FileInfo, error) { return &fl.info, nil }
+func (fl *file) Stat() (fs.FileInfo, error) { return &fl.Info, nil }
 
 func (fl *file) Read(p []byte) (int, error) {
 	if fl.off >= fl.size {

@@ -81,14 +81,14 @@ func (f *FS) ReadDir(dir string) ([]fs.DirEntry, error) {
 		}
 		for _, cp := range page.CommonPrefixes {
 			if name := strings.TrimSuffix(strings.TrimPrefix(aws.ToString(cp.Prefix), prefix), "/"); validName(name) {
-				out = append(out, &info{name: name, dir: true})
+				out = append(out, &Info{name: name, dir: true})
 			}
 		}
 		for _, o := range page.Contents {
 			// A key equal to the prefix is a folder marker some tools
 			// write; it is not an entry.
 			if name := strings.TrimPrefix(aws.ToString(o.Key), prefix); validName(name) {
-				out = append(out, &info{name: name, size: aws.ToInt64(o.Size), mod: aws.ToTime(o.LastModified)})
+				out = append(out, &Info{name: name, size: aws.ToInt64(o.Size), mod: aws.ToTime(o.LastModified)})
 			}
 		}
 		if !aws.ToBool(page.IsTruncated) || page.NextContinuationToken == nil {
@@ -122,7 +122,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 			return f.c.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key}, o)
 		})
 		if err == nil {
-			return &info{name: base, size: aws.ToInt64(h.ContentLength), mod: aws.ToTime(h.LastModified)}, nil
+			return &Info{name: base, size: aws.ToInt64(h.ContentLength), mod: aws.ToTime(h.LastModified)}, nil
 		}
 		if !isNotExist(err) {
 			return nil, err
@@ -142,7 +142,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	if len(page.Contents) == 0 {
 		return nil, fmt.Errorf("s3fs: %s: %w", where(bucket, key), fs.ErrNotExist)
 	}
-	return &info{name: base, dir: true}, nil
+	return &Info{name: base, dir: true}, nil
 }
 
 // call runs one S3 operation with a timeout, in the bucket's region: when
@@ -182,24 +182,30 @@ func (rc *regionCache) opt(bucket string) func(*s3.Options) {
 	}
 }
 
-// info is both the fs.FileInfo and the fs.DirEntry of an object or folder.
-type info struct {
+// Info is both the fs.FileInfo and the fs.DirEntry of an object or folder;
+// s3cache answers with it too when it replies offline from its cache.
+type Info struct {
 	name string
 	size int64
 	mod  time.Time
 	dir  bool
 }
 
-func (i *info) Name() string       { return i.name }
-func (i *info) Size() int64        { return i.size }
-func (i *info) ModTime() time.Time { return i.mod }
-func (i *info) IsDir() bool        { return i.dir }
-func (i *info) Sys() any           { return nil }
-func (i *info) Mode() fs.FileMode {
+// NewInfo describes an object of size bytes, or a folder when dir is set.
+func NewInfo(name string, size int64, mod time.Time, dir bool) *Info {
+	return &Info{name: name, size: size, mod: mod, dir: dir}
+}
+
+func (i *Info) Name() string       { return i.name }
+func (i *Info) Size() int64        { return i.size }
+func (i *Info) ModTime() time.Time { return i.mod }
+func (i *Info) IsDir() bool        { return i.dir }
+func (i *Info) Sys() any           { return nil }
+func (i *Info) Mode() fs.FileMode {
 	if i.dir {
 		return fs.ModeDir | 0o555
 	}
 	return 0o444
 }
-func (i *info) Type() fs.FileMode          { return i.Mode().Type() }
-func (i *info) Info() (fs.FileInfo, error) { return i, nil }
+func (i *Info) Type() fs.FileMode          { return i.Mode().Type() }
+func (i *Info) Info() (fs.FileInfo, error) { return i, nil }

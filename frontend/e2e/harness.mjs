@@ -133,6 +133,23 @@ export async function openPage(browser, url, { colorScheme = 'light', viewport =
   return page;
 }
 
+/** `flowdeck serve` on root for one test; it stops when the test ends. */
+export async function serveFor(t, root) {
+  const srv = await startServe(root);
+  t.cleanup(() => srv.stop());
+  return srv;
+}
+
+/** openPage for one test (viewport optional); closed when the test ends. */
+export async function pageFor(t, url, viewport) {
+  const p = await openPage(t.browser, url, viewport ? { viewport } : undefined);
+  t.cleanup(() => p.context().close());
+  return p;
+}
+
+/** The page's route, decoded. */
+export const routeHash = (p) => p.evaluate(() => decodeURIComponent(location.hash));
+
 export async function screenshot(page, name) {
   await fsp.mkdir(artifacts, { recursive: true });
   const file = path.join(artifacts, `${name}.png`);

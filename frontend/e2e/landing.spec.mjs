@@ -4,23 +4,9 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, openPage, screenshot, startServe, test, tmpDir } from './harness.mjs';
+import { assert, assertEqual, copyFixture, pageFor as page, routeHash as hash, screenshot, serveFor as serve, test, tmpDir } from './harness.mjs';
 
 const LIVE_RUN = '1795642679591111';
-
-async function serve(t, root) {
-  const srv = await startServe(root);
-  t.cleanup(() => srv.stop());
-  return srv;
-}
-
-async function page(t, url, viewport) {
-  const p = await openPage(t.browser, url, viewport ? { viewport } : undefined);
-  t.cleanup(() => p.context().close());
-  return p;
-}
-
-const hash = (p) => p.evaluate(() => decodeURIComponent(location.hash));
 
 test('with a running run, its live card is on screen with zero clicks', async (t) => {
   const srv = await serve(t, await copyFixture('live_midrun'));

@@ -2,23 +2,10 @@
 // mode, one message for a link to an unknown run or card, and `flowdeck
 // demo` landing on its live card. Real `flowdeck serve` / `flowdeck demo
 // --serve` on copies of the fixtures.
-import { assert, assertEqual, copyFixture, openPage, screenshot, startDemo, startServe, test } from './harness.mjs';
+import { assert, assertEqual, copyFixture, pageFor as page, routeHash as hash, screenshot, serveFor as serve, startDemo, test } from './harness.mjs';
 
 const LIVE_RUN = '1795642679591111';
 
-async function serve(t, root) {
-  const srv = await startServe(root);
-  t.cleanup(() => srv.stop());
-  return srv;
-}
-
-async function page(t, url, viewport) {
-  const p = await openPage(t.browser, url, viewport ? { viewport } : undefined);
-  t.cleanup(() => p.context().close());
-  return p;
-}
-
-const hash = (p) => p.evaluate(() => decodeURIComponent(location.hash));
 const focused = (p) => p.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
 
 test('the header menu offers what serve mode can open, from the keyboard', async (t) => {

@@ -3,13 +3,7 @@
 // URL and a resumed run's origin, on the real fixtures.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, midrunCut, openPage, replay, screenshot, startServe, test } from './harness.mjs';
-
-async function serve(t, root) {
-  const srv = await startServe(root);
-  t.cleanup(() => srv.stop());
-  return srv;
-}
+import { assert, assertEqual, copyFixture, midrunCut, openPage, replay, screenshot, serveFor as serve, test } from './harness.mjs';
 
 async function open(t, srv, hash, opts) {
   const page = await openPage(t.browser, srv.url + hash, opts);

@@ -78,13 +78,7 @@ func generate(path string) ([]byte, error) {
 			decls = append(decls, tn)
 		}
 	}
-	slices.SortFunc(decls, func(a, b *types.TypeName) int {
-		pa, pb := g.fset.Position(a.Pos()), g.fset.Position(b.Pos())
-		if c := strings.Compare(pa.Filename, pb.Filename); c != 0 {
-			return c
-		}
-		return pa.Offset - pb.Offset
-	})
+	sortBySource(g.fset, decls)
 	for _, tn := range decls {
 		g.names[target(tn)] = tn.Name()
 	}
@@ -239,13 +233,7 @@ func (g *gen) enumValues(t *types.TypeName) []string {
 		}
 		consts = append(consts, c)
 	}
-	slices.SortFunc(consts, func(a, b *types.Const) int {
-		pa, pb := g.fset.Position(a.Pos()), g.fset.Position(b.Pos())
-		if c := strings.Compare(pa.Filename, pb.Filename); c != 0 {
-			return c
-		}
-		return pa.Offset - pb.Offset
-	})
+	sortBySource(g.fset, consts)
 	var out []string
 	for _, c := range consts {
 		out = append(out, "'"+strings.ReplaceAll(constString(c), "'", `\'`)+"'")
@@ -416,4 +404,16 @@ func parseFiles(fset *token.FileSet, paths []string) []*ast.File {
 		}
 	}
 	return out
+}
+
+// sortBySource puts declarations in source order (file, then offset), so
+// the generated TypeScript follows the Go files and does not churn.
+func sortBySource[T types.Object](fset *token.FileSet, objs []T) {
+	slices.SortFunc(objs, func(a, b T) int {
+		pa, pb := fset.Position(a.Pos()), fset.Position(b.Pos())
+		if c := strings.Compare(pa.Filename, pb.Filename); c != 0 {
+			return c
+		}
+		return pa.Offset - pb.Offset
+	})
 }

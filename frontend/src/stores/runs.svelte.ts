@@ -55,6 +55,14 @@ export class FlowRuns {
   get hasUnloaded(): boolean {
     return this.items.some((r) => r.loaded === false);
   }
+
+  /** What a runs list (the sidebar's or the flow page's table) says when
+   *  no row shows; "" on an error, which the list shows in its place. */
+  get emptyText(): string {
+    if (this.error) return '';
+    if (!this.loaded) return 'Loading runs…';
+    return this.items.length === 0 ? 'No runs yet.' : 'No run matches the filters.';
+  }
 }
 
 export class RunsStore {

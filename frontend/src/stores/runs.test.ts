@@ -87,6 +87,23 @@ describe('RunsStore', () => {
     expect(api.run).not.toHaveBeenCalled();
   });
 
+  it('says why a runs list is empty: loading, no runs, filtered out, or nothing on an error', async () => {
+    const { api, store } = setup(base);
+    expect(store.forFlow('F').emptyText).toBe('Loading runs…');
+    await store.show('F');
+    store.setFilter({ text: 'no such run' });
+    expect(store.forFlow('F').emptyText).toBe('No run matches the filters.');
+    api.runs.mockImplementationOnce(async () => []);
+    await store.show('G');
+    expect(store.forFlow('G').emptyText).toBe('No runs yet.');
+    api.runs.mockImplementationOnce(async () => {
+      throw new ApiError('no such flow', 'http', 404, '');
+    });
+    await store.show('H');
+    expect(store.forFlow('H').error).not.toBeNull();
+    expect(store.forFlow('H').emptyText).toBe('');
+  });
+
   it('filters by status, tag and text, and counts statuses', async () => {
     const { store } = setup(base);
     await store.load('F');
