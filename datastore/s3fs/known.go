@@ -76,9 +76,9 @@ func (k *known) readDir(dir string) ([]fs.DirEntry, error, bool) {
 		}
 		seen[name] = true
 		if isDir {
-			out = append(out, &info{name: name, dir: true})
+			out = append(out, &Info{name: name, dir: true})
 		} else {
-			out = append(out, &info{name: name, size: o.Size, mod: o.ModTime})
+			out = append(out, &Info{name: name, size: o.Size, mod: o.ModTime})
 		}
 	}
 	if len(out) == 0 {
@@ -97,12 +97,12 @@ func (k *known) lstat(name string) (fs.FileInfo, error, bool) {
 	}
 	for _, o := range objs {
 		if o.Path == name {
-			return &info{name: path.Base(name), size: o.Size, mod: o.ModTime}, nil, true
+			return &Info{name: path.Base(name), size: o.Size, mod: o.ModTime}, nil, true
 		}
 	}
 	for _, o := range objs {
 		if strings.HasPrefix(o.Path, name+"/") {
-			return &info{name: path.Base(name), dir: true}, nil, true
+			return &Info{name: path.Base(name), dir: true}, nil, true
 		}
 	}
 	return nil, fmt.Errorf("s3fs: %s: %w", name, fs.ErrNotExist), true
