@@ -97,6 +97,14 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 	var retry []string
 	if rp.params {
 		ns.endStep = ix.endStep(runDir)
+		// The _parameters task changed: read its parameters again, so a
+		// removed task drops them as a fresh read would. A read that fails
+		// while the folder is still there keeps what was read before.
+		if p := ix.runParameters(flow, run); p != nil {
+			ns.run.Parameters = p
+		} else if _, err := ix.fsys.Lstat(filepath.Join(runDir, "_parameters")); isNotExist(err) {
+			ns.run.Parameters = nil
+		}
 	}
 	if ns.run.Parameters == nil {
 		// Not all there when the run was read: the _parameters task was
