@@ -286,7 +286,7 @@ func (ix *Index) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced m
 			nt.Cards = make([]Card, 0, len(t.Cards))
 			for _, c := range t.Cards {
 				oc := oldCards[c.Key]
-				keep, r := ix.mergeCard(&c, oc, forced, old.loaded)
+				keep, r := ix.mergeCard(&c, oc, forced, old.loaded, t.Status == StatusRunning)
 				retry = append(retry, r...)
 				if keep {
 					nt.Cards = append(nt.Cards, c)
@@ -300,8 +300,9 @@ func (ix *Index) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced m
 
 // mergeCard decides the state of one listed card given its previous state.
 // It returns false for a new card whose HTML is caught mid-write: it is
-// shown once it is whole.
-func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live bool) (bool, []string) {
+// shown once it is whole. running tells whether the card's task is still
+// running (lazyData applies then).
+func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live, running bool) (bool, []string) {
 	var retry []string
 	// HTML
 	sameHTML := oc != nil && oc.HTML.Size == c.HTML.Size && oc.HTML.ModTime.Equal(c.HTML.ModTime) && !forced[c.HTML.Path]
@@ -345,12 +346,14 @@ func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live bool)
 		if oc != nil {
 			od = oc.Data
 		}
-		sameData := od != nil && od.Size == c.Data.Size && od.ModTime.Equal(c.Data.ModTime) && !forced[c.Data.Path]
+		sameData := od != nil && od.Size == c.Data.Size && od.ModTime.Equal(c.Data.ModTime) && od.etag == c.Data.etag &&
+			!forced[c.Data.Path] && !(od.unread && !running)
 		switch {
 		case sameData:
 			d := *od
 			c.Data = &d
 		case od == nil && oc == nil && !live:
+		case running && lazyData(c.Data, od):
 		default:
 			nd := *c.Data
 			err := resolveData(ix.fsys, &nd)

@@ -119,7 +119,7 @@ func listCardDir(fsys FS, cardsDir, runtimeDir, flow, run, step, task string) ([
 		}
 		if de, ok := data[n.Stem()]; ok {
 			if dfi, err := de.Info(); err == nil {
-				c.Data = &CardFile{Path: filepath.Join(runtimeDir, de.Name()), Size: dfi.Size(), ModTime: dfi.ModTime()}
+				c.Data = &CardFile{Path: filepath.Join(runtimeDir, de.Name()), Size: dfi.Size(), ModTime: dfi.ModTime(), etag: etagOf(dfi)}
 			}
 		}
 		out = append(out, c)
@@ -202,8 +202,36 @@ func resolveData(fsys FS, f *CardFile) error {
 	f.Token = d.ReloadToken
 	f.CreatedOn = d.CreatedOn
 	f.Err = ""
-	f.resolved = true
+	f.resolved, f.unread = true, false
 	return nil
+}
+
+// etagOf is the content tag a backend's listing gives, "" when none.
+func etagOf(fi fs.FileInfo) string {
+	if t, ok := fi.(interface{ ETag() string }); ok {
+		return t.ETag()
+	}
+	return ""
+}
+
+// lazyData notes a change of a running task's runtime data that its
+// listing tells by its etag, without reading the object: on S3 a read is a
+// request, and a live card's data is rewritten every few seconds
+// (refresh_interval 5 s by default), so reading every rewrite of every
+// task would cost far more than the polling itself (docs/s3.md, "Request
+// budget"). The page fetches the data it shows when the change event comes;
+// the task's end reads it (mergeCard), so the final token is never missed.
+// It reports false when f has no etag (a filesystem) or was never read.
+func lazyData(f, old *CardFile) bool {
+	if f.etag == "" || old == nil || !old.resolved || old.Err != "" {
+		return false
+	}
+	f.Token, f.CreatedOn, f.Err = old.Token, nil, ""
+	h := fnv.New64a()
+	h.Write([]byte(f.etag))
+	f.sum = h.Sum64()
+	f.resolved, f.unread = true, true
+	return true
 }
 
 // ErrIncomplete marks a file that is empty or cut off: caught mid-write by

@@ -142,6 +142,10 @@ func diffCards(base Change, old, cur []Card) []Change {
 		if dataChanged(o.Data, c.Data) {
 			d := ch
 			d.Kind, d.Token, d.CreatedOn = CardDataChanged, c.Data.Token, c.Data.CreatedOn
+			if c.Data.unread {
+				// Not read (lazyData): the event says only that it changed.
+				d.Token = ""
+			}
 			out = append(out, d)
 		}
 		if c.Err != "" && c.Err != o.Err {

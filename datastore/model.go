@@ -166,6 +166,12 @@ type CardFile struct {
 	// mtime (coarse-mtime filesystems) is still seen as a change.
 	sum      uint64
 	resolved bool
+	// etag is the listing's content tag (an S3 ETag), "" on a filesystem.
+	etag string
+	// unread marks runtime data of a running task seen changed in a
+	// listing (etag) but not read: Token and CreatedOn are the last read
+	// ones (lazyData).
+	unread bool
 }
 
 // Name is the file name stem: type[-id]-uuid.

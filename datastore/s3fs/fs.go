@@ -88,7 +88,7 @@ func (f *FS) ReadDir(dir string) ([]fs.DirEntry, error) {
 			// A key equal to the prefix is a folder marker some tools
 			// write; it is not an entry.
 			if name := strings.TrimPrefix(aws.ToString(o.Key), prefix); validName(name) {
-				out = append(out, &Info{name: name, size: aws.ToInt64(o.Size), mod: aws.ToTime(o.LastModified)})
+				out = append(out, &Info{name: name, size: aws.ToInt64(o.Size), mod: aws.ToTime(o.LastModified), etag: aws.ToString(o.ETag)})
 			}
 		}
 		if !aws.ToBool(page.IsTruncated) || page.NextContinuationToken == nil {
@@ -189,12 +189,18 @@ type Info struct {
 	size int64
 	mod  time.Time
 	dir  bool
+	// etag is the object's ETag when the listing gave one: it tells a
+	// rewrite apart from the same object without reading it.
+	etag string
 }
 
 // NewInfo describes an object of size bytes, or a folder when dir is set.
 func NewInfo(name string, size int64, mod time.Time, dir bool) *Info {
 	return &Info{name: name, size: size, mod: mod, dir: dir}
 }
+
+// ETag is the object's ETag, "" when unknown (a folder, a HEAD, the cache).
+func (i *Info) ETag() string { return i.etag }
 
 func (i *Info) Name() string       { return i.name }
 func (i *Info) Size() int64        { return i.size }

@@ -78,7 +78,7 @@ func (k *known) readDir(dir string) ([]fs.DirEntry, error, bool) {
 		if isDir {
 			out = append(out, &Info{name: name, dir: true})
 		} else {
-			out = append(out, &Info{name: name, size: o.Size, mod: o.ModTime})
+			out = append(out, &Info{name: name, size: o.Size, mod: o.ModTime, etag: o.ETag})
 		}
 	}
 	if len(out) == 0 {
@@ -97,7 +97,7 @@ func (k *known) lstat(name string) (fs.FileInfo, error, bool) {
 	}
 	for _, o := range objs {
 		if o.Path == name {
-			return &Info{name: path.Base(name), size: o.Size, mod: o.ModTime}, nil, true
+			return &Info{name: path.Base(name), size: o.Size, mod: o.ModTime, etag: o.ETag}, nil, true
 		}
 	}
 	for _, o := range objs {
