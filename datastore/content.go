@@ -176,6 +176,11 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 				return prev, nil
 			}
 			out.Err = "the card file is being written; it will show once it is complete"
+			if !ix.RunLive(c.Flow, c.Run) {
+				// Nothing writes a finished run's files any more: the
+				// object or file is damaged, or its writer died mid-write.
+				out.Err = "the card file is cut off: its writer stopped before the end, or the file is damaged"
+			}
 			out.Stale = true
 			return out, nil
 		}

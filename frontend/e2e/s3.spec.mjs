@@ -5,7 +5,8 @@
 // tile on the foreach dashboard shows each value the uploader PUT.
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, openPage, repo, startServe, test, tmpDir } from './harness.mjs';
+import fs from 'node:fs/promises';
+import { assert, assertEqual, copyFixture, fixtures, openPage, repo, startServe, test, tmpDir } from './harness.mjs';
 import { dashboardHash, waitTasks } from './dashlib.mjs';
 
 const UPDATES = 40;
@@ -99,6 +100,8 @@ test('the Open menu offers an S3 URL field in the window and not in serve mode',
   await page.getByTestId('folder-menu-items').waitFor({ timeout: 5000 });
   assert(await page.getByTestId('menu-open-s3').count() === 0, 'serve mode offers no S3 field');
   await page.keyboard.press('Escape');
+  // Closed before it is opened again (a click on an open menu closes it).
+  await page.getByTestId('folder-menu-items').waitFor({ state: 'detached', timeout: 5000 });
 
   let posted = null;
   await page.route('**/api/welcome', async (route) => {
@@ -117,4 +120,55 @@ test('the Open menu offers an S3 URL field in the window and not in serve mode',
   const err = await page.getByTestId('menu-error').textContent({ timeout: 5000 });
   assertEqual(posted, { path: 's3://team/metaflow' }, 'the open request');
   assert(err.includes('access denied') && err.includes('s3://team/metaflow/'), `the route's error is shown: ${err}`);
+});
+
+// Issue 17's faults, on screen: the retry and failing fixtures uploaded as
+// a bucket holds them, behind a proxy that denies one run's prefix (an IAM
+// policy scoped by prefix, s3test.DenyPrefix), and one card HTML object
+// stored cut off. The denied run says which action on which prefix; the
+// other flow's run opens, and its cut-off card says so in the card pane.
+test('S3 access denied on one run and a cut-off object are shown where the user looks, and the rest works', async (t) => {
+  const serveBin = await build('./internal/s3test/cmd/s3serve');
+  const denyRun = 'RetryFlow/1795642659547529';
+  const s3 = jsonProc(serveBin, ['-bucket', 'e2e', '-prefix', 'faults', '-deny', `faults/${denyRun}/`,
+    '-upload', path.join(fixtures, 'retry', '.metaflow'), '-upload', path.join(fixtures, 'failing', '.metaflow')], 'pipe');
+  t.cleanup(() => s3.stop());
+  const { endpoint, proxy } = await s3.first((l) => l.endpoint, 120000, 's3serve endpoint');
+  assert(proxy, 's3serve started no deny proxy');
+  // A damaged object: the failing run's live card, half of it, PUT
+  // straight to the server (anonymous, as the tests' server allows).
+  const cardRel = 'mf.cards/FailingFlow/runs/1795642652721113/steps/work/tasks/2/cards/blank-live-892b9394b7ff45cab05d7c0080abd629.html';
+  const whole = await fs.readFile(path.join(fixtures, 'failing', '.metaflow', cardRel));
+  const put = await fetch(`${endpoint}/e2e/faults/${cardRel}`, { method: 'PUT', body: whole.subarray(0, whole.length >> 1) });
+  assert(put.ok, `PUT of the cut-off card: ${put.status}`);
+
+  const home = await tmpDir('flowdeck-s3home-');
+  const srv = await startServe('s3://e2e/faults', [], {
+    AWS_ENDPOINT_URL: proxy, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', HOME: home, XDG_CACHE_HOME: home,
+  });
+  t.cleanup(() => srv.stop());
+  const [flow, run] = denyRun.split('/');
+  const page = await openPage(t.browser, `${srv.url}#/flows/${flow}/runs/${run}`);
+  t.cleanup(() => page.context().close());
+  // The run's error names the action and the prefix (in its header and
+  // its row of the run list).
+  const denied = page.getByText(/access denied/).first();
+  await denied.waitFor({ timeout: 20000 });
+  const text = (await page.locator('main, body').first().innerText());
+  assert(text.includes('s3:ListBucket') && text.includes(`s3://e2e/faults/${denyRun}/`),
+    `the denied run's page names the action and the prefix: ${text.slice(0, 600)}`);
+
+  // The other flow's run works: its page shows it failed, with no access
+  // error, and its task's card pane says the card file is cut off.
+  await page.goto(`${srv.url}#/flows/FailingFlow/runs/1795642652721113/steps/work/tasks/2`);
+  // A hash change, not a reload: wait for this run's header.
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-header"]')?.innerText.includes('1795642652721113'), null, { timeout: 20000 });
+  const cardErr = page.locator('.card-error[role="alert"]');
+  await cardErr.waitFor({ timeout: 20000 });
+  const msg = await cardErr.innerText();
+  assert(/cut off|empty/i.test(msg), `the cut-off card's error: ${msg}`);
+  const header = await page.getByTestId('run-header').innerText();
+  assert(!header.includes('access denied'), `the other run shows no access error: ${header}`);
+  assert(/failed/i.test(header), `the other run shows its status (failed): ${header}`);
 });

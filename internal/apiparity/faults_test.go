@@ -86,17 +86,12 @@ const (
 func TestAccessDeniedOnOneRun(t *testing.T) {
 	uploadFaults(t)
 	denied := "faults/" + retryRun + "/"
-	ep := faultProxy(t, func(w http.ResponseWriter, r *http.Request) bool {
-		key := strings.TrimPrefix(r.URL.Path, "/"+bucket+"/")
-		if strings.HasPrefix(key, denied) || strings.HasPrefix(r.URL.Query().Get("prefix"), denied) {
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
-			return true
-		}
-		return false
-	})
-	w, _ := faultApp(t, ep)
+	proxy, err := s3test.DenyPrefix(srv.Endpoint, bucket, denied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	w, _ := faultApp(t, proxy.URL)
 	type runAnswer struct {
 		ID     string `json:"id"`
 		Status string `json:"status"`
