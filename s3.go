@@ -226,7 +226,12 @@ func s3FromConfig(ctx context.Context, cfg config) (*s3Store, error) {
 
 // remote is the store as the App opens it.
 func (st s3Store) remote() app.Remote {
-	return app.Remote{Location: st.loc, FS: st.fs, Watch: st.watchFactory()}
+	r := app.Remote{Location: st.loc, FS: st.fs, Watch: st.watchFactory()}
+	if st.store != nil {
+		// A run marked final has its reads kept in the cache.
+		r.Cached = func(flow, run string) bool { return st.store.IsFinal(path.Join(st.loc.Root, flow, run)) }
+	}
+	return r
 }
 
 // s3Opener opens an s3:// URL typed in the window ("Open S3 datastore…")

@@ -19,7 +19,7 @@ import (
 // poller, state) over a real S3 server: the datastore status says "S3
 // polling" with requests a minute and metadata "none"; with S3 stopped it
 // says offline, and a finished run read before opens from the cache,
-// marked cached.
+// marked cached (the status bar's state and the run's own mark).
 func TestServeS3Status(t *testing.T) {
 	ctx := t.Context()
 	srv, err := s3test.Start(ctx)
@@ -51,9 +51,8 @@ func TestServeS3Status(t *testing.T) {
 		// The fixture's runs finished when they were uploaded, a second
 		// ago: shorten the 30 s within which their objects may change.
 		st.cache.Linger = 500 * time.Millisecond
-		a := app.New(app.Options{Shell: "serve", Assets: frontend.Dist(), Watch: st.watchFactory(),
-			IndexOptions: datastore.Options{FS: st.fs, StaleAfter: 100000 * time.Hour}})
-		if err := a.OpenLocation(st.loc); err != nil {
+		a := app.New(app.Options{Shell: "serve", Assets: frontend.Dist(), IndexOptions: datastore.Options{StaleAfter: 100000 * time.Hour}})
+		if err := a.OpenRemote(st.remote()); err != nil {
 			t.Fatal(err)
 		}
 		<-a.Loaded()
@@ -117,8 +116,9 @@ func TestServeS3Status(t *testing.T) {
 		var d struct {
 			Status string `json:"status"`
 			Steps  []any  `json:"steps"`
+			Cached bool   `json:"cached"`
 		}
-		if code := get(a2, h2, "/api/runs/DefaultCardFlow/"+r.ID, &d); code != 200 || d.Status != "succeeded" || len(d.Steps) == 0 {
+		if code := get(a2, h2, "/api/runs/DefaultCardFlow/"+r.ID, &d); code != 200 || d.Status != "succeeded" || len(d.Steps) == 0 || !d.Cached {
 			t.Fatalf("offline run %s: %d %+v", r.ID, code, d)
 		}
 	}

@@ -130,8 +130,9 @@ func (a *App) getRuns(w http.ResponseWriter, r *http.Request, flow string) {
 		return
 	}
 	out := make([]wire.RunSummary, 0, len(runs))
+	s := a.session()
 	for _, run := range runs {
-		out = append(out, toRun(run))
+		out = append(out, s.runOut(run))
 	}
 	writeJSON(w, http.StatusOK, out)
 	if s := a.session(); s != nil {
@@ -176,7 +177,7 @@ func (a *App) getRun(w http.ResponseWriter, r *http.Request, flow, run string) {
 		return
 	}
 	_, limit := pageParams(r)
-	out := wire.RunDetail{RunSummary: toRun(d.Run), EndStep: d.EndStep, Steps: make([]wire.Step, 0, len(d.Steps)), DAG: g,
+	out := wire.RunDetail{RunSummary: a.session().runOut(d.Run), EndStep: d.EndStep, Steps: make([]wire.Step, 0, len(d.Steps)), DAG: g,
 		Failures: []datastore.Failure{}}
 	if s := a.session(); s != nil {
 		out.Failures = s.ix.RunFailures(r.Context(), d)

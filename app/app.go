@@ -126,6 +126,8 @@ type session struct {
 	// pacer tells the background index when to start reading every run,
 	// from when a page loaded and asked for its first run list.
 	pacer *datastore.Pacer
+	// cached is Remote.Cached; nil for a local folder.
+	cached func(flow, run string) bool
 }
 
 // New makes an App with no datastore open (the welcome state).
@@ -201,6 +203,10 @@ type Remote struct {
 	Location datastore.Location
 	FS       datastore.FS
 	Watch    WatchFactory
+	// Cached reports whether a run is kept in the local cache of finished
+	// runs, so it opens again offline (the run's "cached" mark); nil: no
+	// cache.
+	Cached func(flow, run string) bool
 }
 
 // OpenRemote opens a datastore URL; its requests stop when ctx ends.
@@ -310,6 +316,9 @@ func (a *App) openWith(loc datastore.Location, demo bool, stopDemo context.Cance
 		return err
 	}
 	s := &session{ix: ix, loc: loc, demo: demo, stopDemo: stopDemo, cancel: cancel, done: make(chan struct{}), loaded: make(chan struct{}), pacer: datastore.NewPacer()}
+	if r != nil {
+		s.cached = r.Cached
+	}
 	if watch != nil {
 		w, err := watch(ctx, ix, a.publishStatus)
 		if err != nil {

@@ -22,6 +22,15 @@ func toRun(r datastore.Run) wire.RunSummary {
 	return rj
 }
 
+// runOut is a run as the API sends it: toRun with its cached mark.
+func (s *session) runOut(r datastore.Run) wire.RunSummary {
+	rj := toRun(r)
+	if s != nil && s.cached != nil {
+		rj.Cached = s.cached(r.Flow, r.ID)
+	}
+	return rj
+}
+
 func toCard(c datastore.Card) wire.CardRef {
 	cj := wire.CardRef{Key: c.Key, Type: c.Type, ID: wire.OptString(c.ID), UUID: c.UUID, Attempt: c.Attempt, AttemptInferred: c.AttemptInferred,
 		Token: c.Token, Final: c.Final, Origin: wire.OptString(c.Origin), Err: wire.OptString(c.Err), ErrorCard: c.HTML.ErrorCard}

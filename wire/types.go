@@ -76,6 +76,9 @@ type RunSummary struct {
 	// 0.01, 'tuned', True); {} when the run is not read yet or recorded none.
 	Parameters map[string]string `json:"parameters"`
 	Err        OptString         `json:"error"`
+	// Cached says the run is kept in the local cache of an S3 datastore's
+	// finished runs: it opens again offline. Always false for a folder.
+	Cached bool `json:"cached"`
 }
 
 // CardRef is one card of a task.

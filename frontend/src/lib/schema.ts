@@ -281,6 +281,11 @@ export interface RunSummary {
    */
   parameters: Record<string, string>;
   error: string | null;
+  /**
+   * Cached says the run is kept in the local cache of an S3 datastore's
+   * finished runs: it opens again offline. Always false for a folder.
+   */
+  cached: boolean;
 }
 
 /** CardRef is one card of a task. */

@@ -27,6 +27,7 @@ export function run(id: string, startedAt: string | null, over: Partial<RunSumma
     metaflow_version: null,
     parameters: {},
     error: null,
+    cached: false,
     ...over,
   };
 }
