@@ -20,9 +20,12 @@ import (
 	"time"
 
 	"flowdeck/app"
+	"flowdeck/app/s3remote"
 	"flowdeck/app/serve"
+	"flowdeck/app/watchadapter"
 	"flowdeck/datastore"
 	"flowdeck/frontend"
+	"flowdeck/internal/demo"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -158,7 +161,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer func() {
 		// Demos remove their temporary datastore once stopped.
 		stop()
-		demos.Wait()
+		demo.Wait()
 	}()
 	if err := start(ctx, cfg, stdout); err != nil {
 		fmt.Fprintf(stderr, "flowdeck: %s\n", plainError(err, cfg))
@@ -175,7 +178,11 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 			return err
 		}
 	}
-	s3, err := s3FromConfig(ctx, cfg)
+	s3opts, err := cfg.s3Options()
+	if err != nil {
+		return err
+	}
+	s3, err := s3FromConfig(ctx, cfg, s3opts)
 	if err != nil {
 		return err
 	}
@@ -192,7 +199,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		if opts.Platform, err = windowPlatform(); err != nil {
 			return err
 		}
-		opts.OpenRemote = s3Opener(cfg)
+		opts.OpenRemote = s3remote.Opener(s3opts)
 		if r, err := app.DefaultRecent(); err == nil {
 			opts.Recent = r
 		}
@@ -210,7 +217,7 @@ func start(ctx context.Context, cfg config, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "demo datastore: %s\n", root)
 	case s3 != nil:
-		if err := a.OpenRemote(s3.remote()); err != nil {
+		if err := a.OpenRemote(s3.Remote()); err != nil {
 			return err
 		}
 	case cfg.path != "" || inBrowser:
@@ -246,8 +253,8 @@ func appOptions(cfg config, log *slog.Logger) (app.Options, func(), error) {
 		Assets:       frontend.Dist(),
 		Version:      version,
 		Log:          log,
-		Watch:        watchFactory(cfg.poll),
-		Demo:         startDemo,
+		Watch:        watchadapter.Local(cfg.poll),
+		Demo:         demo.Start,
 		IndexOptions: datastore.Options{StaleAfter: cfg.staleAfter},
 		DebugAPI:     cfg.debugAPI,
 	}

@@ -35,7 +35,8 @@ type Watch interface {
 type WatchState = wire.WatchState
 
 // WatchFactory starts watching an index; onState is called when the state
-// changes. main.go supplies it, so app does not construct the watcher.
+// changes. main.go supplies it (app/watchadapter, app/s3remote), so app
+// does not construct the watcher.
 type WatchFactory func(ctx context.Context, ix *datastore.Index, onState func()) (Watch, error)
 
 // Demo starts a simulated live datastore and returns its .metaflow path;
@@ -63,7 +64,7 @@ type Options struct {
 	IndexOptions datastore.Options
 	// OpenRemote opens a datastore URL (s3://bucket/prefix) for the
 	// window's "Open S3 datastore…"; nil: local folders only. The shells
-	// pass it in (s3.go), so the App holds no S3 type.
+	// pass it in (app/s3remote), so the App holds no S3 type.
 	OpenRemote OpenRemote
 	// CheckHost enables the Host header check (serve mode on loopback).
 	CheckHost bool

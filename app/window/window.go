@@ -146,14 +146,8 @@ func (p *Platform) GuardedPATH() string { return p.guard.PATH }
 // browser guard, guard.go) and a quit request asks the user first
 // (OnBeforeClose, Options.ConfirmQuit).
 func Run(a *app.App, wo Options) error {
-	if !HasDisplay() {
-		return ErrNoDisplay
-	}
-	plat, _ := a.Platform().(*Platform)
-	if plat == nil || plat.guard == nil {
-		return errors.New("window: the app has no window.Platform from NewPlatform (app.Options.Platform)")
-	}
-	if err := plat.guard.check(); err != nil {
+	plat, err := guardedPlatform(a)
+	if err != nil {
 		return err
 	}
 	defer plat.guard.Close()
@@ -162,13 +156,6 @@ func Run(a *app.App, wo Options) error {
 		confirm = askQuit
 	}
 	tl := a.TestLog()
-	decide := a.GateScripts(10 * time.Second)
-	var record func(string)
-	if tl != nil {
-		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
-	}
-	keep := wo.KeepChannel && tl != nil
-	var routeOnce sync.Once
 	wopts := &options.App{
 		Title:            "Flowdeck",
 		Width:            1280,
@@ -177,49 +164,11 @@ func Run(a *app.App, wo Options) error {
 		MinHeight:        480,
 		BackgroundColour: &options.RGBA{R: 24, G: 26, B: 31, A: 255},
 		AssetServer:      &assetserver.Options{Handler: a.Handler()},
-		OnStartup: func(ctx context.Context) {
-			plat.mu.Lock()
-			plat.ctx = ctx
-			plat.mu.Unlock()
-			go func() {
-				res := <-closeWailsChannel(keep, record)
-				policy := app.ScriptsAsk
-				if res.Closed {
-					policy = app.ScriptsRun
-				} else {
-					a.Log().Warn("card scripts will ask first: Wails' message channel is open", "why", res.Detail)
-				}
-				decide(policy)
-				tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
-			}()
-		},
-		OnDomReady: func(ctx context.Context) {
-			tl.Event("dom-ready", nil)
-			if wo.InitialRoute != "" {
-				routeOnce.Do(func() {
-					b, _ := json.Marshal(wo.InitialRoute)
-					wruntime.WindowExecJS(ctx, "location.hash = "+string(b)+";")
-				})
-			}
-		},
-		// A quit message looks the same whether the close button or a card
-		// sent it: ask.
-		OnBeforeClose: func(ctx context.Context) bool {
-			// Wails turns SIGINT/SIGTERM into the same quit request; main.go
-			// sees the signal too (Stop), so do not ask then.
-			select {
-			case <-wo.Stop:
-				tl.Event("quit-signalled", nil)
-				return false
-			case <-time.After(50 * time.Millisecond):
-			}
-			tl.Event("quit-requested", nil)
-			ok := confirm(ctx)
-			tl.Event("quit-answered", map[string]any{"quit": ok})
-			return !ok
-		},
-		OnShutdown: func(ctx context.Context) { a.Close() },
-		Linux:      &linux.Options{ProgramName: "flowdeck", Icon: wo.Icon, WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		OnStartup:        closeChannelOnStartup(a, plat, wo.KeepChannel && tl != nil),
+		OnDomReady:       openRouteOnDomReady(tl, wo.InitialRoute),
+		OnBeforeClose:    askBeforeClose(tl, wo.Stop, confirm),
+		OnShutdown:       func(ctx context.Context) { a.Close() },
+		Linux:            &linux.Options{ProgramName: "flowdeck", Icon: wo.Icon, WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
 	}
 	if tl != nil {
 		wopts.Logger = wailsLog{tl}
@@ -230,6 +179,86 @@ func Run(a *app.App, wo Options) error {
 		return fmt.Errorf("window: %w", err)
 	}
 	return nil
+}
+
+// guardedPlatform is the app's Platform once the window may open: a
+// display is reachable and the process runs with the browser guard's PATH.
+func guardedPlatform(a *app.App) (*Platform, error) {
+	if !HasDisplay() {
+		return nil, ErrNoDisplay
+	}
+	plat, _ := a.Platform().(*Platform)
+	if plat == nil || plat.guard == nil {
+		return nil, errors.New("window: the app has no window.Platform from NewPlatform (app.Options.Platform)")
+	}
+	if err := plat.guard.check(); err != nil {
+		return nil, err
+	}
+	return plat, nil
+}
+
+// closeChannelOnStartup is the window's OnStartup: it hands the Wails
+// context to the platform, closes Wails' message channel (unless keep, a
+// test hook) and then sets the card script policy: scripts run when the
+// channel is confirmed closed, else they ask first.
+func closeChannelOnStartup(a *app.App, plat *Platform, keep bool) func(context.Context) {
+	tl := a.TestLog()
+	decide := a.GateScripts(10 * time.Second)
+	var record func(string)
+	if tl != nil {
+		record = func(msg string) { tl.Event("ipc", map[string]any{"msg": msg}) }
+	}
+	return func(ctx context.Context) {
+		plat.mu.Lock()
+		plat.ctx = ctx
+		plat.mu.Unlock()
+		go func() {
+			res := <-closeWailsChannel(keep, record)
+			policy := app.ScriptsAsk
+			if res.Closed {
+				policy = app.ScriptsRun
+			} else {
+				a.Log().Warn("card scripts will ask first: Wails' message channel is open", "why", res.Detail)
+			}
+			decide(policy)
+			tl.Event("channel", map[string]any{"closed": res.Closed, "webviews": res.Webviews, "detail": res.Detail, "policy": policy})
+		}()
+	}
+}
+
+// openRouteOnDomReady is the window's OnDomReady: the first time the page
+// is ready it opens route (Options.InitialRoute), if one is set.
+func openRouteOnDomReady(tl *app.TestLog, route string) func(context.Context) {
+	var once sync.Once
+	return func(ctx context.Context) {
+		tl.Event("dom-ready", nil)
+		if route != "" {
+			once.Do(func() {
+				b, _ := json.Marshal(route)
+				wruntime.WindowExecJS(ctx, "location.hash = "+string(b)+";")
+			})
+		}
+	}
+}
+
+// askBeforeClose is the window's OnBeforeClose. A quit message looks the
+// same whether the close button or a card sent it: ask (confirm), unless
+// the process is being stopped by a signal.
+func askBeforeClose(tl *app.TestLog, stop <-chan struct{}, confirm func(context.Context) bool) func(context.Context) bool {
+	return func(ctx context.Context) bool {
+		// Wails turns SIGINT/SIGTERM into the same quit request; main.go
+		// sees the signal too (Stop), so do not ask then.
+		select {
+		case <-stop:
+			tl.Event("quit-signalled", nil)
+			return false
+		case <-time.After(50 * time.Millisecond):
+		}
+		tl.Event("quit-requested", nil)
+		ok := confirm(ctx)
+		tl.Event("quit-answered", map[string]any{"quit": ok})
+		return !ok
+	}
 }
 
 // wailsLog writes Wails' own log to the test log (errors such as "method

@@ -85,7 +85,7 @@ var backends = []backend{
 		if err != nil {
 			t.Fatal(err)
 		}
-		// As s3.go builds it: the datastore root and its mf.cards.
+		// As app/s3remote builds it: the datastore root and its mf.cards.
 		u := s3fs.URL{Bucket: bucket, Prefix: fx}
 		roots := s3fs.RootsFor(u)
 		opts := indexOpts

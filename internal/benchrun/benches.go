@@ -427,26 +427,12 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	}
 	const width = 300
 	var writes atomic.Int64
-	runID := make(chan string, 1)
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	liveErr := make(chan error, 1)
 	liveStart := time.Now()
-	go func() {
-		liveErr <- mfsim.Live(lctx, liveRoot, mfsim.LiveOptions{
-			Options:  mfsim.Options{OnWrite: func(string) { writes.Add(1) }},
-			Flow:     "LiveBenchFlow",
-			Interval: 100 * time.Millisecond, SkipTrain: true, Width: width, MaxWorkers: width, TaskUpdates: updates,
-			OnRun: func(r *mfsim.Run) { runID <- r.ID() },
-		})
-	}()
-	var run string
-	select {
-	case run = <-runID:
-	case err := <-liveErr:
-		return fmt.Errorf("live run: %v", err)
-	case <-time.After(time.Minute):
-		return fmt.Errorf("live run did not start")
+	run, liveErr, err := startLiveRun(lctx, liveRoot, width, updates, &writes)
+	if err != nil {
+		return err
 	}
 	if err := openFirstCard(ctx, c, srv, drv, run, width, liveStart); err != nil {
 		return err
@@ -469,6 +455,31 @@ func benchLive(ctx context.Context, c *config, res *results, root string) error 
 	reportLive(res, liveMeasure{finishedWatches: finishedWatches, maxWatches: maxWatches, afterWatches: afterWatches, narrowS: narrowS,
 		separate: separate, cpuPct: cpuPct, cpuS: cpuS, wall: wall, wps: wps, rssMB: mb(cur), goroutines: rt.Goroutines, load: load})
 	return nil
+}
+
+// startLiveRun starts the benchmark's live run (LiveBenchFlow, a foreach
+// of width tasks, each writing updates card updates) at root until ctx
+// ends, counting its file writes in writes. It returns the run's id once
+// the run is on disk, and the channel the writer's end is sent on.
+func startLiveRun(ctx context.Context, root string, width, updates int, writes *atomic.Int64) (string, <-chan error, error) {
+	runID := make(chan string, 1)
+	liveErr := make(chan error, 1)
+	go func() {
+		liveErr <- mfsim.Live(ctx, root, mfsim.LiveOptions{
+			Options:  mfsim.Options{OnWrite: func(string) { writes.Add(1) }},
+			Flow:     "LiveBenchFlow",
+			Interval: 100 * time.Millisecond, SkipTrain: true, Width: width, MaxWorkers: width, TaskUpdates: updates,
+			OnRun: func(r *mfsim.Run) { runID <- r.ID() },
+		})
+	}()
+	select {
+	case run := <-runID:
+		return run, liveErr, nil
+	case err := <-liveErr:
+		return "", nil, fmt.Errorf("live run: %w", err)
+	case <-time.After(time.Minute):
+		return "", nil, fmt.Errorf("live run did not start")
+	}
 }
 
 // liveMeasure is what benchLive measured.

@@ -34,41 +34,69 @@ func benchS3(ctx context.Context, c *config, res *results, _ string) error {
 	if err := srv.CreateBucket(ctx, bucket); err != nil {
 		return err
 	}
-	// Unsigned requests to the test server, no cache from earlier runs.
 	tmp, err := os.MkdirTemp("", "flowdeck-bench-s3-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	for k, v := range map[string]string{"AWS_ENDPOINT_URL": srv.Endpoint, "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+	defer setS3BenchEnv(srv.Endpoint, tmp)()
+	runs, objects, err := uploadBulkRuns(ctx, c, srv, bucket, filepath.Join(tmp, "bulk", ".metaflow"))
+	if err != nil {
+		return err
+	}
+	if err := benchS3Open(ctx, c, res, bucket, runs, objects); err != nil {
+		return err
+	}
+	return benchS3Live(ctx, c, res, srv.Endpoint, bucket, tmp)
+}
+
+// setS3BenchEnv points the process (and so the binaries it starts) at the
+// test server with unsigned requests and a cache folder under tmp, empty of
+// earlier runs. The returned function puts the environment back.
+func setS3BenchEnv(endpoint, tmp string) (restore func()) {
+	var undo []func()
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
 		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "", "AWS_CONFIG_FILE": filepath.Join(tmp, "none"),
 		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(tmp, "none"), "XDG_CACHE_HOME": filepath.Join(tmp, "cache")} {
 		old, had := os.LookupEnv(k)
 		os.Setenv(k, v)
-		defer func() {
+		undo = append(undo, func() {
 			if had {
 				os.Setenv(k, old)
 			} else {
 				os.Unsetenv(k)
 			}
-		}()
+		})
 	}
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+	}
+}
 
-	runs := 1000
+// uploadBulkRuns writes 1,000 finished runs (200 with -quick) at root and
+// uploads them under bucket/mf as Metaflow's S3 datastore holds them.
+func uploadBulkRuns(ctx context.Context, c *config, srv *s3test.Server, bucket, root string) (runs, objects int, err error) {
+	runs = 1000
 	if c.quick {
 		runs = 200
 	}
-	root := filepath.Join(tmp, "bulk", ".metaflow")
 	t0 := time.Now()
 	if err := mfsim.Bulk(ctx, root, mfsim.BulkOptions{Runs: runs, TasksPerRun: 4, Flows: 10, Lean: true}); err != nil {
-		return err
+		return 0, 0, err
 	}
 	keys, err := srv.UploadTree(ctx, bucket, "mf", root, s3test.NotInBucket)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	c.logf("s3: %d runs, %d objects written and uploaded in %v", runs, len(keys), time.Since(t0).Round(time.Second))
+	return runs, len(keys), nil
+}
 
+// benchS3Open times opening the bucket prefix: process start → first run
+// row, the later rounds from the cache of finished runs.
+func benchS3Open(ctx context.Context, c *config, res *results, bucket string, runs, objects int) error {
 	rounds := "5"
 	if c.quick {
 		rounds = "3"
@@ -78,24 +106,25 @@ func benchS3(ctx context.Context, c *config, res *results, _ string) error {
 	if err != nil {
 		return err
 	}
-	res.add(row{What: fmt.Sprintf("S3: open a bucket prefix of %s runs (%s objects): process start → first run row painted", commas(runs), commas(len(keys))),
+	res.add(row{What: fmt.Sprintf("S3: open a bucket prefix of %s runs (%s objects): process start → first run row painted", commas(runs), commas(objects)),
 		Measured: "`bench-open.mjs` on `serve s3://bench/mf` over SeaweedFS on loopback; the later rounds open from the cache of finished runs",
 		Result:   s["spawn_to_row"].String(), Target: "first rows ≤ 1 s", Met: yesNo(s["spawn_to_row"].P50 <= 1000), Load: ld.String()})
+	return nil
+}
 
-	// The live run: its uploader, built once.
-	bin := filepath.Join(tmp, "s3live")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./internal/s3test/cmd/s3live")
-	build.Dir = c.repo
-	build.Stdout, build.Stderr = c.logWriter("  [build s3live] "), c.logWriter("  [build s3live] ")
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build s3live: %w", err)
+// benchS3Live runs bench-s3-live.mjs: a live run PUT object by object by
+// s3live, timed from each card update's PUT to the dashboard tile.
+func benchS3Live(ctx context.Context, c *config, res *results, endpoint, bucket, tmp string) error {
+	bin, err := buildS3Live(ctx, c, tmp)
+	if err != nil {
+		return err
 	}
 	window := 40
 	if c.quick {
 		window = 20
 	}
 	out := filepath.Join(c.outDir, "s3-live.json")
-	if err := runNode(ctx, c, "bench-s3-live.mjs", "--endpoint", srv.Endpoint, "--s3live", bin, "--bucket", bucket,
+	if err := runNode(ctx, c, "bench-s3-live.mjs", "--endpoint", endpoint, "--s3live", bin, "--bucket", bucket,
 		"--window", strconv.Itoa(window), "--out", out); err != nil {
 		return err
 	}
@@ -103,6 +132,25 @@ func benchS3(ctx context.Context, c *config, res *results, _ string) error {
 	if err != nil {
 		return err
 	}
+	return reportS3Live(res, b, window)
+}
+
+// buildS3Live builds the live run's uploader (internal/s3test/cmd/s3live)
+// into dir and returns its path.
+func buildS3Live(ctx context.Context, c *config, dir string) (string, error) {
+	bin := filepath.Join(dir, "s3live")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./internal/s3test/cmd/s3live")
+	build.Dir = c.repo
+	build.Stdout, build.Stderr = c.logWriter("  [build s3live] "), c.logWriter("  [build s3live] ")
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build s3live: %w", err)
+	}
+	return bin, nil
+}
+
+// reportS3Live adds the live update latency and the request rate, from
+// bench-s3-live.mjs's JSON b, to the results.
+func reportS3Live(res *results, b []byte, window int) error {
 	var j struct {
 		Width   int `json:"width"`
 		Puts    int `json:"puts"`

@@ -1,4 +1,4 @@
-package main
+package s3remote
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"flowdeck/app"
+	"flowdeck/app/watchadapter"
 	"flowdeck/datastore"
 	"flowdeck/frontend"
 	"flowdeck/internal/fixture"
@@ -18,7 +19,7 @@ import (
 
 // TestOpenS3FromWelcome: the window's "Open S3 datastore…" posts an s3://
 // URL to /api/open; the App opens it with the opener the shell passes in
-// (s3Opener, as start() wires it), reads the bucket's flows and polls it;
+// (Opener, as main.go wires it), reads the bucket's flows and polls it;
 // a local folder opened next is read from disk again; "home" returns to
 // the first datastore. A bad URL answers a clear error. In serve mode the
 // form is not offered and the route refuses it.
@@ -45,7 +46,7 @@ func TestOpenS3FromWelcome(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 
 	open := func(shell string) (*app.App, *httptest.Server) {
-		a := app.New(app.Options{Shell: shell, Assets: frontend.Dist(), Watch: watchFactory(false), OpenRemote: s3Opener(config{}),
+		a := app.New(app.Options{Shell: shell, Assets: frontend.Dist(), Watch: watchadapter.Local(false), OpenRemote: Opener(Options{}),
 			IndexOptions: datastore.Options{StaleAfter: 100000 * time.Hour}})
 		if _, err := a.Open(fixture.Copy(t, "default")); err != nil {
 			t.Fatal(err)

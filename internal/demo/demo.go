@@ -1,4 +1,6 @@
-package main
+// Package demo writes the simulated live datastore behind `flowdeck demo`
+// and the welcome screen's "Try the demo" (app.Options.Demo).
+package demo
 
 import (
 	"context"
@@ -12,14 +14,18 @@ import (
 	"flowdeck/internal/mfsim"
 )
 
-// demos tracks running demos so the process removes their folders before
-// it exits.
-var demos sync.WaitGroup
+// running tracks running demos so the process removes their folders
+// before it exits (Wait).
+var running sync.WaitGroup
 
-// startDemo writes a simulated live run into a temporary datastore, starting
+// Wait blocks until every demo started so far has stopped and its folder
+// is removed. Call it after cancelling the demos' contexts.
+func Wait() { running.Wait() }
+
+// Start writes a simulated live run into a temporary datastore, starting
 // a new run each time one ends, until ctx is done; then the folder is
 // removed. It returns once the first run's first card is on disk.
-func startDemo(ctx context.Context) (string, error) {
+func Start(ctx context.Context) (string, error) {
 	dir, err := os.MkdirTemp("", "flowdeck-demo-")
 	if err != nil {
 		return "", fmt.Errorf("demo: %w", err)
@@ -49,7 +55,7 @@ func startDemo(ctx context.Context) (string, error) {
 		}
 	}
 	done := make(chan struct{})
-	demos.Add(1)
+	running.Add(1)
 	go func() {
 		defer close(done)
 		err := mfsim.Live(ctx, root, mfsim.LiveOptions{Repeat: true, LearningRate: 0.01, Options: mfsim.Options{OnWrite: onWrite}})
@@ -58,7 +64,7 @@ func startDemo(ctx context.Context) (string, error) {
 		}
 	}()
 	go func() {
-		defer demos.Done()
+		defer running.Done()
 		<-ctx.Done()
 		<-done
 		os.RemoveAll(dir)

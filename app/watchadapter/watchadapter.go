@@ -1,4 +1,7 @@
-package main
+// Package watchadapter adapts the file watcher (package watcher) to the
+// App's watch interface (app.WatchFactory), so that package app imports no
+// watcher and the watcher no app.
+package watchadapter
 
 import (
 	"context"
@@ -9,8 +12,9 @@ import (
 	"flowdeck/watcher"
 )
 
-// watchFactory adapts the watcher to app.Watch.
-func watchFactory(poll bool) app.WatchFactory {
+// Local watches a local datastore with inotify, or by polling when poll is
+// set (--poll: network filesystems).
+func Local(poll bool) app.WatchFactory {
 	mode := watcher.Inotify
 	if poll {
 		mode = watcher.Polling
@@ -24,13 +28,13 @@ func watchFactory(poll bool) app.WatchFactory {
 			w.Close()
 			return nil, fmt.Errorf("watch: %w", err)
 		}
-		return watchAdapter{w}, nil
+		return adapter{w}, nil
 	}
 }
 
-type watchAdapter struct{ *watcher.Watcher }
+type adapter struct{ *watcher.Watcher }
 
-func (a watchAdapter) State() app.WatchState {
+func (a adapter) State() app.WatchState {
 	s := a.Watcher.State()
 	return app.WatchState{Mode: s.Mode, Watches: s.Watches, Err: s.Err}
 }

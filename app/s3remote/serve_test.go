@@ -1,4 +1,4 @@
-package main
+package s3remote
 
 import (
 	"encoding/json"
@@ -15,7 +15,7 @@ import (
 	"flowdeck/internal/s3test"
 )
 
-// TestServeS3Status: `flowdeck serve s3://…` as start() wires it (cache,
+// TestServeS3Status: `flowdeck serve s3://…` as main.go wires it (cache,
 // poller, state) over a real S3 server: the datastore status says "S3
 // polling" with requests a minute and metadata "none"; with S3 stopped it
 // says offline, and a finished run read before opens from the cache,
@@ -44,7 +44,7 @@ func TestServeS3Status(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 
 	serve := func() (*app.App, *httptest.Server) {
-		st, err := s3FromConfig(ctx, config{cmd: "serve", path: "s3://flowdeck-serve/mf"})
+		st, err := Open(ctx, "s3://flowdeck-serve/mf", Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func TestServeS3Status(t *testing.T) {
 		// ago: shorten the 30 s within which their objects may change.
 		st.cache.Linger = 500 * time.Millisecond
 		a := app.New(app.Options{Shell: "serve", Assets: frontend.Dist(), IndexOptions: datastore.Options{StaleAfter: 100000 * time.Hour}})
-		if err := a.OpenRemote(st.remote()); err != nil {
+		if err := a.OpenRemote(st.Remote()); err != nil {
 			t.Fatal(err)
 		}
 		<-a.Loaded()
