@@ -126,12 +126,14 @@ test('the Open menu offers an S3 URL field in the window and not in serve mode',
 // a bucket holds them, behind a proxy that denies one run's prefix (an IAM
 // policy scoped by prefix, s3test.DenyPrefix), and one card HTML object
 // stored cut off. The denied run says which action on which prefix; the
-// other flow's run opens, and its cut-off card says so in the card pane.
+// other flow's run opens, and its cut-off card says so in the card pane;
+// a succeeded run read once is marked cached.
 test('S3 access denied on one run and a cut-off object are shown where the user looks, and the rest works', async (t) => {
   const serveBin = await build('./internal/s3test/cmd/s3serve');
   const denyRun = 'RetryFlow/1795642659547529';
+  const DEFAULT_RUN = (await fs.readdir(path.join(fixtures, 'default', '.metaflow', 'DefaultCardFlow'))).filter((n) => /^\d+$/.test(n)).sort()[0];
   const s3 = jsonProc(serveBin, ['-bucket', 'e2e', '-prefix', 'faults', '-deny', `faults/${denyRun}/`,
-    '-upload', path.join(fixtures, 'retry', '.metaflow'), '-upload', path.join(fixtures, 'failing', '.metaflow')], 'pipe');
+    '-upload', path.join(fixtures, 'retry', '.metaflow'), '-upload', path.join(fixtures, 'failing', '.metaflow'), '-upload', path.join(fixtures, 'default', '.metaflow')], 'pipe');
   t.cleanup(() => s3.stop());
   const { endpoint, proxy } = await s3.first((l) => l.endpoint, 120000, 's3serve endpoint');
   assert(proxy, 's3serve started no deny proxy');
@@ -171,4 +173,11 @@ test('S3 access denied on one run and a cut-off object are shown where the user 
   const header = await page.getByTestId('run-header').innerText();
   assert(!header.includes('access denied'), `the other run shows no access error: ${header}`);
   assert(/failed/i.test(header), `the other run shows its status (failed): ${header}`);
+  // A finished (succeeded) run read once is kept in the cache for offline
+  // review, and its header says so (the poller marks it final in its
+  // first rounds; a later open shows the mark).
+  await page.goto(`${srv.url}#/flows/DefaultCardFlow/runs/${DEFAULT_RUN}`);
+  await page.waitForFunction((id) => document.querySelector('[data-testid="run-header"]')?.innerText.includes(id), DEFAULT_RUN, { timeout: 20000 });
+  await page.reload();
+  await page.getByTestId('run-cached').waitFor({ timeout: 20000 });
 });
