@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"flowdeck/internal/fixture"
+	"flowdeck/internal/s3test"
 )
 
 // Issue 4: with no display the binary says to use `flowdeck serve`, in one
@@ -675,5 +676,51 @@ func TestWindowMenuOpensRecent(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(cfg, "flowdeck", "recent.json"))
 	if err != nil || !strings.Contains(string(b), other) || !strings.Contains(string(b), first) {
 		t.Errorf("recent.json after the switch: %s %v", b, err)
+	}
+}
+
+// Issue 17: the window's header menu has "Open S3 datastore…": typed in
+// as a user types it, an s3:// URL opens a bucket on a real S3 server and
+// the window lands on its newest run.
+func TestWindowOpensS3(t *testing.T) {
+	srv, err := s3test.Start(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	const bucket = "wtbucket"
+	if err := srv.CreateBucket(t.Context(), bucket); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.UploadTree(t.Context(), bucket, "mf", fixture.Path(t, "default", ".metaflow"), s3test.NotInBucket); err != nil {
+		t.Fatal(err)
+	}
+	root := fixture.Copy(t, "retry")
+	// No credentials and a custom endpoint: unsigned requests (docs/s3.md).
+	s := launch(t, launchOpts{args: []string{root}, env: []string{
+		"AWS_ENDPOINT_URL=" + srv.Endpoint, "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_PROFILE=", "XDG_CACHE_HOME=" + t.TempDir()}})
+	w := s.window("Flowdeck", 30*time.Second)
+	s.waitFor("the first landing", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && strings.HasPrefix(r.str("path"), "/api/runs/RetryFlow/")
+	})
+	clickAt(t, s, w, s.settled("folder-menu", 20*time.Second))
+	field := s.settled("menu-open-s3", 20*time.Second)
+	clickAt(t, s, w, field)
+	num := func(k string) float64 { f, _ := field[k].(float64); return f }
+	px, py := w.Geo.X+int(num("x")+num("w")/2), w.Geo.Y+int(num("y")+num("h")/2)
+	if err := s.x.typeText(px, py, "s3://"+bucket+"/mf", true); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("the open request", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && r.str("path") == "/api/open" && r.str("method") == "POST"
+	})
+	s.waitFor("the landing in the bucket", 30*time.Second, func(r record) bool {
+		return r.str("kind") == "http" && strings.HasPrefix(r.str("path"), "/api/runs/DefaultCardFlow/")
+	})
+	time.Sleep(time.Second)
+	s.screenshot(w, "window-open-s3")
+	if !s.running() {
+		t.Fatalf("flowdeck exited: %v", s.exitErr)
 	}
 }

@@ -400,6 +400,31 @@ func (x *xconn) chord(px, py int, keysyms ...uint32) error {
 	return x.sync()
 }
 
+// typeText types s key by key at (px, py), as chord does: letters,
+// digits, '/', '.', '-' and ':' (Shift+semicolon on a US keymap), then
+// Return when enter is set.
+func (x *xconn) typeText(px, py int, s string, enter bool) error {
+	const shiftL, semicolon, ret = 0xffe1, 0x3b, 0xff0d
+	for _, r := range s {
+		var err error
+		switch {
+		case r == ':':
+			err = x.chord(px, py, shiftL, semicolon)
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '/', r == '.', r == '-':
+			err = x.chord(px, py, uint32(r))
+		default:
+			return fmt.Errorf("x11: typeText cannot type %q", r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if enter {
+		return x.chord(px, py, ret)
+	}
+	return nil
+}
+
 // capture reads a window's pixels (ZPixmap, 24/32-bit TrueColor).
 func (x *xconn) capture(w uint32, g geometry) (*image.RGBA, error) {
 	b := req(73, 20)
