@@ -91,35 +91,62 @@ test('the split start of a 2.11.0 run is a split in the DAG and the steps table'
   await page.waitForFunction(() => decodeURIComponent(location.hash).endsWith('/steps/branch_b'));
 });
 
-test('the timeline draws every task of the foreach run, zooms, pans, and opens a task', async (t) => {
-  const srv = await serve(t, await copyFixture('foreach'));
-  const run = '#/flows/ForeachFlow/runs/1795642634789065';
-  const page = await open(t, srv, run);
+test('the timeline draws every task of the 100-task foreach run, zooms, pans, and opens a task', async (t) => {
+  const srv = await serve(t, await copyFixture('foreach100'));
+  const flowRun = 'ForeachFlow/1796435008844960';
+  const page = await open(t, srv, '#/flows/ForeachFlow/runs/1796435008844960');
   const canvas = page.getByTestId('timeline');
   await canvas.waitFor();
-  const detail = await api(page, '/api/runs/ForeachFlow/1795642634789065');
+  const detail = await api(page, `/api/runs/${flowRun}`);
   const total = detail.counts.total;
-  assert(total >= 20, `foreach run has ${total} tasks`);
-  await page.waitForFunction((n) => document.querySelector('[data-testid="timeline"]')?.getAttribute('data-drawn') === String(n), total,
-    { timeout: 10000 }).catch(async () => {
-    throw new Error(`timeline drew ${await canvas.getAttribute('data-drawn')} bars, the run has ${total} tasks`);
-  });
+  // foreach_flow.py --width 100: start, 100 process tasks, join, end.
+  const perStep = detail.steps.map((s) => `${s.name}=${s.tasks_total}`).sort();
+  assertEqual(perStep, ['end=1', 'join=1', 'process=100', 'start=1'], 'tasks per step');
+  assertEqual(total, 103, 'tasks in the run');
+  // One attempt per task, so one bar per row: a count of bars is a count of rows.
+  const tl = await api(page, `/api/runs/${flowRun}/timeline`);
+  assertEqual([tl.tasks, tl.attempts.length], [total, total], 'timeline tasks and attempts');
   assertEqual(Number(await canvas.getAttribute('data-rows')), total, 'rows');
+  // The canvas draws only the rows in view (it is built for 10,000 tasks),
+  // and 103 rows of the smallest height do not fit in it: the top view and
+  // the view scrolled to the bottom must between them draw every row.
+  const drawnNow = async () => Number(await canvas.getAttribute('data-drawn'));
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('data-drawn')) > 0);
+  const top = await drawnNow();
+  await page.locator('.plot').focus();
+  // Each ArrowDown scrolls five rows, clamped at the last one.
+  for (let i = 0; i < Math.ceil(total / 5) + 1; i++) await page.keyboard.press('ArrowDown');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const bottom = await drawnNow();
+  // The bottom edge of the scrolled view is the last row: end/103.
+  const vbox = await canvas.boundingBox();
+  let tipText = '';
+  for (let x = vbox.x + vbox.width - 8; x > vbox.x + 80 && !tipText.includes('end/'); x -= 2) {
+    await page.mouse.move(x, vbox.y + vbox.height - 6);
+    if (await page.getByTestId('timeline-tip').isVisible()) tipText = await page.getByTestId('timeline-tip').innerText();
+  }
+  assert(tipText.includes('end/103'), `the last row in the scrolled view is end/103, tooltip: ${tipText}`);
+  assert(top === total || top + bottom >= total, `top view drew ${top} bars, the bottom ${bottom}: not every one of ${total} tasks`);
+  // 0 fits the time axis and scrolls back to the first row.
+  await page.mouse.move(vbox.x + 2, vbox.y + 2);
+  await page.keyboard.press('0');
+  await page.waitForFunction((n) => document.querySelector('[data-testid="timeline"]').getAttribute('data-drawn') === String(n), top);
   // The canvas is drawn at the device pixel ratio.
   const size = await canvas.evaluate((c) => ({ w: c.width, cw: c.clientWidth, dpr: devicePixelRatio }));
   assertEqual(size.w, Math.round(size.cw * size.dpr), 'canvas backing width');
   // Zoom in around the middle: bars leave the view; 0 fits them all again.
   await page.locator('.plot').focus();
   for (let i = 0; i < 6; i++) await page.keyboard.press('+');
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="timeline"]').getAttribute('data-drawn')) < n, total);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="timeline"]').getAttribute('data-drawn')) < n, top);
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('0');
-  await page.waitForFunction((n) => document.querySelector('[data-testid="timeline"]').getAttribute('data-drawn') === String(n), total);
-  // Hover along the first row (start) until its bar shows a tooltip, then click it.
+  await page.waitForFunction((n) => document.querySelector('[data-testid="timeline"]').getAttribute('data-drawn') === String(n), top);
+  // Hover along the first row (start; below the 22 px axis, 4 px high with
+  // 103 rows) until its bar shows a tooltip, then click it.
   const box = await canvas.boundingBox();
   let hit = false;
   for (let x = box.x + 80; x < box.x + box.width && !hit; x += 2) {
-    await page.mouse.move(x, box.y + 22 + 5);
+    await page.mouse.move(x, box.y + 22 + 2);
     hit = await page.getByTestId('timeline-tip').isVisible();
   }
   assert(hit, 'a tooltip over the start task bar');
