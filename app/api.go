@@ -10,13 +10,16 @@ import (
 	"flowdeck/datastore"
 )
 
-func (a *App) status() any {
+func (a *App) status() any { return a.statusAt(a.hub.current()) }
+
+// statusAt is the status with seq as its change count (hub.seq).
+func (a *App) statusAt(seq uint64) any {
 	s := a.session()
 	if s == nil {
 		return wire.NoDatastore{Error: "no datastore", Welcome: true, Shell: a.opts.Shell, Version: a.opts.Version}
 	}
 	st := wire.DatastoreStatus{Root: s.loc.Root, CardRoot: s.loc.CardRoot, Demo: s.demo, Home: wire.OptString(a.homeRoot()), Shell: a.opts.Shell, Version: a.opts.Version,
-		Watch: WatchState{Mode: "off"}}
+		Watch: WatchState{Mode: "off"}, Seq: seq}
 	for _, f := range s.ix.Flows() {
 		st.Flows++
 		st.Runs += f.Runs

@@ -23,12 +23,12 @@ func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		}
 	}
-	ch := a.hub.subscribe()
+	ch, seq := a.hub.subscribe()
 	defer a.hub.unsubscribe(ch)
 	if _, err := io.WriteString(w, "retry: 1000\n\n"); err != nil {
 		return
 	}
-	if err := writeEvent(w, Event{Name: "status", Data: mustJSON(a.status())}); err != nil {
+	if err := writeEvent(w, Event{Name: "status", Data: mustJSON(a.statusAt(seq))}); err != nil {
 		return
 	}
 	flush()

@@ -83,3 +83,62 @@ func TestEventStream(t *testing.T) {
 		t.Error("stream still open after Close")
 	}
 }
+
+// TestChangeSeq: every API answer carries the count of change events
+// published when it was read (SeqHeader), and a stream's first status the
+// count at its start, so a page that loaded before its stream opened can
+// tell whether it missed a change (frontend AppState, #streamSeq).
+func TestChangeSeq(t *testing.T) {
+	fw := &fakeWatch{ch: make(chan []datastore.Change, 8)}
+	s := newTestServer(t, "retry", Options{Watch: func(ctx context.Context, ix *datastore.Index, onState func()) (Watch, error) {
+		return fw, nil
+	}})
+	seqOf := func(path string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("X-Flowdeck-Token", s.app.Secret())
+		resp, _ := s.send(t, req)
+		return resp.Header.Get(SeqHeader)
+	}
+	if got := seqOf("/api/flows"); got != "0" {
+		t.Fatalf("seq before any change: %q", got)
+	}
+	// Two changes and a status: the count is of changes only.
+	fw.ch <- []datastore.Change{{Kind: datastore.CardDataChanged, Flow: "RetryFlow", Card: "abc"}, {Kind: datastore.TaskChanged}}
+	s.app.publishStatus()
+	deadline := time.Now().Add(5 * time.Second)
+	for seqOf("/api/datastore") != "2" {
+		if time.Now().After(deadline) {
+			t.Fatalf("seq after two changes: %q", seqOf("/api/datastore"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := seqOf("/api/nothing-here"); got != "2" {
+		t.Errorf("an error answer carries the seq too: %q", got)
+	}
+	var st struct {
+		Seq uint64 `json:"seq"`
+	}
+	s.getJSON(t, "/api/datastore", &st)
+	if st.Seq != 2 {
+		t.Errorf("status seq %d, want 2", st.Seq)
+	}
+	// A stream opened now starts at 2.
+	req, _ := http.NewRequest("GET", s.URL+"/api/events?token="+s.app.Secret(), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "data: ") {
+			if !strings.Contains(line, `"seq":2`) {
+				t.Errorf("the stream's first status: %s", line)
+			}
+			break
+		}
+	}
+}

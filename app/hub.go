@@ -17,18 +17,34 @@ type Event struct {
 type hub struct {
 	mu   sync.Mutex
 	subs map[chan Event]struct{}
+	// seq counts the change events published so far. A stream's first
+	// status carries it as of the subscription and every API answer the
+	// value it was read at (SeqHeader), so a page that loads before its
+	// stream is open knows whether a change fell in between.
+	seq uint64
+}
+
+// SeqHeader carries hub.current() on every API answer.
+const SeqHeader = "X-Flowdeck-Seq"
+
+func (h *hub) current() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seq
 }
 
 const subscriberBuffer = 4096
 
 func newHub() *hub { return &hub{subs: map[chan Event]struct{}{}} }
 
-func (h *hub) subscribe() chan Event {
+// subscribe returns the channel and the seq at the subscription: every
+// change after it reaches the channel.
+func (h *hub) subscribe() (chan Event, uint64) {
 	ch := make(chan Event, subscriberBuffer)
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.subs[ch] = struct{}{}
-	h.mu.Unlock()
-	return ch
+	return ch, h.seq
 }
 
 func (h *hub) unsubscribe(ch chan Event) {
@@ -43,6 +59,11 @@ func (h *hub) unsubscribe(ch chan Event) {
 func (h *hub) publish(events ...Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	for _, e := range events {
+		if e.Name == "change" {
+			h.seq++
+		}
+	}
 	for ch := range h.subs {
 		for _, e := range events {
 			select {

@@ -6,6 +6,7 @@ import (
 	"flowdeck/wire"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"flowdeck/cards"
@@ -51,6 +52,9 @@ func (a *App) dispatch(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) dispatchAPI(w http.ResponseWriter, r *http.Request, p []string, get bool) {
 	n := len(p)
+	// Read before the answer is: it reflects at least every change up to
+	// this count (the page's first load compares it with its stream's).
+	w.Header().Set(SeqHeader, strconv.FormatUint(a.hub.current(), 10))
 	switch {
 	case n == 1 && p[0] == "datastore" && get:
 		a.getDatastore(w, r)

@@ -18,6 +18,12 @@ type DatastoreStatus struct {
 	// Shell is "window" or "serve".
 	Shell   string `json:"shell"`
 	Version string `json:"version"`
+	// Seq is the number of change events published so far; the event
+	// stream's first status gives it as of the stream's start, and every
+	// API answer carries the count it was read at in X-Flowdeck-Seq. A
+	// page that loaded before its stream opened reloads only when an
+	// answer is older than the stream.
+	Seq uint64 `json:"seq"`
 }
 
 // Progress is how far the first index of the datastore has come.

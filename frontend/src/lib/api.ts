@@ -112,9 +112,13 @@ function query(params: Record<string, string | number | undefined>): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** The header every API answer carries: the server's change count when it was read. */
+export const SEQ_HEADER = 'X-Flowdeck-Seq';
+
 export function createApi(opts: ApiOptions) {
   const base = opts.base ?? '';
   const doFetch: FetchLike = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const seqListeners = new Set<(seq: number) => void>();
 
   async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     const url = base + path;
@@ -128,6 +132,8 @@ export function createApi(opts: ApiOptions) {
       const why = err instanceof Error ? err.message : String(err);
       throw new ApiError(`Cannot reach Flowdeck (${why})`, 'network', 0, url);
     }
+    const seq = Number(res.headers?.get(SEQ_HEADER) ?? NaN);
+    if (Number.isFinite(seq)) for (const l of seqListeners) l(seq);
     const text = await res.text().catch(() => '');
     let body: unknown = null;
     if (text !== '') {
@@ -160,6 +166,11 @@ export function createApi(opts: ApiOptions) {
     `/api/tasks/${seg(flow)}/${seg(run)}/${seg(step)}/${seg(task)}`;
 
   return {
+    /** Calls fn with the change count (SEQ_HEADER) of every answer; call the result to stop. */
+    onSeq(fn: (seq: number) => void): () => void {
+      seqListeners.add(fn);
+      return () => seqListeners.delete(fn);
+    },
     datastore: () => request<DatastoreStatus>('/api/datastore'),
     flows: () => request<Flow[]>('/api/flows'),
     landing: () => request<Landing>('/api/landing'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  grouped,
   plural,
   elapsed,
   formatAbsolute,
@@ -101,6 +102,13 @@ describe('formatCount', () => {
       '999k',
       '1.2M',
     ]);
+  });
+});
+
+describe('grouped', () => {
+  it('puts a comma every three digits, as en-US does', () => {
+    for (const n of [0, 7, 999, 1000, 12345, 1234567, -9876543, 1e15]) expect(grouped(n)).toBe(n.toLocaleString('en-US'));
+    expect(grouped(1.5)).toBe('1.5');
   });
 });
 

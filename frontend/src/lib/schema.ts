@@ -211,6 +211,14 @@ export interface DatastoreStatus {
   /** Shell is "window" or "serve". */
   shell: string;
   version: string;
+  /**
+   * Seq is the number of change events published so far; the event
+   * stream's first status gives it as of the stream's start, and every
+   * API answer carries the count it was read at in X-Flowdeck-Seq. A
+   * page that loaded before its stream opened reloads only when an
+   * answer is older than the stream.
+   */
+  seq: number;
 }
 
 /** Progress is how far the first index of the datastore has come. */

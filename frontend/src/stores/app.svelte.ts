@@ -25,8 +25,6 @@ export interface AppDeps {
   transport: Transport;
   host: RouterHost;
   storage: PrefsStorage;
-  /** How long the first load waits for the stream to connect (ms). */
-  connectGraceMs?: number;
 }
 
 /** The list that holds the items of each route level. */
@@ -52,7 +50,16 @@ export class AppState {
   connection = $state<ConnectionState>('closed');
   readonly #transport: Transport;
   readonly #host: RouterHost;
-  readonly #graceMs: number;
+  // The first load does not wait for the stream: the stream's first status
+  // carries the server's change count at its start (seq), and every answer
+  // the count it was read at (api.onSeq). An answer older than the stream
+  // may have missed a change that the stream will not send: then, and only
+  // then, everything shown is fetched again.
+  #connectedOnce = false;
+  #awaitingSeq = false;
+  #streamSeq: number | null = null;
+  #oldestSeq: number | null = null;
+  #gapReloaded = false;
   /** Where Follow keeps going down to in a new run (lib/place.ts). */
   #place = $state.raw<Place | null>(null);
   /** The task ("flow/run/step/task") that was just opened and still goes to a card. */
@@ -88,7 +95,6 @@ export class AppState {
     this.api = deps.api;
     this.#transport = deps.transport;
     this.#host = deps.host;
-    this.#graceMs = deps.connectGraceMs ?? 400;
     this.datastore = new DatastoreStore(deps.api);
     this.flows = new FlowsStore(deps.api);
     this.runs = new RunsStore(deps.api);
@@ -114,11 +120,10 @@ export class AppState {
       }),
     );
     stops.push(this.#transport.subscribe((ev) => this.#onEvent(ev)));
+    stops.push(this.api.onSeq?.((seq) => this.#onSeq(seq)) ?? (() => undefined));
     stops.push(this.clock.start());
-    // Load as soon as the stream is up (so no change falls between the load
-    // and the subscription), or after a short grace period if it is slow.
-    const grace = setTimeout(() => this.#firstLoad(), this.#graceMs);
-    stops.push(() => clearTimeout(grace));
+    // At once, alongside the stream's start (see #streamSeq).
+    this.#firstLoad();
     stops.push(() => this.#stopRouter?.());
     stops.push(() => clearTimeout(this.#unloadedTimer));
     return () => {
@@ -246,11 +251,19 @@ export class AppState {
       case 'state':
         this.connection = ev.state;
         if (ev.state === 'connected') {
-          if (this.#loaded) void this.refreshAll();
-          else this.#firstLoad();
+          // A reconnect may have missed anything: fetch again. The first
+          // connection's status says whether the first load missed any.
+          if (this.#connectedOnce) void this.refreshAll();
+          else this.#connectedOnce = this.#awaitingSeq = true;
         }
         return;
       case 'status': {
+        if (this.#awaitingSeq) {
+          this.#awaitingSeq = false;
+          const seq = (ev.status as { seq?: unknown }).seq;
+          this.#streamSeq = typeof seq === 'number' ? seq : Infinity;
+          if (this.#oldestSeq !== null && this.#oldestSeq < this.#streamSeq) this.#reloadForGap();
+        }
         const wasWelcome = this.datastore.welcome;
         this.datastore.applyStatus(ev.status);
         // A datastore was opened (from the welcome screen or elsewhere).
@@ -261,6 +274,18 @@ export class AppState {
       case 'change':
         this.applyChange(ev.change);
     }
+  }
+
+  /** An answer's change count (api.onSeq): see #streamSeq. */
+  #onSeq(seq: number): void {
+    if (this.#streamSeq === null) this.#oldestSeq = Math.min(this.#oldestSeq ?? seq, seq);
+    else if (seq < this.#streamSeq) this.#reloadForGap();
+  }
+
+  #reloadForGap(): void {
+    if (this.#gapReloaded) return;
+    this.#gapReloaded = true;
+    void this.refreshAll();
   }
 
   /**

@@ -43,15 +43,28 @@ function fakeApi() {
     eventsUrl: () => '/api/events',
     welcome: vi.fn(),
     open: vi.fn(),
+    // The change count of every answer (SEQ_HEADER): `seq` is what the
+    // next answers carry; answer(n) reports one answer read at n.
+    seq: 0,
+    seqListeners: new Set<(n: number) => void>(),
+    onSeq(fn: (n: number) => void) {
+      this.seqListeners.add(fn);
+      return () => this.seqListeners.delete(fn);
+    },
+    answer(n: number) {
+      for (const l of this.seqListeners) l(n);
+    },
   };
 }
 
-function setup(hash = '') {
+/** prep sets the fake's answers before the app starts (its first load starts at once). */
+function setup(hash = '', prep: (api: ReturnType<typeof fakeApi>) => void = () => undefined) {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   const api = fakeApi();
+  prep(api);
   const transport = new FakeTransport();
   const h = fakeHost(hash);
-  const app = new AppState({ api: api as unknown as Api, transport, host: h.host, storage: null, connectGraceMs: 400 });
+  const app = new AppState({ api: api as unknown as Api, transport, host: h.host, storage: null });
   const stop = app.start();
   return { api, transport, app, stop, ...h };
 }
@@ -66,17 +79,25 @@ afterEach(() => {
 });
 
 describe('AppState', () => {
-  it('loads once the stream connects, and refetches what is shown after every reconnect', async () => {
+  it('loads at once, not again when the stream starts at the answers\' change count, and again after every reconnect', async () => {
     const { api, transport, app, stop } = setup('#/flows/F/runs/2');
-    transport.emit({ type: 'state', state: 'connected' });
+    // Before the stream is up: the first load is under way.
     await flush();
-    expect(app.connection).toBe('connected');
     expect(api.datastore).toHaveBeenCalledTimes(1);
     expect(api.flows).toHaveBeenCalledTimes(1);
     expect(api.runs).toHaveBeenCalledTimes(1);
     expect(api.run).toHaveBeenCalledTimes(1);
-    // The grace timer does not load a second time.
-    await vi.advanceTimersByTimeAsync(1000);
+    api.answer(7);
+    api.answer(7);
+    transport.emit({ type: 'state', state: 'connected' });
+    transport.emit({ type: 'status', status: datastoreStatus({ seq: 7 }) });
+    await flush();
+    expect(app.connection).toBe('connected');
+    // No change fell between the answers and the stream: nothing again.
+    expect(api.flows).toHaveBeenCalledTimes(1);
+    expect(api.run).toHaveBeenCalledTimes(1);
+    api.answer(9); // later answers are newer: nothing
+    await flush();
     expect(api.flows).toHaveBeenCalledTimes(1);
 
     transport.emit({ type: 'state', state: 'reconnecting' });
@@ -91,12 +112,48 @@ describe('AppState', () => {
     expect(transport.handlers.size).toBe(0);
   });
 
-  it('loads after a grace period when the stream is slow', async () => {
-    const { api } = setup();
-    await vi.advanceTimersByTimeAsync(399);
-    expect(api.flows).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(1);
-    expect(api.flows).toHaveBeenCalledTimes(1);
+  it('loads again once when an answer of the first load is older than the stream', async () => {
+    const { api, transport } = setup('#/flows/F/runs/2');
+    await flush();
+    api.answer(3);
+    api.answer(4);
+    transport.emit({ type: 'state', state: 'connected' });
+    // A change was published (seq 4) after an answer was read (at 3): the
+    // stream will not send it again.
+    transport.emit({ type: 'status', status: datastoreStatus({ seq: 4 }) });
+    await flush();
+    expect(api.flows).toHaveBeenCalledTimes(2);
+    expect(api.runs).toHaveBeenCalledTimes(2);
+    expect(api.run).toHaveBeenCalledTimes(2);
+    // Once: a later old answer does not load a third time.
+    api.answer(3);
+    await flush();
+    expect(api.run).toHaveBeenCalledTimes(2);
+  });
+
+  it('loads again when an answer read before the stream arrives after its status', async () => {
+    const { api, transport } = setup('#/flows/F/runs/2');
+    transport.emit({ type: 'state', state: 'connected' });
+    transport.emit({ type: 'status', status: datastoreStatus({ seq: 5 }) });
+    await flush();
+    expect(api.run).toHaveBeenCalledTimes(1);
+    api.answer(5);
+    await flush();
+    expect(api.run).toHaveBeenCalledTimes(1);
+    api.answer(2); // read before a change the stream had already passed
+    await flush();
+    expect(api.run).toHaveBeenCalledTimes(2);
+  });
+
+  it('loads again when the stream\'s status gives no change count (an older server)', async () => {
+    const { api, transport } = setup('#/flows/F/runs/2');
+    await flush();
+    api.answer(1);
+    transport.emit({ type: 'state', state: 'connected' });
+    const { seq: _drop, ...old } = datastoreStatus();
+    transport.emit({ type: 'status', status: old as ReturnType<typeof datastoreStatus> });
+    await flush();
+    expect(api.run).toHaveBeenCalledTimes(2);
   });
 
   it('opens every level the route names, and closes them going up', async () => {
@@ -145,8 +202,9 @@ describe('AppState', () => {
   });
 
   it('shows the welcome screen when the server has no datastore', async () => {
-    const { app, api, transport } = setup();
-    api.datastore.mockRejectedValue(new ApiError('no datastore', 'http', 409, '', { error: 'no datastore', welcome: true }));
+    const { app, transport } = setup('', (api) =>
+      api.datastore.mockRejectedValue(new ApiError('no datastore', 'http', 409, '', { error: 'no datastore', welcome: true })),
+    );
     transport.emit({ type: 'state', state: 'connected' });
     await flush();
     expect(app.datastore.welcome).toBe(true);
@@ -160,8 +218,9 @@ describe('AppState', () => {
   });
 
   it('while indexing, reloads the shown run list at most every 400 ms, and once more after the last status', async () => {
-    const { app, api, transport } = setup('#/flows/F');
-    api.runs.mockImplementation(async () => [run('2', '2026-11-25T21:20:00.000Z', { loaded: false }), run('1', '2026-11-25T21:10:00.000Z')]);
+    const { app, api, transport } = setup('#/flows/F', (api) =>
+      api.runs.mockImplementation(async () => [run('2', '2026-11-25T21:20:00.000Z', { loaded: false }), run('1', '2026-11-25T21:10:00.000Z')]),
+    );
     transport.emit({ type: 'state', state: 'connected' });
     await flush();
     const calls = () => api.runs.mock.calls.length;

@@ -158,6 +158,7 @@ export function datastoreStatus(over: Partial<DatastoreStatus> = {}): DatastoreS
     home: null,
     shell: 'serve',
     version: 'test',
+    seq: 0,
     ...over,
   };
 }
