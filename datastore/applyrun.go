@@ -95,6 +95,52 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 	runDir := ix.runDir(flow, run)
 	touched := map[stepTask]bool{}
 	var retry []string
+	ix.refreshParameters(ns, rp, flow, run)
+	if rp.relistSteps {
+		ix.listNewSteps(ns, rp, runDir)
+	}
+	var cd *cardDirs
+	cardDirsOnce := func() cardDirs {
+		if cd == nil {
+			c := scanCardDirs(ix.fsys, ix.cardLoc(flow, run), flow, run)
+			cd = &c
+		}
+		return *cd
+	}
+	if rp.allCards {
+		for _, st := range ns.steps {
+			for _, t := range st.tasks {
+				rp.cardTasks[stepTask{st.step.Name, t.ID}] = true
+			}
+		}
+	}
+	for name := range rp.steps {
+		if st := ns.step(name); st != nil {
+			ix.relistStep(st, filepath.Join(runDir, name), rp, touched)
+		}
+	}
+	placeLegacyCardTasks(ns, rp)
+	work := map[stepTask]bool{}
+	for k := range rp.tasks {
+		work[k] = true
+	}
+	for k := range rp.cardTasks {
+		work[k] = true
+	}
+	for k := range work {
+		retry = append(retry, ix.rereadTask(ns, rp, flow, run, k, cardDirsOnce, touched)...)
+	}
+	for _, st := range ns.steps {
+		stepStartFallback(st)
+	}
+	sortSteps(ns.steps, ns.endStep)
+	return touched, retry
+}
+
+// refreshParameters reads the run's parameters again when the plan says
+// the _parameters task changed, or when they were not all there before.
+func (ix *Index) refreshParameters(ns *runSnap, rp *runPlan, flow, run string) {
+	runDir := ix.runDir(flow, run)
 	if rp.params {
 		ns.endStep = ix.endStep(runDir)
 		// The _parameters task changed: read its parameters again, so a
@@ -113,70 +159,64 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 		// again; runParameters keeps nil until every blob reads.
 		ns.run.Parameters = ix.runParameters(flow, run)
 	}
-	if rp.relistSteps {
-		if ents, err := ix.fsys.ReadDir(runDir); err == nil {
-			for _, e := range ents {
-				if e.IsDir() && !skipName(levelRun, e.Name()) && ns.step(e.Name()) == nil {
-					ns.steps = append(ns.steps, &stepSnap{step: Step{Name: e.Name()}})
-					rp.steps[e.Name()] = true
-				}
-			}
+}
+
+// listNewSteps adds the run's step folders not in the snapshot yet, and
+// plans to read them.
+func (ix *Index) listNewSteps(ns *runSnap, rp *runPlan, runDir string) {
+	ents, err := ix.fsys.ReadDir(runDir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if e.IsDir() && !skipName(levelRun, e.Name()) && ns.step(e.Name()) == nil {
+			ns.steps = append(ns.steps, &stepSnap{step: Step{Name: e.Name()}})
+			rp.steps[e.Name()] = true
 		}
 	}
-	var cd *cardDirs
-	cardDirsOnce := func() cardDirs {
-		if cd == nil {
-			c := scanCardDirs(ix.fsys, ix.cardLoc(flow, run), flow, run)
-			cd = &c
-		}
-		return *cd
+}
+
+// relistStep lists one step folder again: new task folders are planned for
+// reading, tasks whose folder is gone are dropped (all of them when the
+// step folder is gone) and marked touched.
+func (ix *Index) relistStep(st *stepSnap, dir string, rp *runPlan, touched map[stepTask]bool) {
+	name := st.step.Name
+	if !st.step.headerRead || rp.stepHeaders[name] {
+		ix.readStepHeader(dir, &st.step)
 	}
-	if rp.allCards {
-		for _, st := range ns.steps {
+	ents, err := ix.fsys.ReadDir(dir)
+	if err != nil {
+		if isNotExist(err) {
 			for _, t := range st.tasks {
-				rp.cardTasks[stepTask{st.step.Name, t.ID}] = true
-			}
-		}
-	}
-	for name := range rp.steps {
-		st := ns.step(name)
-		if st == nil {
-			continue
-		}
-		dir := filepath.Join(runDir, name)
-		if !st.step.headerRead || rp.stepHeaders[name] {
-			ix.readStepHeader(dir, &st.step)
-		}
-		ents, err := ix.fsys.ReadDir(dir)
-		if err != nil {
-			if isNotExist(err) {
-				for _, t := range st.tasks {
-					touched[stepTask{name, t.ID}] = true
-				}
-				st.tasks = nil
-			}
-			continue
-		}
-		onDisk := map[string]bool{}
-		for _, e := range ents {
-			if e.IsDir() && !skipName(levelStep, e.Name()) {
-				onDisk[e.Name()] = true
-				if t, _ := st.task(e.Name()); t == nil {
-					rp.tasks[stepTask{name, e.Name()}] = true
-				}
-			}
-		}
-		kept := st.tasks[:0:0]
-		for _, t := range st.tasks {
-			if onDisk[t.ID] {
-				kept = append(kept, t)
-			} else {
 				touched[stepTask{name, t.ID}] = true
 			}
+			st.tasks = nil
 		}
-		st.tasks = kept
+		return
 	}
-	// Legacy card paths have no step; find the task's step.
+	onDisk := map[string]bool{}
+	for _, e := range ents {
+		if e.IsDir() && !skipName(levelStep, e.Name()) {
+			onDisk[e.Name()] = true
+			if t, _ := st.task(e.Name()); t == nil {
+				rp.tasks[stepTask{name, e.Name()}] = true
+			}
+		}
+	}
+	kept := st.tasks[:0:0]
+	for _, t := range st.tasks {
+		if onDisk[t.ID] {
+			kept = append(kept, t)
+		} else {
+			touched[stepTask{name, t.ID}] = true
+		}
+	}
+	st.tasks = kept
+}
+
+// placeLegacyCardTasks gives the planned card tasks with no step (legacy
+// card paths have none) the step that holds the task.
+func placeLegacyCardTasks(ns *runSnap, rp *runPlan) {
 	for k := range rp.cardTasks {
 		if k.step != "" {
 			continue
@@ -188,58 +228,53 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 			}
 		}
 	}
-	work := map[stepTask]bool{}
-	for k := range rp.tasks {
-		work[k] = true
-	}
-	for k := range rp.cardTasks {
-		work[k] = true
-	}
-	for k := range work {
-		st := ns.step(k.step)
-		if st == nil {
-			// Cards can appear before the datastore's step folder is seen.
-			if _, err := ix.fsys.Lstat(filepath.Join(runDir, k.step)); err != nil {
-				continue
-			}
-			st = &stepSnap{step: Step{Name: k.step}}
-			ix.readStepHeader(filepath.Join(runDir, k.step), &st.step)
-			ns.steps = append(ns.steps, st)
+}
+
+// rereadTask reads one planned task again (only its card folders when
+// only its cards changed) and puts it in ns, or drops it when its folder
+// is gone.
+func (ix *Index) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTask, cardDirsOnce func() cardDirs, touched map[stepTask]bool) []string {
+	runDir := ix.runDir(flow, run)
+	st := ns.step(k.step)
+	if st == nil {
+		// Cards can appear before the datastore's step folder is seen.
+		if _, err := ix.fsys.Lstat(filepath.Join(runDir, k.step)); err != nil {
+			return nil
 		}
-		oldT, idx := st.task(k.task)
-		var nt *Task
-		if oldT != nil && !rp.tasks[k] && len(oldT.Attempts) <= 1 && oldT.OriginRun == "" {
-			// Only cards changed: list the card folders, keep the rest.
-			c := *oldT
-			c.Cards = ix.relistCards(flow, run, k.step, k.task, oldT, cardDirsOnce())
-			nt = &c
-		} else {
-			t, r, err := ix.loadTask(flow, run, k.step, k.task, cardDirsOnce())
-			if err != nil {
-				if errors.Is(err, errNotExistTask) || isNotExist(err) {
-					if oldT != nil {
-						st.tasks = append(st.tasks[:idx:idx], st.tasks[idx+1:]...)
-						touched[k] = true
-					}
+		st = &stepSnap{step: Step{Name: k.step}}
+		ix.readStepHeader(filepath.Join(runDir, k.step), &st.step)
+		ns.steps = append(ns.steps, st)
+	}
+	oldT, idx := st.task(k.task)
+	var nt *Task
+	var retry []string
+	if oldT != nil && !rp.tasks[k] && len(oldT.Attempts) <= 1 && oldT.OriginRun == "" {
+		// Only cards changed: list the card folders, keep the rest.
+		c := *oldT
+		c.Cards = ix.relistCards(flow, run, k.step, k.task, oldT, cardDirsOnce())
+		nt = &c
+	} else {
+		t, r, err := ix.loadTask(flow, run, k.step, k.task, cardDirsOnce())
+		if err != nil {
+			if errors.Is(err, errNotExistTask) || isNotExist(err) {
+				if oldT != nil {
+					st.tasks = append(st.tasks[:idx:idx], st.tasks[idx+1:]...)
+					touched[k] = true
 				}
-				continue
 			}
-			retry = append(retry, r...)
-			nt = t
+			return nil
 		}
-		touched[k] = true
-		if oldT != nil {
-			st.tasks[idx] = nt
-		} else {
-			st.tasks = append(st.tasks, nt)
-			sortTasks(st.tasks)
-		}
+		retry = r
+		nt = t
 	}
-	for _, st := range ns.steps {
-		stepStartFallback(st)
+	touched[k] = true
+	if oldT != nil {
+		st.tasks[idx] = nt
+	} else {
+		st.tasks = append(st.tasks, nt)
+		sortTasks(st.tasks)
 	}
-	sortSteps(ns.steps, ns.endStep)
-	return touched, retry
+	return retry
 }
 
 var errNotExistTask = errors.New("datastore: task gone")
@@ -303,91 +338,111 @@ func (ix *Index) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced m
 // shown once it is whole. running tells whether the card's task is still
 // running (lazyData applies then).
 func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live, running bool) (bool, []string) {
-	var retry []string
-	// HTML
-	sameHTML := oc != nil && oc.HTML.Size == c.HTML.Size && oc.HTML.ModTime.Equal(c.HTML.ModTime) && !forced[c.HTML.Path]
-	switch {
-	case sameHTML:
-		c.Token, c.TokenKnown, c.HTML = oc.Token, oc.TokenKnown, oc.HTML
-	case oc == nil && !live:
-		// Not live (a run being read for the first time): leave tokens
-		// for on-demand reading.
-	default:
-		tok, _, err := resolveHTML(ix.fsys, &c.HTML, c.Type)
-		switch {
-		case err == nil:
-			ix.markComplete(c.HTML.Path)
-			c.Token, c.TokenKnown, c.HTML.Err = tok, true, ""
-			if oc != nil && oc.HTML.sum == c.HTML.sum && oc.Token == tok && oc.TokenKnown {
-				c.HTML = oc.HTML // same content: not a change
-			}
-		case errors.Is(err, ErrIncomplete) || isNotExist(err):
-			if ix.giveUp(c.HTML.Path) {
-				c.HTML.Err = "the card file stays empty or cut off; Metaflow may have failed while writing it"
-				c.TokenKnown = true
-				if oc != nil {
-					c.Token = oc.Token
-				}
-				break
-			}
-			retry = append(retry, c.HTML.Path)
-			if oc == nil {
-				return false, retry
-			}
-			c.Token, c.TokenKnown, c.HTML = oc.Token, oc.TokenKnown, oc.HTML
-		default:
-			c.HTML.Err = err.Error()
-			c.TokenKnown = true
-		}
+	keep, retry := ix.mergeHTML(c, oc, forced, live)
+	if !keep {
+		return false, retry
 	}
-	// Data
 	if c.Data != nil {
-		var od *CardFile
-		if oc != nil {
-			od = oc.Data
-		}
-		sameData := od != nil && od.Size == c.Data.Size && od.ModTime.Equal(c.Data.ModTime) && od.etag == c.Data.etag &&
-			!forced[c.Data.Path] && !(od.unread && !running)
-		switch {
-		case sameData:
-			d := *od
-			c.Data = &d
-		case od == nil && oc == nil && !live:
-		case running && lazyData(c.Data, od):
-		default:
-			nd := *c.Data
-			err := resolveData(ix.fsys, &nd)
-			switch {
-			case err == nil:
-				ix.markComplete(nd.Path)
-				if od != nil && od.sum == nd.sum {
-					nd = *od
-				}
-				c.Data = &nd
-			case errors.Is(err, ErrIncomplete) || isNotExist(err):
-				if ix.giveUp(nd.Path) {
-					nd.Err = "the data file stays empty or cut off"
-					nd.resolved = true
-					c.Data = &nd
-					break
-				}
-				retry = append(retry, nd.Path)
-				if od != nil {
-					d := *od
-					c.Data = &d
-				} else {
-					c.Data = nil
-				}
-			default:
-				nd.Err = err.Error()
-				nd.resolved = true
-				c.Data = &nd
-			}
-		}
+		retry = append(retry, ix.mergeData(c, oc, forced, live, running)...)
 	}
 	c.Err = cmp.Or(c.HTML.Err, dataErr(c.Data))
 	c.updateFinal()
 	return true, retry
+}
+
+// mergeHTML settles the card's HTML file and token: kept when the file did
+// not change, read again when it did. It returns false for a new card
+// whose HTML is caught mid-write.
+func (ix *Index) mergeHTML(c *Card, oc *Card, forced map[string]bool, live bool) (bool, []string) {
+	sameHTML := oc != nil && oc.HTML.Size == c.HTML.Size && oc.HTML.ModTime.Equal(c.HTML.ModTime) && !forced[c.HTML.Path]
+	switch {
+	case sameHTML:
+		c.Token, c.TokenKnown, c.HTML = oc.Token, oc.TokenKnown, oc.HTML
+		return true, nil
+	case oc == nil && !live:
+		// Not live (a run being read for the first time): leave tokens
+		// for on-demand reading.
+		return true, nil
+	}
+	tok, _, err := resolveHTML(ix.fsys, &c.HTML, c.Type)
+	switch {
+	case err == nil:
+		ix.markComplete(c.HTML.Path)
+		c.Token, c.TokenKnown, c.HTML.Err = tok, true, ""
+		if oc != nil && oc.HTML.sum == c.HTML.sum && oc.Token == tok && oc.TokenKnown {
+			c.HTML = oc.HTML // same content: not a change
+		}
+	case errors.Is(err, ErrIncomplete) || isNotExist(err):
+		if ix.giveUp(c.HTML.Path) {
+			c.HTML.Err = "the card file stays empty or cut off; Metaflow may have failed while writing it"
+			c.TokenKnown = true
+			if oc != nil {
+				c.Token = oc.Token
+			}
+			return true, nil
+		}
+		retry := []string{c.HTML.Path}
+		if oc == nil {
+			return false, retry
+		}
+		c.Token, c.TokenKnown, c.HTML = oc.Token, oc.TokenKnown, oc.HTML
+		return true, retry
+	default:
+		c.HTML.Err = err.Error()
+		c.TokenKnown = true
+	}
+	return true, nil
+}
+
+// mergeData settles the card's data file: kept when it did not change (or
+// a running task's read can wait, see lazyData), read again when it did,
+// the last good state kept while it is caught mid-write.
+func (ix *Index) mergeData(c *Card, oc *Card, forced map[string]bool, live, running bool) []string {
+	var od *CardFile
+	if oc != nil {
+		od = oc.Data
+	}
+	sameData := od != nil && od.Size == c.Data.Size && od.ModTime.Equal(c.Data.ModTime) && od.etag == c.Data.etag &&
+		!forced[c.Data.Path] && !(od.unread && !running)
+	switch {
+	case sameData:
+		d := *od
+		c.Data = &d
+		return nil
+	case od == nil && oc == nil && !live:
+		return nil
+	case running && lazyData(c.Data, od):
+		return nil
+	}
+	nd := *c.Data
+	err := resolveData(ix.fsys, &nd)
+	switch {
+	case err == nil:
+		ix.markComplete(nd.Path)
+		if od != nil && od.sum == nd.sum {
+			nd = *od
+		}
+		c.Data = &nd
+	case errors.Is(err, ErrIncomplete) || isNotExist(err):
+		if ix.giveUp(nd.Path) {
+			nd.Err = "the data file stays empty or cut off"
+			nd.resolved = true
+			c.Data = &nd
+			return nil
+		}
+		if od != nil {
+			d := *od
+			c.Data = &d
+		} else {
+			c.Data = nil
+		}
+		return []string{nd.Path}
+	default:
+		nd.Err = err.Error()
+		nd.resolved = true
+		c.Data = &nd
+	}
+	return nil
 }
 
 // giveUp records that path is incomplete and reports whether it has been
