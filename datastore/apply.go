@@ -380,5 +380,5 @@ func (ix *Index) RescanRun(flow, run string) (ApplyResult, error) {
 	if _, ok := ix.runState(flow, run); !ok {
 		return ApplyResult{}, fmt.Errorf("run %s/%s: %w", flow, run, ErrUnknown)
 	}
-	return ix.Rescan(ix.runDir(flow, run), runCardBase(ix.loc, flow, run)), nil
+	return ix.Rescan(ix.reader.runDir(flow, run), runCardBase(ix.loc, flow, run)), nil
 }

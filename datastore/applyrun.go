@@ -19,7 +19,7 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 	}
 	onlyHeader := !rp.deep && !rp.relistSteps && !rp.params && !rp.allCards &&
 		len(rp.steps) == 0 && len(rp.tasks) == 0 && len(rp.cardTasks) == 0
-	if _, err := ix.fsys.Lstat(ix.runDir(rs.flow, rs.id)); isNotExist(err) {
+	if _, err := ix.fsys.Lstat(ix.reader.runDir(rs.flow, rs.id)); isNotExist(err) {
 		return // the flow refresh reports the removal
 	}
 
@@ -29,11 +29,11 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 	switch {
 	case onlyHeader && rp.header:
 		ns = cloneSnap(old)
-		h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
+		h, _ := readRunHeader(ix.fsys, ix.reader.runDir(rs.flow, rs.id), rs.flow, rs.id)
 		copyHeader(&ns.run, h)
 		touched = map[stepTask]bool{}
 	case !old.loaded || !old.detailed || rp.deep:
-		h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
+		h, _ := readRunHeader(ix.fsys, ix.reader.runDir(rs.flow, rs.id), rs.flow, rs.id)
 		ns, retry = ix.loadRun(rs.flow, rs.id, h)
 		retry = append(retry, ix.carryOver(old, ns, nil, forced)...)
 		ns.tokensResolved = old.tokensResolved || !old.loaded
@@ -45,7 +45,7 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 	default:
 		ns = cloneSnap(old)
 		if rp.header {
-			h, _ := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id)
+			h, _ := readRunHeader(ix.fsys, ix.reader.runDir(rs.flow, rs.id), rs.flow, rs.id)
 			copyHeader(&ns.run, h)
 		}
 		touched, retry = ix.applyParts(rs, ns, rp)
@@ -60,7 +60,7 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 					nt := *t
 					nt.Cards = append([]Card(nil), t.Cards...)
 					for k := range nt.Cards {
-						retry = append(retry, ix.resolveCard(&nt.Cards[k])...)
+						retry = append(retry, ix.reader.resolveCard(&nt.Cards[k])...)
 					}
 					st.tasks[i] = &nt
 				}
@@ -92,7 +92,7 @@ func copyHeader(r *Run, h Run) {
 // loaded run, editing ns (a clone of the current snapshot) in place.
 func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTask]bool, []string) {
 	flow, run := rs.flow, rs.id
-	runDir := ix.runDir(flow, run)
+	runDir := ix.reader.runDir(flow, run)
 	touched := map[stepTask]bool{}
 	var retry []string
 	ix.refreshParameters(ns, rp, flow, run)
@@ -102,7 +102,7 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 	var cd *cardDirs
 	cardDirsOnce := func() cardDirs {
 		if cd == nil {
-			c := scanCardDirs(ix.fsys, ix.cardLoc(flow, run), flow, run)
+			c := scanCardDirs(ix.fsys, ix.reader.cardLoc(flow, run), flow, run)
 			cd = &c
 		}
 		return *cd
@@ -140,13 +140,13 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 // refreshParameters reads the run's parameters again when the plan says
 // the _parameters task changed, or when they were not all there before.
 func (ix *Index) refreshParameters(ns *runSnap, rp *runPlan, flow, run string) {
-	runDir := ix.runDir(flow, run)
+	runDir := ix.reader.runDir(flow, run)
 	if rp.params {
-		ns.endStep = ix.endStep(runDir)
+		ns.endStep = ix.reader.endStep(runDir)
 		// The _parameters task changed: read its parameters again, so a
 		// removed task drops them as a fresh read would. A read that fails
 		// while the folder is still there keeps what was read before.
-		if p := ix.runParameters(flow, run); p != nil {
+		if p := ix.reader.runParameters(flow, run); p != nil {
 			ns.run.Parameters = p
 		} else if _, err := ix.fsys.Lstat(filepath.Join(runDir, "_parameters")); isNotExist(err) {
 			ns.run.Parameters = nil
@@ -157,7 +157,7 @@ func (ix *Index) refreshParameters(ns *runSnap, rp *runPlan, flow, run string) {
 		// not written yet, or its blobs were not (their folder under
 		// <flow>/data is not watched). Any later change of the run tries
 		// again; runParameters keeps nil until every blob reads.
-		ns.run.Parameters = ix.runParameters(flow, run)
+		ns.run.Parameters = ix.reader.runParameters(flow, run)
 	}
 }
 
@@ -182,7 +182,7 @@ func (ix *Index) listNewSteps(ns *runSnap, rp *runPlan, runDir string) {
 func (ix *Index) relistStep(st *stepSnap, dir string, rp *runPlan, touched map[stepTask]bool) {
 	name := st.step.Name
 	if !st.step.headerRead || rp.stepHeaders[name] {
-		ix.readStepHeader(dir, &st.step)
+		ix.reader.readStepHeader(dir, &st.step)
 	}
 	ents, err := ix.fsys.ReadDir(dir)
 	if err != nil {
@@ -234,7 +234,7 @@ func placeLegacyCardTasks(ns *runSnap, rp *runPlan) {
 // only its cards changed) and puts it in ns, or drops it when its folder
 // is gone.
 func (ix *Index) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTask, cardDirsOnce func() cardDirs, touched map[stepTask]bool) []string {
-	runDir := ix.runDir(flow, run)
+	runDir := ix.reader.runDir(flow, run)
 	st := ns.step(k.step)
 	if st == nil {
 		// Cards can appear before the datastore's step folder is seen.
@@ -242,7 +242,7 @@ func (ix *Index) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTa
 			return nil
 		}
 		st = &stepSnap{step: Step{Name: k.step}}
-		ix.readStepHeader(filepath.Join(runDir, k.step), &st.step)
+		ix.reader.readStepHeader(filepath.Join(runDir, k.step), &st.step)
 		ns.steps = append(ns.steps, st)
 	}
 	oldT, idx := st.task(k.task)
@@ -251,10 +251,10 @@ func (ix *Index) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTa
 	if oldT != nil && !rp.tasks[k] && len(oldT.Attempts) <= 1 && oldT.OriginRun == "" {
 		// Only cards changed: list the card folders, keep the rest.
 		c := *oldT
-		c.Cards = ix.relistCards(flow, run, k.step, k.task, oldT, cardDirsOnce())
+		c.Cards = ix.reader.relistCards(flow, run, k.step, k.task, oldT, cardDirsOnce())
 		nt = &c
 	} else {
-		t, r, err := ix.loadTask(flow, run, k.step, k.task, cardDirsOnce())
+		t, r, err := ix.reader.loadTask(flow, run, k.step, k.task, cardDirsOnce())
 		if err != nil {
 			if errors.Is(err, errNotExistTask) || isNotExist(err) {
 				if oldT != nil {
@@ -280,8 +280,8 @@ func (ix *Index) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTa
 var errNotExistTask = errors.New("datastore: task gone")
 
 // relistCards lists a single-attempt task's card folders again.
-func (ix *Index) relistCards(flow, run, step, task string, old *Task, cd cardDirs) []Card {
-	cs, err := listCards(ix.fsys, ix.cardLoc(flow, run), flow, run, step, task, true, cd.legacy[task])
+func (rd *runReader) relistCards(flow, run, step, task string, old *Task, cd cardDirs) []Card {
+	cs, err := listCards(rd.fsys, rd.cardLoc(flow, run), flow, run, step, task, true, cd.legacy[task])
 	if err != nil {
 		return old.Cards
 	}

@@ -51,10 +51,11 @@ type Index struct {
 	hookMu   sync.Mutex
 	onLoaded func(flow, run string, live bool)
 
-	content   *contentCache
-	values    *valueCache
-	graphs    graphCache
-	cardRoots cardRootCache
+	// reader reads runs into snapshots; the Index holds them.
+	reader *runReader
+
+	content *contentCache
+	graphs  graphCache
 
 	loaded atomic.Int64
 }
@@ -108,9 +109,9 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 		opts.GiveUpAfter = 5 * time.Second
 	}
 	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
-		content: newContentCache(32), values: newValueCache(valueCacheBytes),
-		graphs:    graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}},
-		cardRoots: cardRootCache{flows: map[string]*flowCardSearch{}, runs: map[string]string{}}}
+		reader:  newRunReader(loc, opts.FS),
+		content: newContentCache(32),
+		graphs:  graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}}}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
@@ -280,7 +281,7 @@ func (ix *Index) newRunState(flow, id string, noMeta bool) *runState {
 	rs := &runState{flow: flow, id: id}
 	h := bareRunHeader(flow, id)
 	if !noMeta {
-		h, _ = readRunHeader(ix.fsys, ix.runDir(flow, id), flow, id)
+		h, _ = readRunHeader(ix.fsys, ix.reader.runDir(flow, id), flow, id)
 	}
 	snap := &runSnap{run: h}
 	snap.run.LastActivity = laterOf(h.Started, epochMillis(h.tsEpoch))
@@ -463,7 +464,7 @@ func (ix *Index) ensureLoaded(rs *runState) *runSnap {
 		return s
 	}
 	header := s.run
-	if h, err := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id); err == nil || h.Err != "" {
+	if h, err := readRunHeader(ix.fsys, ix.reader.runDir(rs.flow, rs.id), rs.flow, rs.id); err == nil || h.Err != "" {
 		header = h
 	}
 	ns, retry := ix.loadRunSummary(rs.flow, rs.id, header)
@@ -492,7 +493,7 @@ func (ix *Index) ensureDetailed(rs *runState) *runSnap {
 		return s
 	}
 	ns, retry := ix.loadRun(rs.flow, rs.id, s.run)
-	if !snapHasCards(ns) && ix.locateCards(rs.flow, rs.id) != "" {
+	if !snapHasCards(ns) && ix.reader.locateCards(rs.flow, rs.id) != "" {
 		// The cards are in a subfolder's card root (Metaflow before
 		// 2.18.13 started there): read the run again with it.
 		ns, retry = ix.loadRun(rs.flow, rs.id, s.run)
@@ -546,7 +547,7 @@ func (ix *Index) resolveRunTokens(rs *runState) *runSnap {
 			nt := *t
 			nt.Cards = append([]Card(nil), t.Cards...)
 			for k := range nt.Cards {
-				retry = append(retry, ix.resolveCard(&nt.Cards[k])...)
+				retry = append(retry, ix.reader.resolveCard(&nt.Cards[k])...)
 			}
 			nst.tasks[j] = &nt
 		}
