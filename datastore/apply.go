@@ -251,7 +251,7 @@ func (ix *Index) execute(plan *applyPlan) ApplyResult {
 		}
 		ix.applyRun(rs, plan.runs[k], plan.forced, newRuns[k], &res)
 	}
-	res.Retry = ix.filterRetry(res.Retry)
+	res.Retry = ix.incomplete.filter(res.Retry)
 	return res
 }
 

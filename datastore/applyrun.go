@@ -5,8 +5,18 @@ import (
 	"errors"
 	"path/filepath"
 	"sort"
-	"time"
 )
+
+// applier re-reads the steps, tasks and card files that changed in a
+// loaded run, editing a clone of its snapshot (applyParts), and settles
+// each card against its previous state (carryOver): unchanged files keep
+// their tokens, files caught mid-write keep their last good state until
+// they give up. Index.applyRun holds the run's lock around it, swaps the
+// snapshot in and reports the changes.
+type applier struct {
+	rd         *runReader
+	incomplete *incompleteFiles
+}
 
 // applyRun re-reads what plan names in one run and appends the changes.
 func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isNew bool, res *ApplyResult) {
@@ -35,7 +45,7 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 	case !old.loaded || !old.detailed || rp.deep:
 		h, _ := readRunHeader(ix.fsys, ix.reader.runDir(rs.flow, rs.id), rs.flow, rs.id)
 		ns, retry = ix.loadRun(rs.flow, rs.id, h)
-		retry = append(retry, ix.carryOver(old, ns, nil, forced)...)
+		retry = append(retry, ix.applier.carryOver(old, ns, nil, forced)...)
 		ns.tokensResolved = old.tokensResolved || !old.loaded
 		if old.loaded && !old.detailed {
 			// A summary knew statuses only: report what changed at the run
@@ -48,8 +58,8 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 			h, _ := readRunHeader(ix.fsys, ix.reader.runDir(rs.flow, rs.id), rs.flow, rs.id)
 			copyHeader(&ns.run, h)
 		}
-		touched, retry = ix.applyParts(rs, ns, rp)
-		retry = append(retry, ix.carryOver(old, ns, touched, forced)...)
+		touched, retry = ix.applier.applyParts(rs, ns, rp)
+		retry = append(retry, ix.applier.carryOver(old, ns, touched, forced)...)
 	}
 	if !old.loaded {
 		// A run first read because it changed is live: read all its tokens
@@ -90,19 +100,19 @@ func copyHeader(r *Run, h Run) {
 
 // applyParts re-reads the steps, tasks and card folders a plan names in a
 // loaded run, editing ns (a clone of the current snapshot) in place.
-func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTask]bool, []string) {
+func (ap *applier) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTask]bool, []string) {
 	flow, run := rs.flow, rs.id
-	runDir := ix.reader.runDir(flow, run)
+	runDir := ap.rd.runDir(flow, run)
 	touched := map[stepTask]bool{}
 	var retry []string
-	ix.refreshParameters(ns, rp, flow, run)
+	ap.refreshParameters(ns, rp, flow, run)
 	if rp.relistSteps {
-		ix.listNewSteps(ns, rp, runDir)
+		ap.listNewSteps(ns, rp, runDir)
 	}
 	var cd *cardDirs
 	cardDirsOnce := func() cardDirs {
 		if cd == nil {
-			c := scanCardDirs(ix.fsys, ix.reader.cardLoc(flow, run), flow, run)
+			c := scanCardDirs(ap.rd.fsys, ap.rd.cardLoc(flow, run), flow, run)
 			cd = &c
 		}
 		return *cd
@@ -116,7 +126,7 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 	}
 	for name := range rp.steps {
 		if st := ns.step(name); st != nil {
-			ix.relistStep(st, filepath.Join(runDir, name), rp, touched)
+			ap.relistStep(st, filepath.Join(runDir, name), rp, touched)
 		}
 	}
 	placeLegacyCardTasks(ns, rp)
@@ -128,7 +138,7 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 		work[k] = true
 	}
 	for k := range work {
-		retry = append(retry, ix.rereadTask(ns, rp, flow, run, k, cardDirsOnce, touched)...)
+		retry = append(retry, ap.rereadTask(ns, rp, flow, run, k, cardDirsOnce, touched)...)
 	}
 	for _, st := range ns.steps {
 		stepStartFallback(st)
@@ -139,16 +149,16 @@ func (ix *Index) applyParts(rs *runState, ns *runSnap, rp *runPlan) (map[stepTas
 
 // refreshParameters reads the run's parameters again when the plan says
 // the _parameters task changed, or when they were not all there before.
-func (ix *Index) refreshParameters(ns *runSnap, rp *runPlan, flow, run string) {
-	runDir := ix.reader.runDir(flow, run)
+func (ap *applier) refreshParameters(ns *runSnap, rp *runPlan, flow, run string) {
+	runDir := ap.rd.runDir(flow, run)
 	if rp.params {
-		ns.endStep = ix.reader.endStep(runDir)
+		ns.endStep = ap.rd.endStep(runDir)
 		// The _parameters task changed: read its parameters again, so a
 		// removed task drops them as a fresh read would. A read that fails
 		// while the folder is still there keeps what was read before.
-		if p := ix.reader.runParameters(flow, run); p != nil {
+		if p := ap.rd.runParameters(flow, run); p != nil {
 			ns.run.Parameters = p
-		} else if _, err := ix.fsys.Lstat(filepath.Join(runDir, "_parameters")); isNotExist(err) {
+		} else if _, err := ap.rd.fsys.Lstat(filepath.Join(runDir, "_parameters")); isNotExist(err) {
 			ns.run.Parameters = nil
 		}
 	}
@@ -157,14 +167,14 @@ func (ix *Index) refreshParameters(ns *runSnap, rp *runPlan, flow, run string) {
 		// not written yet, or its blobs were not (their folder under
 		// <flow>/data is not watched). Any later change of the run tries
 		// again; runParameters keeps nil until every blob reads.
-		ns.run.Parameters = ix.reader.runParameters(flow, run)
+		ns.run.Parameters = ap.rd.runParameters(flow, run)
 	}
 }
 
 // listNewSteps adds the run's step folders not in the snapshot yet, and
 // plans to read them.
-func (ix *Index) listNewSteps(ns *runSnap, rp *runPlan, runDir string) {
-	ents, err := ix.fsys.ReadDir(runDir)
+func (ap *applier) listNewSteps(ns *runSnap, rp *runPlan, runDir string) {
+	ents, err := ap.rd.fsys.ReadDir(runDir)
 	if err != nil {
 		return
 	}
@@ -179,12 +189,12 @@ func (ix *Index) listNewSteps(ns *runSnap, rp *runPlan, runDir string) {
 // relistStep lists one step folder again: new task folders are planned for
 // reading, tasks whose folder is gone are dropped (all of them when the
 // step folder is gone) and marked touched.
-func (ix *Index) relistStep(st *stepSnap, dir string, rp *runPlan, touched map[stepTask]bool) {
+func (ap *applier) relistStep(st *stepSnap, dir string, rp *runPlan, touched map[stepTask]bool) {
 	name := st.step.Name
 	if !st.step.headerRead || rp.stepHeaders[name] {
-		ix.reader.readStepHeader(dir, &st.step)
+		ap.rd.readStepHeader(dir, &st.step)
 	}
-	ents, err := ix.fsys.ReadDir(dir)
+	ents, err := ap.rd.fsys.ReadDir(dir)
 	if err != nil {
 		if isNotExist(err) {
 			for _, t := range st.tasks {
@@ -233,16 +243,16 @@ func placeLegacyCardTasks(ns *runSnap, rp *runPlan) {
 // rereadTask reads one planned task again (only its card folders when
 // only its cards changed) and puts it in ns, or drops it when its folder
 // is gone.
-func (ix *Index) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTask, cardDirsOnce func() cardDirs, touched map[stepTask]bool) []string {
-	runDir := ix.reader.runDir(flow, run)
+func (ap *applier) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTask, cardDirsOnce func() cardDirs, touched map[stepTask]bool) []string {
+	runDir := ap.rd.runDir(flow, run)
 	st := ns.step(k.step)
 	if st == nil {
 		// Cards can appear before the datastore's step folder is seen.
-		if _, err := ix.fsys.Lstat(filepath.Join(runDir, k.step)); err != nil {
+		if _, err := ap.rd.fsys.Lstat(filepath.Join(runDir, k.step)); err != nil {
 			return nil
 		}
 		st = &stepSnap{step: Step{Name: k.step}}
-		ix.reader.readStepHeader(filepath.Join(runDir, k.step), &st.step)
+		ap.rd.readStepHeader(filepath.Join(runDir, k.step), &st.step)
 		ns.steps = append(ns.steps, st)
 	}
 	oldT, idx := st.task(k.task)
@@ -251,10 +261,10 @@ func (ix *Index) rereadTask(ns *runSnap, rp *runPlan, flow, run string, k stepTa
 	if oldT != nil && !rp.tasks[k] && len(oldT.Attempts) <= 1 && oldT.OriginRun == "" {
 		// Only cards changed: list the card folders, keep the rest.
 		c := *oldT
-		c.Cards = ix.reader.relistCards(flow, run, k.step, k.task, oldT, cardDirsOnce())
+		c.Cards = ap.rd.relistCards(flow, run, k.step, k.task, oldT, cardDirsOnce())
 		nt = &c
 	} else {
-		t, r, err := ix.reader.loadTask(flow, run, k.step, k.task, cardDirsOnce())
+		t, r, err := ap.rd.loadTask(flow, run, k.step, k.task, cardDirsOnce())
 		if err != nil {
 			if errors.Is(err, errNotExistTask) || isNotExist(err) {
 				if oldT != nil {
@@ -299,7 +309,7 @@ func (rd *runReader) relistCards(flow, run, step, task string, old *Task, cd car
 // (tokens, hashes), reads the ones that did, and keeps the last good state
 // of files caught mid-write. touched limits the work to those tasks (nil:
 // all).
-func (ix *Index) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced map[string]bool) []string {
+func (ap *applier) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced map[string]bool) []string {
 	var retry []string
 	oldCards := map[string]*Card{}
 	for _, st := range old.steps {
@@ -321,7 +331,7 @@ func (ix *Index) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced m
 			nt.Cards = make([]Card, 0, len(t.Cards))
 			for _, c := range t.Cards {
 				oc := oldCards[c.Key]
-				keep, r := ix.mergeCard(&c, oc, forced, old.loaded, t.Status == StatusRunning)
+				keep, r := ap.mergeCard(&c, oc, forced, old.loaded, t.Status == StatusRunning)
 				retry = append(retry, r...)
 				if keep {
 					nt.Cards = append(nt.Cards, c)
@@ -337,13 +347,13 @@ func (ix *Index) carryOver(old, ns *runSnap, touched map[stepTask]bool, forced m
 // It returns false for a new card whose HTML is caught mid-write: it is
 // shown once it is whole. running tells whether the card's task is still
 // running (lazyData applies then).
-func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live, running bool) (bool, []string) {
-	keep, retry := ix.mergeHTML(c, oc, forced, live)
+func (ap *applier) mergeCard(c *Card, oc *Card, forced map[string]bool, live, running bool) (bool, []string) {
+	keep, retry := ap.mergeHTML(c, oc, forced, live)
 	if !keep {
 		return false, retry
 	}
 	if c.Data != nil {
-		retry = append(retry, ix.mergeData(c, oc, forced, live, running)...)
+		retry = append(retry, ap.mergeData(c, oc, forced, live, running)...)
 	}
 	c.Err = cmp.Or(c.HTML.Err, dataErr(c.Data))
 	c.updateFinal()
@@ -353,7 +363,7 @@ func (ix *Index) mergeCard(c *Card, oc *Card, forced map[string]bool, live, runn
 // mergeHTML settles the card's HTML file and token: kept when the file did
 // not change, read again when it did. It returns false for a new card
 // whose HTML is caught mid-write.
-func (ix *Index) mergeHTML(c *Card, oc *Card, forced map[string]bool, live bool) (bool, []string) {
+func (ap *applier) mergeHTML(c *Card, oc *Card, forced map[string]bool, live bool) (bool, []string) {
 	sameHTML := oc != nil && oc.HTML.Size == c.HTML.Size && oc.HTML.ModTime.Equal(c.HTML.ModTime) && !forced[c.HTML.Path]
 	switch {
 	case sameHTML:
@@ -364,16 +374,16 @@ func (ix *Index) mergeHTML(c *Card, oc *Card, forced map[string]bool, live bool)
 		// for on-demand reading.
 		return true, nil
 	}
-	tok, _, err := resolveHTML(ix.fsys, &c.HTML, c.Type)
+	tok, _, err := resolveHTML(ap.rd.fsys, &c.HTML, c.Type)
 	switch {
 	case err == nil:
-		ix.markComplete(c.HTML.Path)
+		ap.incomplete.markComplete(c.HTML.Path)
 		c.Token, c.TokenKnown, c.HTML.Err = tok, true, ""
 		if oc != nil && oc.HTML.sum == c.HTML.sum && oc.Token == tok && oc.TokenKnown {
 			c.HTML = oc.HTML // same content: not a change
 		}
 	case errors.Is(err, ErrIncomplete) || isNotExist(err):
-		if ix.giveUp(c.HTML.Path) {
+		if ap.incomplete.giveUp(c.HTML.Path) {
 			c.HTML.Err = "the card file stays empty or cut off; Metaflow may have failed while writing it"
 			c.TokenKnown = true
 			if oc != nil {
@@ -397,7 +407,7 @@ func (ix *Index) mergeHTML(c *Card, oc *Card, forced map[string]bool, live bool)
 // mergeData settles the card's data file: kept when it did not change (or
 // a running task's read can wait, see lazyData), read again when it did,
 // the last good state kept while it is caught mid-write.
-func (ix *Index) mergeData(c *Card, oc *Card, forced map[string]bool, live, running bool) []string {
+func (ap *applier) mergeData(c *Card, oc *Card, forced map[string]bool, live, running bool) []string {
 	var od *CardFile
 	if oc != nil {
 		od = oc.Data
@@ -415,16 +425,16 @@ func (ix *Index) mergeData(c *Card, oc *Card, forced map[string]bool, live, runn
 		return nil
 	}
 	nd := *c.Data
-	err := resolveData(ix.fsys, &nd)
+	err := resolveData(ap.rd.fsys, &nd)
 	switch {
 	case err == nil:
-		ix.markComplete(nd.Path)
+		ap.incomplete.markComplete(nd.Path)
 		if od != nil && od.sum == nd.sum {
 			nd = *od
 		}
 		c.Data = &nd
 	case errors.Is(err, ErrIncomplete) || isNotExist(err):
-		if ix.giveUp(nd.Path) {
+		if ap.incomplete.giveUp(nd.Path) {
 			nd.Err = "the data file stays empty or cut off"
 			nd.resolved = true
 			c.Data = &nd
@@ -443,50 +453,4 @@ func (ix *Index) mergeData(c *Card, oc *Card, forced map[string]bool, live, runn
 		c.Data = &nd
 	}
 	return nil
-}
-
-// giveUp records that path is incomplete and reports whether it has been
-// so for longer than GiveUpAfter.
-func (ix *Index) giveUp(path string) bool {
-	now := ix.now()
-	ix.pendingMu.Lock()
-	defer ix.pendingMu.Unlock()
-	first, ok := ix.pending[path]
-	if !ok {
-		ix.pending[path] = now
-		return false
-	}
-	return now.Sub(first) > ix.opts.GiveUpAfter
-}
-
-func (ix *Index) markComplete(path string) {
-	ix.pendingMu.Lock()
-	delete(ix.pending, path)
-	ix.pendingMu.Unlock()
-}
-
-// filterRetry drops paths that were given up on, and duplicates.
-func (ix *Index) filterRetry(paths []string) []string {
-	if len(paths) == 0 {
-		return nil
-	}
-	now := ix.now()
-	seen := map[string]bool{}
-	var out []string
-	ix.pendingMu.Lock()
-	defer ix.pendingMu.Unlock()
-	for _, p := range paths {
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		first, ok := ix.pending[p]
-		if !ok {
-			ix.pending[p] = now
-		} else if now.Sub(first) > ix.opts.GiveUpAfter+time.Second {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out
 }

@@ -45,14 +45,16 @@ type Index struct {
 
 	activity sync.Map // "flow/run" -> time.Time of the last change seen
 
-	pendingMu sync.Mutex
-	pending   map[string]time.Time // path -> first time it was incomplete
+	// incomplete tracks files caught mid-write, for GiveUpAfter.
+	incomplete *incompleteFiles
 
 	hookMu   sync.Mutex
 	onLoaded func(flow, run string, live bool)
 
 	// reader reads runs into snapshots; the Index holds them.
 	reader *runReader
+	// applier re-reads the parts of a loaded run that changed.
+	applier *applier
 
 	content *contentCache
 	graphs  graphCache
@@ -108,10 +110,12 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	if opts.GiveUpAfter <= 0 {
 		opts.GiveUpAfter = 5 * time.Second
 	}
-	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
+	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{},
 		reader:  newRunReader(loc, opts.FS),
 		content: newContentCache(32),
 		graphs:  graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}}}
+	ix.incomplete = newIncompleteFiles(opts.Now, opts.GiveUpAfter)
+	ix.applier = &applier{rd: ix.reader, incomplete: ix.incomplete}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
@@ -470,7 +474,7 @@ func (ix *Index) ensureLoaded(rs *runState) *runSnap {
 	ns, retry := ix.loadRunSummary(rs.flow, rs.id, header)
 	rs.snap.Store(ns)
 	rs.mu.Unlock()
-	ix.noteIncomplete(retry)
+	ix.incomplete.note(retry)
 	ix.hookMu.Lock()
 	hook := ix.onLoaded
 	ix.hookMu.Unlock()
@@ -499,7 +503,7 @@ func (ix *Index) ensureDetailed(rs *runState) *runSnap {
 		ns, retry = ix.loadRun(rs.flow, rs.id, s.run)
 	}
 	rs.snap.Store(ns)
-	ix.noteIncomplete(retry)
+	ix.incomplete.note(retry)
 	return ns
 }
 
@@ -555,7 +559,7 @@ func (ix *Index) resolveRunTokens(rs *runState) *runSnap {
 	}
 	ns.tokensResolved = true
 	rs.snap.Store(&ns)
-	ix.noteIncomplete(retry)
+	ix.incomplete.note(retry)
 	return &ns
 }
 
@@ -690,21 +694,6 @@ func cloneSnap(s *runSnap) *runSnap {
 		ns.steps[i] = &c
 	}
 	return &ns
-}
-
-// noteIncomplete records files caught mid-write, for GiveUpAfter.
-func (ix *Index) noteIncomplete(paths []string) {
-	if len(paths) == 0 {
-		return
-	}
-	now := ix.now()
-	ix.pendingMu.Lock()
-	for _, p := range paths {
-		if _, ok := ix.pending[p]; !ok {
-			ix.pending[p] = now
-		}
-	}
-	ix.pendingMu.Unlock()
 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
