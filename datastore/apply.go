@@ -257,7 +257,7 @@ func (ix *Index) execute(plan *applyPlan) ApplyResult {
 
 // refreshFlows re-lists the datastore's flows.
 func (ix *Index) refreshFlows(res *ApplyResult) map[runKey]bool {
-	names, err := ix.listFlows()
+	names, err := ix.reader.listFlows()
 	if err != nil {
 		return nil
 	}
@@ -293,7 +293,7 @@ func (ix *Index) refreshFlows(res *ApplyResult) map[runKey]bool {
 }
 
 func (ix *Index) addFlow(name string, res *ApplyResult) map[runKey]bool {
-	st := ix.readFlow(name)
+	st := ix.reader.readFlow(name)
 	ix.mu.Lock()
 	if _, known := ix.flows[name]; known {
 		ix.mu.Unlock()
@@ -317,7 +317,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	ix.mu.RUnlock()
 	dir := filepath.Join(ix.loc.Root, flow)
 	if !known {
-		if !ix.isFlowDir(dir) {
+		if !ix.reader.isFlowDir(dir) {
 			return nil
 		}
 		return ix.addFlow(flow, res)
@@ -329,9 +329,9 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 		res.Changes = append(res.Changes, Change{Kind: FlowRemoved, Flow: flow})
 		return nil
 	}
-	latest := ix.readLatestRun(dir)
-	metaErr := ix.readFlowMeta(dir)
-	ids, noMeta, err := ix.listRuns(dir)
+	latest := ix.reader.readLatestRun(dir)
+	metaErr := ix.reader.readFlowMeta(dir)
+	ids, noMeta, err := ix.reader.listRuns(dir)
 	if err != nil {
 		return nil
 	}
@@ -343,7 +343,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 		_, ok := fst.runs[id]
 		ix.mu.RUnlock()
 		if !ok {
-			added = append(added, ix.newRunState(flow, id, noMeta))
+			added = append(added, ix.reader.newRunState(flow, id, noMeta))
 		}
 	}
 	out := map[runKey]bool{}

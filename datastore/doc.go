@@ -17,13 +17,14 @@
 //
 // The Index holds the flows, the runs' snapshots and their locks, and
 // derives statuses (the rules below). Three types do its work: runReader
-// reads a run's folders into a snapshot (readTask for one task folder,
-// card listings and tokens, parameters and the artifact blobs they decode
-// from, where a run's cards are); applier re-reads what changed in a
-// loaded run and settles each card against its previous state; and
-// incompleteFiles keeps when each file caught mid-write was first seen,
-// for GiveUpAfter. Index.Apply plans the work from the changed paths and
-// swaps the results in; diffRun turns two snapshots into Changes.
+// lists flows and run headers and reads a run's folders into a snapshot
+// (readTask for one task folder, card listings and tokens, parameters and
+// the artifact blobs they decode from, where a run's cards are); applier
+// re-reads what changed in a loaded run and settles each card against its
+// previous state; and incompleteFiles keeps when each file caught mid-write
+// was first seen, for GiveUpAfter. Index.Apply plans the work from the
+// changed paths and swaps the results in; diffRun turns two snapshots into
+// Changes.
 //
 // # Status rules
 //

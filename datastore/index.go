@@ -1,12 +1,10 @@
 package datastore
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -123,7 +121,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("datastore: open %s: not a folder", loc.Root)
 	}
-	names, err := ix.listFlows()
+	names, err := ix.reader.listFlows()
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
 	}
@@ -138,7 +136,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			states[i] = ix.readFlow(name)
+			states[i] = ix.reader.readFlow(name)
 		}()
 	}
 	wg.Wait()
@@ -161,136 +159,6 @@ func (ix *Index) SetOnRunLoaded(fn func(flow, run string, live bool)) {
 	ix.hookMu.Lock()
 	ix.onLoaded = fn
 	ix.hookMu.Unlock()
-}
-
-func (ix *Index) listFlows() ([]string, error) {
-	ents, err := ix.fsys.ReadDir(ix.loc.Root)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range ents {
-		if e.IsDir() && !skipName(levelRoot, e.Name()) && ix.isFlowDir(filepath.Join(ix.loc.Root, e.Name())) {
-			names = append(names, e.Name())
-		}
-	}
-	return names, nil
-}
-
-// isFlowDir tells a flow folder: one with _meta/_self.json, or, in a
-// datastore without metadata (S3, docs/format.md §7), one with no _meta at
-// all that holds folders (runs, data). A folder whose _meta is there but
-// not its _self.json is a flow still being created.
-func (ix *Index) isFlowDir(dir string) bool {
-	if _, err := ix.fsys.Lstat(filepath.Join(dir, "_meta", "_self.json")); err == nil {
-		return true
-	}
-	ents, err := ix.fsys.ReadDir(dir)
-	if err != nil || hasEntry(ents, "_meta") {
-		return false
-	}
-	for _, e := range ents {
-		if e.IsDir() {
-			return true
-		}
-	}
-	return false
-}
-
-func hasEntry(ents []fs.DirEntry, name string) bool {
-	for _, e := range ents {
-		if e.Name() == name {
-			return true
-		}
-	}
-	return false
-}
-
-// metaAbsent reports whether a flow or run folder has no _meta folder at
-// all: the datastore keeps no metadata (S3), so a missing _self.json is
-// not an error there (docs/format.md §7).
-func metaAbsent(fsys FS, dir string) bool {
-	_, err := fsys.Lstat(filepath.Join(dir, "_meta"))
-	return isNotExist(err)
-}
-
-// readFlow reads a flow's metadata and its run headers.
-func (ix *Index) readFlow(name string) *flowState {
-	dir := filepath.Join(ix.loc.Root, name)
-	st := &flowState{flow: Flow{Name: name}, runs: map[string]*runState{}}
-	st.flow.Err = ix.readFlowMeta(dir)
-	st.flow.LatestRun = ix.readLatestRun(dir)
-	ids, noMeta, err := ix.listRuns(dir)
-	if err != nil {
-		st.flow.Err = fmt.Sprintf("cannot list runs: %v", err)
-	}
-	for _, id := range ids {
-		st.runs[id] = ix.newRunState(name, id, noMeta)
-	}
-	return st
-}
-
-// readFlowMeta checks a flow's _meta/_self.json; it returns the error to
-// show, or "".
-func (ix *Index) readFlowMeta(dir string) string {
-	b, err := readFile(ix.fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes)
-	if err == nil {
-		_, err = parseSelf(b)
-	}
-	if err != nil {
-		if isNotExist(err) && metaAbsent(ix.fsys, dir) {
-			return ""
-		}
-		return fmt.Sprintf("flow metadata: %v", err)
-	}
-	return ""
-}
-
-func (ix *Index) readLatestRun(flowDir string) string {
-	b, err := readFile(ix.fsys, filepath.Join(flowDir, "latest_run"), 256)
-	if err != nil {
-		return ""
-	}
-	return string(bytes.TrimSpace(b))
-}
-
-// listRuns lists the run folders of a flow: folders with _meta/_self.json
-// (a folder without one is a run still being created, or not a run). A
-// flow folder without _meta (S3, docs/format.md §7) keeps no run metadata:
-// each of its folders but data is a run, and noMeta is set.
-func (ix *Index) listRuns(flowDir string) (ids []string, noMeta bool, err error) {
-	ents, err := ix.fsys.ReadDir(flowDir)
-	if err != nil {
-		return nil, false, err
-	}
-	noMeta = !hasEntry(ents, "_meta")
-	for _, e := range ents {
-		if !e.IsDir() || skipName(levelFlow, e.Name()) {
-			continue
-		}
-		if noMeta {
-			ids = append(ids, e.Name())
-			continue
-		}
-		if _, err := ix.fsys.Lstat(filepath.Join(flowDir, e.Name(), "_meta", "_self.json")); err == nil {
-			ids = append(ids, e.Name())
-		}
-	}
-	return ids, noMeta, nil
-}
-
-// newRunState reads a run's header; in a flow without _meta (S3) there is
-// none to read, which saves three requests a run when a bucket is opened.
-func (ix *Index) newRunState(flow, id string, noMeta bool) *runState {
-	rs := &runState{flow: flow, id: id}
-	h := bareRunHeader(flow, id)
-	if !noMeta {
-		h, _ = readRunHeader(ix.fsys, ix.reader.runDir(flow, id), flow, id)
-	}
-	snap := &runSnap{run: h}
-	snap.run.LastActivity = laterOf(h.Started, epochMillis(h.tsEpoch))
-	rs.snap.Store(snap)
-	return rs
 }
 
 // Flows lists the flows, sorted by name.
