@@ -265,28 +265,13 @@ func (ix *Index) refreshFlows(res *ApplyResult) map[runKey]bool {
 	newRuns := map[runKey]bool{}
 	for _, n := range names {
 		onDisk[n] = true
-		ix.mu.RLock()
-		_, known := ix.flows[n]
-		ix.mu.RUnlock()
-		if !known {
+		if _, known := ix.listing.flowState(n); !known {
 			for k := range ix.addFlow(n, res) {
 				newRuns[k] = true
 			}
 		}
 	}
-	ix.mu.Lock()
-	var gone []string
-	for n := range ix.flows {
-		if !onDisk[n] {
-			gone = append(gone, n)
-		}
-	}
-	for _, n := range gone {
-		delete(ix.flows, n)
-	}
-	ix.mu.Unlock()
-	sort.Strings(gone)
-	for _, n := range gone {
+	for _, n := range ix.listing.keepFlows(onDisk) {
 		res.Changes = append(res.Changes, Change{Kind: FlowRemoved, Flow: n})
 	}
 	return newRuns
@@ -294,13 +279,9 @@ func (ix *Index) refreshFlows(res *ApplyResult) map[runKey]bool {
 
 func (ix *Index) addFlow(name string, res *ApplyResult) map[runKey]bool {
 	st := ix.reader.readFlow(name)
-	ix.mu.Lock()
-	if _, known := ix.flows[name]; known {
-		ix.mu.Unlock()
+	if !ix.listing.add(st) {
 		return nil
 	}
-	ix.flows[name] = st
-	ix.mu.Unlock()
 	res.Changes = append(res.Changes, Change{Kind: FlowAdded, Flow: name})
 	out := map[runKey]bool{}
 	for id := range st.runs {
@@ -312,9 +293,7 @@ func (ix *Index) addFlow(name string, res *ApplyResult) map[runKey]bool {
 // refreshFlow re-reads a flow's metadata, latest_run and run list; it
 // returns the runs that are new.
 func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
-	ix.mu.RLock()
-	fst, known := ix.flows[flow]
-	ix.mu.RUnlock()
+	fst, known := ix.listing.flowState(flow)
 	dir := filepath.Join(ix.loc.Root, flow)
 	if !known {
 		if !ix.reader.isFlowDir(dir) {
@@ -323,9 +302,7 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 		return ix.addFlow(flow, res)
 	}
 	if _, err := ix.fsys.Lstat(dir); isNotExist(err) {
-		ix.mu.Lock()
-		delete(ix.flows, flow)
-		ix.mu.Unlock()
+		ix.listing.remove(flow)
 		res.Changes = append(res.Changes, Change{Kind: FlowRemoved, Flow: flow})
 		return nil
 	}
@@ -339,33 +316,15 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	var added []*runState
 	for _, id := range ids {
 		onDisk[id] = true
-		ix.mu.RLock()
-		_, ok := fst.runs[id]
-		ix.mu.RUnlock()
-		if !ok {
+		if !ix.listing.hasRun(fst, id) {
 			added = append(added, ix.reader.newRunState(flow, id, noMeta))
 		}
 	}
 	out := map[runKey]bool{}
-	ix.mu.Lock()
-	fst.flow.LatestRun, fst.flow.Err = latest, metaErr
-	for _, rs := range added {
-		if _, ok := fst.runs[rs.id]; !ok {
-			fst.runs[rs.id] = rs
-			out[runKey{flow, rs.id}] = true
-		}
+	addedIDs, gone := ix.listing.updateFlow(fst, latest, metaErr, added, onDisk)
+	for _, id := range addedIDs {
+		out[runKey{flow, id}] = true
 	}
-	var gone []string
-	for id := range fst.runs {
-		if !onDisk[id] {
-			gone = append(gone, id)
-		}
-	}
-	for _, id := range gone {
-		delete(fst.runs, id)
-	}
-	ix.mu.Unlock()
-	sort.Strings(gone)
 	for _, id := range gone {
 		res.Changes = append(res.Changes, Change{Kind: RunRemoved, Flow: flow, Run: id})
 		res.FinishedRuns = append(res.FinishedRuns, flow+"/"+id)

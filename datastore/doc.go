@@ -15,8 +15,9 @@
 // one run are serialized by that run's lock, which is held across that
 // run's reads only.
 //
-// The Index holds the flows, the runs' snapshots and their locks, and
-// derives statuses (the rules below). Three types do its work: runReader
+// The Index holds the runs' snapshots and their locks, and derives statuses
+// (the rules below). Four types do its work: listing holds the flows and
+// their runs' states (what Flows, Runs and every lookup read); runReader
 // lists flows and run headers and reads a run's folders into a snapshot
 // (readTask for one task folder, card listings and tokens, parameters and
 // the artifact blobs they decode from, where a run's cards are); applier

@@ -38,8 +38,8 @@ type Index struct {
 	fsys FS
 	opts Options
 
-	mu    sync.RWMutex
-	flows map[string]*flowState
+	// listing holds the flows and their runs' states.
+	listing *listing
 
 	activity sync.Map // "flow/run" -> time.Time of the last change seen
 
@@ -58,11 +58,6 @@ type Index struct {
 	graphs  graphCache
 
 	loaded atomic.Int64
-}
-
-type flowState struct {
-	flow Flow
-	runs map[string]*runState
 }
 
 type runState struct {
@@ -108,7 +103,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	if opts.GiveUpAfter <= 0 {
 		opts.GiveUpAfter = 5 * time.Second
 	}
-	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{},
+	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, listing: newListing(),
 		reader:  newRunReader(loc, opts.FS),
 		content: newContentCache(32),
 		graphs:  graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}}}
@@ -142,7 +137,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	wg.Wait()
 	for _, st := range states {
 		if st != nil {
-			ix.flows[st.flow.Name] = st
+			ix.listing.flows[st.flow.Name] = st
 		}
 	}
 	return ix, ctx.Err()
@@ -162,22 +157,11 @@ func (ix *Index) SetOnRunLoaded(fn func(flow, run string, live bool)) {
 }
 
 // Flows lists the flows, sorted by name.
-func (ix *Index) Flows() []Flow {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	out := make([]Flow, 0, len(ix.flows))
-	for _, f := range ix.flows {
-		fl := f.flow
-		fl.Runs = len(f.runs)
-		out = append(out, fl)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
+func (ix *Index) Flows() []Flow { return ix.listing.flowList() }
 
 // Runs lists a flow's runs, newest first.
 func (ix *Index) Runs(flow string) ([]Run, error) {
-	states, err := ix.flowStates(flow)
+	states, err := ix.listing.runStates(flow)
 	if err != nil {
 		return nil, err
 	}
@@ -186,21 +170,6 @@ func (ix *Index) Runs(flow string) ([]Run, error) {
 		out = append(out, rs.snap.Load().run)
 	}
 	sortRuns(out)
-	return out, nil
-}
-
-// flowStates lists a flow's runs, in no order.
-func (ix *Index) flowStates(flow string) ([]*runState, error) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	f, ok := ix.flows[flow]
-	if !ok {
-		return nil, fmt.Errorf("flow %q: %w", flow, ErrUnknown)
-	}
-	out := make([]*runState, 0, len(f.runs))
-	for _, rs := range f.runs {
-		out = append(out, rs)
-	}
 	return out, nil
 }
 
@@ -225,29 +194,16 @@ func newerRun(a, b Run) bool {
 
 // Counts of runs read so far and in all, for a progress indicator.
 func (ix *Index) Progress() (done, total int) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			total++
-			if rs.snap.Load().loaded {
-				done++
-			}
+	ix.listing.eachRun(func(_ string, rs *runState) {
+		total++
+		if rs.snap.Load().loaded {
+			done++
 		}
-	}
+	})
 	return done, total
 }
 
-func (ix *Index) runState(flow, run string) (*runState, bool) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	f, ok := ix.flows[flow]
-	if !ok {
-		return nil, false
-	}
-	rs, ok := f.runs[run]
-	return rs, ok
-}
+func (ix *Index) runState(flow, run string) (*runState, bool) { return ix.listing.runState(flow, run) }
 
 // LoadAll reads every run not read yet, newest first, a few at a time.
 func (ix *Index) LoadAll(ctx context.Context) error {
@@ -265,14 +221,8 @@ func (ix *Index) LoadAllPaced(ctx context.Context, start <-chan struct{}, first 
 			return ctx.Err()
 		}
 	}
-	ix.mu.RLock()
 	var all []*runState
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			all = append(all, rs)
-		}
-	}
-	ix.mu.RUnlock()
+	ix.listing.eachRun(func(_ string, rs *runState) { all = append(all, rs) })
 	preferred := ""
 	if first != nil {
 		preferred = first()
@@ -314,7 +264,7 @@ func (ix *Index) loadEach(ctx context.Context, runs []*runState) error {
 // at a time: the rows a run list shows first, so they have their status
 // without waiting for LoadAll.
 func (ix *Index) LoadNewest(ctx context.Context, flow string, n int) error {
-	states, err := ix.flowStates(flow)
+	states, err := ix.listing.runStates(flow)
 	if err != nil {
 		return err
 	}
@@ -509,16 +459,12 @@ func (ix *Index) RunLive(flow, run string) bool {
 
 // LiveRuns lists "flow/run" of every read run that may still change.
 func (ix *Index) LiveRuns() []string {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
 	var out []string
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			if s := rs.snap.Load(); s.loaded && s.live() {
-				out = append(out, f.flow.Name+"/"+rs.id)
-			}
+	ix.listing.eachRun(func(flow string, rs *runState) {
+		if s := rs.snap.Load(); s.loaded && s.live() {
+			out = append(out, flow+"/"+rs.id)
 		}
-	}
+	})
 	sort.Strings(out)
 	return out
 }
@@ -526,16 +472,12 @@ func (ix *Index) LiveRuns() []string {
 // Tick re-evaluates the time rule (running -> unknown after StaleAfter of
 // quiet) without touching the disk, and reports runs whose status changed.
 func (ix *Index) Tick() []Change {
-	ix.mu.RLock()
 	var all []*runState
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			if s := rs.snap.Load(); s.loaded && s.live() {
-				all = append(all, rs)
-			}
+	ix.listing.eachRun(func(_ string, rs *runState) {
+		if s := rs.snap.Load(); s.loaded && s.live() {
+			all = append(all, rs)
 		}
-	}
-	ix.mu.RUnlock()
+	})
 	var out []Change
 	for _, rs := range all {
 		rs.mu.Lock()
