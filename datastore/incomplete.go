@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// incompleteFiles is the ledger of files caught mid-write (Options.
-// GiveUpAfter): when each was first seen incomplete, so that one that
-// stays so is reported broken instead of retried for ever.
+// incompleteFiles is the ledger of files caught mid-write: when each was
+// first seen incomplete, so that one that stays so past
+// Options.GiveUpAfter is reported broken instead of retried for ever.
 type incompleteFiles struct {
 	now         func() time.Time
 	giveUpAfter time.Duration
