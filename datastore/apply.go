@@ -57,16 +57,24 @@ func splitUnder(root, p string) ([]string, bool) {
 	return strings.Split(filepath.ToSlash(p[len(prefix):]), "/"), true
 }
 
+// planner turns changed paths into an applyPlan: which flows to list
+// again and what to re-read in which run. It reads the listing (to know
+// which runs are new), never the disk.
+type planner struct {
+	loc     Location
+	listing *listing
+}
+
 // classify adds what one changed path touches to the plan. Paths are
 // absolute. Names of files caught mid-write (tmp*) touch their folder,
 // which a rename out of them will touch again anyway.
-func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
+func (pl planner) classify(p string, plan *applyPlan, deep bool) {
 	p = filepath.Clean(p)
-	if parts, ok := splitUnder(ix.loc.CardRoot, p); ok {
-		ix.classifyCard(parts, plan, deep)
+	if parts, ok := splitUnder(pl.loc.CardRoot, p); ok {
+		pl.classifyCard(parts, plan, deep)
 		return
 	}
-	parts, ok := splitUnder(ix.loc.Root, p)
+	parts, ok := splitUnder(pl.loc.Root, p)
 	if !ok {
 		return
 	}
@@ -77,7 +85,7 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 	case len(parts) == 0:
 		plan.root = true
 		if deep {
-			for _, f := range ix.Flows() {
+			for _, f := range pl.listing.flowList() {
 				plan.flows[f.Name] = true
 				plan.deepFlows[f.Name] = true
 			}
@@ -102,7 +110,7 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 		return
 	}
 	run := parts[1]
-	if _, known := ix.runState(flow, run); !known {
+	if _, known := pl.listing.runState(flow, run); !known {
 		// A run we have not seen: its folder event may have been missed.
 		plan.flows[flow] = true
 	}
@@ -141,18 +149,18 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 // classifyCard handles paths under the card root:
 // <flow>/runs/<run>/steps/<step>/tasks/<task>/{cards,runtime}/<file> and
 // the legacy <flow>/runs/<run>/tasks/<task>/cards/<file>.
-func (ix *Index) classifyCard(parts []string, plan *applyPlan, deep bool) {
+func (pl planner) classifyCard(parts []string, plan *applyPlan, deep bool) {
 	if len(parts) < 3 || parts[1] != "runs" {
 		if len(parts) <= 2 && deep {
 			// The card root or a flow's card folder as a whole: every run
 			// we hold of that flow (or all) re-lists its cards.
-			for _, f := range ix.Flows() {
+			for _, f := range pl.listing.flowList() {
 				if len(parts) >= 1 && parts[0] != f.Name {
 					continue
 				}
-				runs, _ := ix.Runs(f.Name)
-				for _, r := range runs {
-					plan.run(f.Name, r.ID).allCards = true
+				states, _ := pl.listing.runStates(f.Name)
+				for _, rs := range states {
+					plan.run(f.Name, rs.id).allCards = true
 				}
 			}
 		}
@@ -173,7 +181,7 @@ func (ix *Index) classifyCard(parts []string, plan *applyPlan, deep bool) {
 		rp.allCards = true
 	}
 	if len(parts) > 0 {
-		plan.forced[filepath.Join(append([]string{ix.loc.CardRoot}, parts...)...)] = true
+		plan.forced[filepath.Join(append([]string{pl.loc.CardRoot}, parts...)...)] = true
 	}
 }
 
@@ -181,9 +189,9 @@ func (ix *Index) classifyCard(parts []string, plan *applyPlan, deep bool) {
 // changes. Paths may be files or folders, existing or removed, anywhere
 // under the datastore or card root; others are ignored.
 func (ix *Index) Apply(paths []string) ApplyResult {
-	plan := newPlan()
+	plan, pl := newPlan(), planner{ix.loc, ix.listing}
 	for _, p := range paths {
-		ix.classify(p, plan, false)
+		pl.classify(p, plan, false)
 	}
 	return ix.execute(plan)
 }
@@ -194,11 +202,11 @@ func (ix *Index) Rescan(dirs ...string) ApplyResult {
 	if len(dirs) == 0 {
 		dirs = []string{ix.loc.Root, ix.loc.CardRoot}
 	}
-	plan := newPlan()
+	plan, pl := newPlan(), planner{ix.loc, ix.listing}
 	for _, d := range dirs {
-		ix.classify(d, plan, true)
+		pl.classify(d, plan, true)
 		if d == ix.loc.Root && !strings.HasPrefix(ix.loc.CardRoot, ix.loc.Root+string(filepath.Separator)) {
-			ix.classify(ix.loc.CardRoot, plan, true)
+			pl.classify(ix.loc.CardRoot, plan, true)
 		}
 	}
 	for f := range plan.deepFlows {
