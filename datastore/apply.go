@@ -57,16 +57,24 @@ func splitUnder(root, p string) ([]string, bool) {
 	return strings.Split(filepath.ToSlash(p[len(prefix):]), "/"), true
 }
 
+// planner turns changed paths into an applyPlan: which flows to list
+// again and what to re-read in which run. It reads the listing (to know
+// which runs are new), never the disk.
+type planner struct {
+	loc     Location
+	listing *listing
+}
+
 // classify adds what one changed path touches to the plan. Paths are
 // absolute. Names of files caught mid-write (tmp*) touch their folder,
 // which a rename out of them will touch again anyway.
-func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
+func (pl planner) classify(p string, plan *applyPlan, deep bool) {
 	p = filepath.Clean(p)
-	if parts, ok := splitUnder(ix.loc.CardRoot, p); ok {
-		ix.classifyCard(parts, plan, deep)
+	if parts, ok := splitUnder(pl.loc.CardRoot, p); ok {
+		pl.classifyCard(parts, plan, deep)
 		return
 	}
-	parts, ok := splitUnder(ix.loc.Root, p)
+	parts, ok := splitUnder(pl.loc.Root, p)
 	if !ok {
 		return
 	}
@@ -77,7 +85,7 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 	case len(parts) == 0:
 		plan.root = true
 		if deep {
-			for _, f := range ix.Flows() {
+			for _, f := range pl.listing.flowList() {
 				plan.flows[f.Name] = true
 				plan.deepFlows[f.Name] = true
 			}
@@ -102,7 +110,7 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 		return
 	}
 	run := parts[1]
-	if _, known := ix.runState(flow, run); !known {
+	if _, known := pl.listing.runState(flow, run); !known {
 		// A run we have not seen: its folder event may have been missed.
 		plan.flows[flow] = true
 	}
@@ -141,18 +149,18 @@ func (ix *Index) classify(p string, plan *applyPlan, deep bool) {
 // classifyCard handles paths under the card root:
 // <flow>/runs/<run>/steps/<step>/tasks/<task>/{cards,runtime}/<file> and
 // the legacy <flow>/runs/<run>/tasks/<task>/cards/<file>.
-func (ix *Index) classifyCard(parts []string, plan *applyPlan, deep bool) {
+func (pl planner) classifyCard(parts []string, plan *applyPlan, deep bool) {
 	if len(parts) < 3 || parts[1] != "runs" {
 		if len(parts) <= 2 && deep {
 			// The card root or a flow's card folder as a whole: every run
 			// we hold of that flow (or all) re-lists its cards.
-			for _, f := range ix.Flows() {
+			for _, f := range pl.listing.flowList() {
 				if len(parts) >= 1 && parts[0] != f.Name {
 					continue
 				}
-				runs, _ := ix.Runs(f.Name)
-				for _, r := range runs {
-					plan.run(f.Name, r.ID).allCards = true
+				states, _ := pl.listing.runStates(f.Name)
+				for _, rs := range states {
+					plan.run(f.Name, rs.id).allCards = true
 				}
 			}
 		}
@@ -173,7 +181,7 @@ func (ix *Index) classifyCard(parts []string, plan *applyPlan, deep bool) {
 		rp.allCards = true
 	}
 	if len(parts) > 0 {
-		plan.forced[filepath.Join(append([]string{ix.loc.CardRoot}, parts...)...)] = true
+		plan.forced[filepath.Join(append([]string{pl.loc.CardRoot}, parts...)...)] = true
 	}
 }
 
@@ -181,9 +189,9 @@ func (ix *Index) classifyCard(parts []string, plan *applyPlan, deep bool) {
 // changes. Paths may be files or folders, existing or removed, anywhere
 // under the datastore or card root; others are ignored.
 func (ix *Index) Apply(paths []string) ApplyResult {
-	plan := newPlan()
+	plan, pl := newPlan(), planner{ix.loc, ix.listing}
 	for _, p := range paths {
-		ix.classify(p, plan, false)
+		pl.classify(p, plan, false)
 	}
 	return ix.execute(plan)
 }
@@ -194,11 +202,11 @@ func (ix *Index) Rescan(dirs ...string) ApplyResult {
 	if len(dirs) == 0 {
 		dirs = []string{ix.loc.Root, ix.loc.CardRoot}
 	}
-	plan := newPlan()
+	plan, pl := newPlan(), planner{ix.loc, ix.listing}
 	for _, d := range dirs {
-		ix.classify(d, plan, true)
+		pl.classify(d, plan, true)
 		if d == ix.loc.Root && !strings.HasPrefix(ix.loc.CardRoot, ix.loc.Root+string(filepath.Separator)) {
-			ix.classify(ix.loc.CardRoot, plan, true)
+			pl.classify(ix.loc.CardRoot, plan, true)
 		}
 	}
 	for f := range plan.deepFlows {
@@ -251,13 +259,13 @@ func (ix *Index) execute(plan *applyPlan) ApplyResult {
 		}
 		ix.applyRun(rs, plan.runs[k], plan.forced, newRuns[k], &res)
 	}
-	res.Retry = ix.filterRetry(res.Retry)
+	res.Retry = ix.incomplete.filter(res.Retry)
 	return res
 }
 
 // refreshFlows re-lists the datastore's flows.
 func (ix *Index) refreshFlows(res *ApplyResult) map[runKey]bool {
-	names, err := ix.listFlows()
+	names, err := ix.reader.listFlows()
 	if err != nil {
 		return nil
 	}
@@ -265,42 +273,23 @@ func (ix *Index) refreshFlows(res *ApplyResult) map[runKey]bool {
 	newRuns := map[runKey]bool{}
 	for _, n := range names {
 		onDisk[n] = true
-		ix.mu.RLock()
-		_, known := ix.flows[n]
-		ix.mu.RUnlock()
-		if !known {
+		if _, known := ix.listing.flowState(n); !known {
 			for k := range ix.addFlow(n, res) {
 				newRuns[k] = true
 			}
 		}
 	}
-	ix.mu.Lock()
-	var gone []string
-	for n := range ix.flows {
-		if !onDisk[n] {
-			gone = append(gone, n)
-		}
-	}
-	for _, n := range gone {
-		delete(ix.flows, n)
-	}
-	ix.mu.Unlock()
-	sort.Strings(gone)
-	for _, n := range gone {
+	for _, n := range ix.listing.keepFlows(onDisk) {
 		res.Changes = append(res.Changes, Change{Kind: FlowRemoved, Flow: n})
 	}
 	return newRuns
 }
 
 func (ix *Index) addFlow(name string, res *ApplyResult) map[runKey]bool {
-	st := ix.readFlow(name)
-	ix.mu.Lock()
-	if _, known := ix.flows[name]; known {
-		ix.mu.Unlock()
+	st := ix.reader.readFlow(name)
+	if !ix.listing.add(st) {
 		return nil
 	}
-	ix.flows[name] = st
-	ix.mu.Unlock()
 	res.Changes = append(res.Changes, Change{Kind: FlowAdded, Flow: name})
 	out := map[runKey]bool{}
 	for id := range st.runs {
@@ -312,26 +301,22 @@ func (ix *Index) addFlow(name string, res *ApplyResult) map[runKey]bool {
 // refreshFlow re-reads a flow's metadata, latest_run and run list; it
 // returns the runs that are new.
 func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
-	ix.mu.RLock()
-	fst, known := ix.flows[flow]
-	ix.mu.RUnlock()
+	fst, known := ix.listing.flowState(flow)
 	dir := filepath.Join(ix.loc.Root, flow)
 	if !known {
-		if !ix.isFlowDir(dir) {
+		if !ix.reader.isFlowDir(dir) {
 			return nil
 		}
 		return ix.addFlow(flow, res)
 	}
 	if _, err := ix.fsys.Lstat(dir); isNotExist(err) {
-		ix.mu.Lock()
-		delete(ix.flows, flow)
-		ix.mu.Unlock()
+		ix.listing.remove(flow)
 		res.Changes = append(res.Changes, Change{Kind: FlowRemoved, Flow: flow})
 		return nil
 	}
-	latest := ix.readLatestRun(dir)
-	metaErr := ix.readFlowMeta(dir)
-	ids, noMeta, err := ix.listRuns(dir)
+	latest := ix.reader.readLatestRun(dir)
+	metaErr := ix.reader.readFlowMeta(dir)
+	ids, noMeta, err := ix.reader.listRuns(dir)
 	if err != nil {
 		return nil
 	}
@@ -339,33 +324,15 @@ func (ix *Index) refreshFlow(flow string, res *ApplyResult) map[runKey]bool {
 	var added []*runState
 	for _, id := range ids {
 		onDisk[id] = true
-		ix.mu.RLock()
-		_, ok := fst.runs[id]
-		ix.mu.RUnlock()
-		if !ok {
-			added = append(added, ix.newRunState(flow, id, noMeta))
+		if !ix.listing.hasRun(fst, id) {
+			added = append(added, ix.reader.newRunState(flow, id, noMeta))
 		}
 	}
 	out := map[runKey]bool{}
-	ix.mu.Lock()
-	fst.flow.LatestRun, fst.flow.Err = latest, metaErr
-	for _, rs := range added {
-		if _, ok := fst.runs[rs.id]; !ok {
-			fst.runs[rs.id] = rs
-			out[runKey{flow, rs.id}] = true
-		}
+	addedIDs, gone := ix.listing.updateFlow(fst, latest, metaErr, added, onDisk)
+	for _, id := range addedIDs {
+		out[runKey{flow, id}] = true
 	}
-	var gone []string
-	for id := range fst.runs {
-		if !onDisk[id] {
-			gone = append(gone, id)
-		}
-	}
-	for _, id := range gone {
-		delete(fst.runs, id)
-	}
-	ix.mu.Unlock()
-	sort.Strings(gone)
 	for _, id := range gone {
 		res.Changes = append(res.Changes, Change{Kind: RunRemoved, Flow: flow, Run: id})
 		res.FinishedRuns = append(res.FinishedRuns, flow+"/"+id)
@@ -380,5 +347,5 @@ func (ix *Index) RescanRun(flow, run string) (ApplyResult, error) {
 	if _, ok := ix.runState(flow, run); !ok {
 		return ApplyResult{}, fmt.Errorf("run %s/%s: %w", flow, run, ErrUnknown)
 	}
-	return ix.Rescan(ix.runDir(flow, run), runCardBase(ix.loc, flow, run)), nil
+	return ix.Rescan(ix.reader.runDir(flow, run), runCardBase(ix.loc, flow, run)), nil
 }

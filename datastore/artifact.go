@@ -64,7 +64,7 @@ func (ix *Index) ArtifactValue(ctx context.Context, flow, run, step, task string
 	if attempt < 0 {
 		attempt = t.Attempt
 	}
-	refs, err := ix.readArtifactIndex(filepath.Join(ix.runDir(flow, run), step, task), attempt)
+	refs, err := ix.reader.readArtifactIndex(filepath.Join(ix.reader.runDir(flow, run), step, task), attempt)
 	if err != nil {
 		return ArtifactValue{}, err
 	}
@@ -72,7 +72,7 @@ func (ix *Index) ArtifactValue(ctx context.Context, flow, run, step, task string
 		if r.Name != name {
 			continue
 		}
-		d, err := ix.decodeBlob(ctx, flow, r.sha)
+		d, err := ix.reader.decodeBlob(ctx, flow, r.sha)
 		if err != nil {
 			return ArtifactValue{}, fmt.Errorf("datastore: artifact %s: %w", name, err)
 		}
@@ -83,8 +83,8 @@ func (ix *Index) ArtifactValue(ctx context.Context, flow, run, step, task string
 
 // readArtifactIndex reads the artifact index of one attempt of the task in
 // dir, with Metaflow's internal artifacts (names starting with "_").
-func (ix *Index) readArtifactIndex(dir string, attempt int) ([]artifactRef, error) {
-	b, err := readFile(ix.fsys, filepath.Join(dir, strconv.Itoa(attempt)+".data.json"), maxDataBytes)
+func (rd *runReader) readArtifactIndex(dir string, attempt int) ([]artifactRef, error) {
+	b, err := readFile(rd.fsys, filepath.Join(dir, strconv.Itoa(attempt)+".data.json"), maxDataBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		// A running attempt writes its artifact index when it ends.
 		return nil, nil
@@ -140,18 +140,18 @@ func validSHA(s string) bool {
 // before. A blob the decoder refuses (hostile, damaged, too large) gives a
 // value of kind "error", cached like any other: blobs never change. Only
 // file errors, which may pass, are returned as errors.
-func (ix *Index) decodeBlob(ctx context.Context, flow, sha string) (*decoded, error) {
+func (rd *runReader) decodeBlob(ctx context.Context, flow, sha string) (*decoded, error) {
 	if !validSHA(sha) {
 		return errorValue(fmt.Sprintf("the artifact index names no valid blob (%q)", sha)), nil
 	}
-	if d := ix.values.get(sha); d != nil {
+	if d := rd.values.get(sha); d != nil {
 		return d, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p := filepath.Join(ix.loc.Root, flow, "data", sha[:2], sha)
-	f, err := ix.fsys.Open(p)
+	p := filepath.Join(rd.loc.Root, flow, "data", sha[:2], sha)
+	f, err := rd.fsys.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		d := errorValue("the artifact's data file is missing from the datastore")
 		d.partial = true
@@ -188,7 +188,7 @@ func (ix *Index) decodeBlob(ctx context.Context, flow, sha string) (*decoded, er
 		d.partial = true
 		return d, nil
 	}
-	ix.values.put(sha, d)
+	rd.values.put(sha, d)
 	return d, nil
 }
 
@@ -226,18 +226,18 @@ func (ix *Index) TaskArtifacts(ctx context.Context, flow, run, step, task string
 	if attempt < 0 {
 		attempt = t.Attempt
 	}
-	refs, err := ix.readArtifactIndex(filepath.Join(ix.runDir(flow, run), step, task), attempt)
+	refs, err := ix.reader.readArtifactIndex(filepath.Join(ix.reader.runDir(flow, run), step, task), attempt)
 	if err != nil {
 		return nil, err
 	}
 	refs = slices.DeleteFunc(refs, func(r artifactRef) bool { return r.Name[0] == '_' })
 	out := make([]Artifact, len(refs))
-	ix.parallel(len(refs), func(i int) {
+	ix.reader.parallel(len(refs), func(i int) {
 		out[i] = refs[i].Artifact
 		if refs[i].Size > previewMaxSize || ctx.Err() != nil {
 			return
 		}
-		if d, err := ix.decodeBlob(ctx, flow, refs[i].sha); err == nil {
+		if d, err := ix.reader.decodeBlob(ctx, flow, refs[i].sha); err == nil {
 			out[i].Preview = d.preview
 		}
 	})

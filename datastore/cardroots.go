@@ -81,24 +81,24 @@ func SearchCardRoots(ctx context.Context, fsys FS, base, flow, exclude string) C
 }
 
 // flowCardSearch runs SearchCardRoots once per flow and keeps the result.
-func (ix *Index) flowCardSearch(flow string) CardSearch {
-	ix.cardRoots.mu.Lock()
-	fs, ok := ix.cardRoots.flows[flow]
+func (rd *runReader) flowCardSearch(flow string) CardSearch {
+	rd.cardRoots.mu.Lock()
+	fs, ok := rd.cardRoots.flows[flow]
 	if !ok {
 		fs = &flowCardSearch{}
-		ix.cardRoots.flows[flow] = fs
+		rd.cardRoots.flows[flow] = fs
 	}
-	ix.cardRoots.mu.Unlock()
+	rd.cardRoots.mu.Unlock()
 	fs.once.Do(func() {
-		base := filepath.Dir(ix.loc.Root)
-		search := ix.fsys
-		osfs, isOS := ix.fsys.(OSFS)
+		base := filepath.Dir(rd.loc.Root)
+		search := rd.fsys
+		osfs, isOS := rd.fsys.(OSFS)
 		if isOS && len(osfs.Roots) > 0 {
 			// The walk starts above the datastore, so it gets a root of its
 			// own: it follows no link below the datastore's parent either.
 			search = OSFS{Roots: []string{base}}
 		}
-		fs.res = SearchCardRoots(context.Background(), search, base, flow, ix.loc.CardRoot)
+		fs.res = SearchCardRoots(context.Background(), search, base, flow, rd.loc.CardRoot)
 		if isOS && osfs.More != nil {
 			// The card roots found are read like the main one: no link
 			// below them is followed.
@@ -112,29 +112,32 @@ func (ix *Index) flowCardSearch(flow string) CardSearch {
 
 // cardLoc is where a run's cards are: the main card root, or the one they
 // were found in below the datastore's parent.
-func (ix *Index) cardLoc(flow, run string) Location {
-	ix.cardRoots.mu.Lock()
-	root, ok := ix.cardRoots.runs[flow+"/"+run]
-	ix.cardRoots.mu.Unlock()
+func (rd *runReader) cardLoc(flow, run string) Location {
+	rd.cardRoots.mu.Lock()
+	root, ok := rd.cardRoots.runs[flow+"/"+run]
+	rd.cardRoots.mu.Unlock()
 	if !ok {
-		return ix.loc
+		return rd.loc
 	}
-	return Location{Root: ix.loc.Root, CardRoot: root}
+	return Location{Root: rd.loc.Root, CardRoot: root}
 }
 
 // RunCardRoot is the card root of a run when it is not the main one, else "".
-func (ix *Index) RunCardRoot(flow, run string) string {
-	ix.cardRoots.mu.Lock()
-	defer ix.cardRoots.mu.Unlock()
-	return ix.cardRoots.runs[flow+"/"+run]
+func (ix *Index) RunCardRoot(flow, run string) string { return ix.reader.runCardRoot(flow, run) }
+
+func (rd *runReader) runCardRoot(flow, run string) string {
+	rd.cardRoots.mu.Lock()
+	defer rd.cardRoots.mu.Unlock()
+	return rd.cardRoots.runs[flow+"/"+run]
 }
 
 // CardSearchOf is the flow's card search, or nil when it has not run (no
 // run of the flow was opened without cards).
 func (ix *Index) CardSearchOf(flow string) *CardSearch {
-	ix.cardRoots.mu.Lock()
-	fs, ok := ix.cardRoots.flows[flow]
-	ix.cardRoots.mu.Unlock()
+	rd := ix.reader
+	rd.cardRoots.mu.Lock()
+	fs, ok := rd.cardRoots.flows[flow]
+	rd.cardRoots.mu.Unlock()
 	if !ok {
 		return nil
 	}
@@ -156,15 +159,15 @@ func snapHasCards(s *runSnap) bool {
 // locateCards is called when an opened run has no card under its card
 // root: it searches the flow's subfolder card roots (once per flow) and
 // returns the first that holds this run's cards, or "".
-func (ix *Index) locateCards(flow, run string) string {
-	if ix.RunCardRoot(flow, run) != "" {
+func (rd *runReader) locateCards(flow, run string) string {
+	if rd.runCardRoot(flow, run) != "" {
 		return ""
 	}
-	for _, root := range ix.flowCardSearch(flow).Roots {
-		if fi, err := ix.fsys.Lstat(filepath.Join(root, flow, "runs", run)); err == nil && fi.IsDir() {
-			ix.cardRoots.mu.Lock()
-			ix.cardRoots.runs[flow+"/"+run] = root
-			ix.cardRoots.mu.Unlock()
+	for _, root := range rd.flowCardSearch(flow).Roots {
+		if fi, err := rd.fsys.Lstat(filepath.Join(root, flow, "runs", run)); err == nil && fi.IsDir() {
+			rd.cardRoots.mu.Lock()
+			rd.cardRoots.runs[flow+"/"+run] = root
+			rd.cardRoots.mu.Unlock()
 			return root
 		}
 	}

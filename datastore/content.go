@@ -149,16 +149,9 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 	if err != nil {
 		return CardContent{}, err
 	}
-	ix.content.mu.Lock()
-	it := ix.content.get(key)
-	if it != nil && it.content.ReadAt != (time.Time{}) && it.size == c.HTML.Size && it.mtime.Equal(c.HTML.ModTime) && !it.content.Stale {
-		out := it.content
-		out.Card = c
-		ix.content.mu.Unlock()
+	if out, ok := ix.cachedContent(key, c); ok {
 		return out, nil
 	}
-	ix.content.mu.Unlock()
-
 	out := CardContent{Card: c, ReadAt: ix.now()}
 	fi, statErr := ix.fsys.Lstat(c.HTML.Path)
 	b, err := readFile(ix.fsys, c.HTML.Path, maxCardBytes)
@@ -168,21 +161,7 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 	}
 	if err != nil {
 		if errors.Is(err, cards.ErrIncomplete) || errors.Is(err, ErrIncomplete) {
-			ix.content.mu.Lock()
-			defer ix.content.mu.Unlock()
-			if it := ix.content.get(key); it != nil && it.content.ReadAt != (time.Time{}) {
-				prev := it.content
-				prev.Card, prev.Stale = c, true
-				return prev, nil
-			}
-			out.Err = "the card file is being written; it will show once it is complete"
-			if !ix.RunLive(c.Flow, c.Run) {
-				// Nothing writes a finished run's files any more: the
-				// object or file is damaged, or its writer died mid-write.
-				out.Err = "the card file is cut off: its writer stopped before the end, or the file is damaged"
-			}
-			out.Stale = true
-			return out, nil
+			return ix.incompleteContent(key, out), nil
 		}
 		out.Err = cardError(err)
 		return out, nil
@@ -200,12 +179,56 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 		out.Err = fmt.Sprintf("this %s card is not a Metaflow card template: the file is damaged or was overwritten", c.Type)
 		return out, nil
 	}
+	decodeContent(&out, p, b)
+	if statErr == nil {
+		ix.cacheContent(key, fi, out, b)
+	}
+	return out, nil
+}
+
+// cachedContent returns the decoded content cached for the card when its
+// file has not changed since.
+func (ix *Index) cachedContent(key string, c Card) (CardContent, bool) {
+	ix.content.mu.Lock()
+	defer ix.content.mu.Unlock()
+	it := ix.content.get(key)
+	if it != nil && it.content.ReadAt != (time.Time{}) && it.size == c.HTML.Size && it.mtime.Equal(c.HTML.ModTime) && !it.content.Stale {
+		out := it.content
+		out.Card = c
+		return out, true
+	}
+	return CardContent{}, false
+}
+
+// incompleteContent answers for a card file caught mid-write: the last
+// decoded content, marked stale, or a note that it is being written.
+func (ix *Index) incompleteContent(key string, out CardContent) CardContent {
+	ix.content.mu.Lock()
+	defer ix.content.mu.Unlock()
+	if it := ix.content.get(key); it != nil && it.content.ReadAt != (time.Time{}) {
+		prev := it.content
+		prev.Card, prev.Stale = out.Card, true
+		return prev
+	}
+	out.Err = "the card file is being written; it will show once it is complete"
+	if !ix.RunLive(out.Card.Flow, out.Card.Run) {
+		// Nothing writes a finished run's files any more: the object or
+		// file is damaged, or its writer died mid-write.
+		out.Err = "the card file is cut off: its writer stopped before the end, or the file is damaged"
+	}
+	out.Stale = true
+	return out
+}
+
+// decodeContent fills out's tree (a template or JSON card) or text from
+// the parsed card.
+func decodeContent(out *CardContent, p *cards.Parsed, b []byte) {
 	switch p.Kind {
 	case cards.KindTemplate, cards.KindJSON:
 		tree, err := cards.DecodeCard(p.CardJSON)
 		if err != nil {
 			out.Err = cardError(err)
-			break
+			return
 		}
 		cards.AnnotateMarkdown(tree)
 		cards.AnnotateDAG(tree)
@@ -213,23 +236,24 @@ func (ix *Index) CardContent(ctx context.Context, key string) (CardContent, erro
 	case cards.KindText:
 		out.Text = string(b)
 	}
-	if statErr == nil {
-		ix.content.mu.Lock()
-		it := ix.content.get(key)
-		if it == nil {
-			it = &contentItem{}
-		}
-		it.size, it.mtime, it.content = fi.Size(), fi.ModTime(), out
-		// The bytes of a big card are not kept: the original view streams
-		// it from disk (app/limit.go), and holding them would double what
-		// the decoded card already costs.
-		if len(b) <= maxCachedRaw {
-			it.raw = b
-		}
-		ix.content.put(key, it)
-		ix.content.mu.Unlock()
+}
+
+// cacheContent keeps the decoded content under the file's size and mtime.
+func (ix *Index) cacheContent(key string, fi fs.FileInfo, out CardContent, b []byte) {
+	ix.content.mu.Lock()
+	defer ix.content.mu.Unlock()
+	it := ix.content.get(key)
+	if it == nil {
+		it = &contentItem{}
 	}
-	return out, nil
+	it.size, it.mtime, it.content = fi.Size(), fi.ModTime(), out
+	// The bytes of a big card are not kept: the original view streams
+	// it from disk (app/limit.go), and holding them would double what
+	// the decoded card already costs.
+	if len(b) <= maxCachedRaw {
+		it.raw = b
+	}
+	ix.content.put(key, it)
 }
 
 func cardError(err error) string {

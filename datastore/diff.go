@@ -20,19 +20,7 @@ func diffRun(old, ns *runSnap, touched map[stepTask]bool, isNew bool) []Change {
 			out = append(out, Change{Kind: StepAdded, Flow: flow, Run: run, Step: st.step.Name})
 		}
 	}
-	type tref struct {
-		step string
-		t    *Task
-	}
-	oldTasks := map[stepTask]tref{}
-	for _, st := range old.steps {
-		for _, t := range st.tasks {
-			k := stepTask{st.step.Name, t.ID}
-			if touched == nil || touched[k] {
-				oldTasks[k] = tref{st.step.Name, t}
-			}
-		}
-	}
+	oldTasks := comparedTasks(old, touched)
 	var cardChanges []Change
 	seen := map[stepTask]bool{}
 	for _, st := range ns.steps {
@@ -42,33 +30,72 @@ func diffRun(old, ns *runSnap, touched map[stepTask]bool, isNew bool) []Change {
 				continue
 			}
 			seen[k] = true
-			nt := ns.effectiveTask(t)
-			o, had := oldTasks[k]
-			var ot Task
-			if had {
-				ot = old.effectiveTask(o.t)
-			}
 			base := Change{Flow: flow, Run: run, Step: st.step.Name, Task: t.ID}
-			switch {
-			case !had:
-				c := base
-				c.Kind, c.Status, c.Attempt = TaskAdded, nt.Status, nt.Attempt
-				out = append(out, c)
-			case ot.Status != nt.Status || ot.Attempt != nt.Attempt || ot.Err != nt.Err:
-				c := base
-				c.Kind, c.Status, c.Attempt, c.Err = TaskChanged, nt.Status, nt.Attempt, nt.Err
-				if ot.Status != nt.Status {
-					c.OldStatus = ot.Status
-				}
+			o := oldTasks[k]
+			if c, ok := diffTask(base, old, o, ns, t); ok {
 				out = append(out, c)
 			}
 			var oldCards []Card
-			if had {
-				oldCards = o.t.Cards
+			if o != nil {
+				oldCards = o.Cards
 			}
 			cardChanges = append(cardChanges, diffCards(base, oldCards, t.Cards)...)
 		}
 	}
+	for _, k := range removedTasks(oldTasks, seen) {
+		for _, c := range oldTasks[k].Cards {
+			cardChanges = append(cardChanges, Change{Kind: CardRemoved, Flow: flow, Run: run, Step: k.step, Task: k.task, Card: c.Key})
+		}
+		out = append(out, Change{Kind: TaskRemoved, Flow: flow, Run: run, Step: k.step, Task: k.task})
+	}
+	out = append(out, cardChanges...)
+	if !isNew {
+		if rc, ok := diffRunHeader(old.run, ns.run); ok {
+			out = append(out, rc)
+		}
+	}
+	return out
+}
+
+// comparedTasks indexes the old snapshot's tasks that touched names (all
+// when nil).
+func comparedTasks(old *runSnap, touched map[stepTask]bool) map[stepTask]*Task {
+	oldTasks := map[stepTask]*Task{}
+	for _, st := range old.steps {
+		for _, t := range st.tasks {
+			k := stepTask{st.step.Name, t.ID}
+			if touched == nil || touched[k] {
+				oldTasks[k] = t
+			}
+		}
+	}
+	return oldTasks
+}
+
+// diffTask compares a task's effective state (see effectiveTask) with its
+// previous one (o, nil when it is new) and returns the task-level change,
+// if any.
+func diffTask(base Change, old *runSnap, o *Task, ns *runSnap, t *Task) (Change, bool) {
+	nt := ns.effectiveTask(t)
+	c := base
+	if o == nil {
+		c.Kind, c.Status, c.Attempt = TaskAdded, nt.Status, nt.Attempt
+		return c, true
+	}
+	ot := old.effectiveTask(o)
+	if ot.Status == nt.Status && ot.Attempt == nt.Attempt && ot.Err == nt.Err {
+		return Change{}, false
+	}
+	c.Kind, c.Status, c.Attempt, c.Err = TaskChanged, nt.Status, nt.Attempt, nt.Err
+	if ot.Status != nt.Status {
+		c.OldStatus = ot.Status
+	}
+	return c, true
+}
+
+// removedTasks lists the compared old tasks not seen in the new snapshot,
+// in step then task order.
+func removedTasks(oldTasks map[stepTask]*Task, seen map[stepTask]bool) []stepTask {
 	var removed []stepTask
 	for k := range oldTasks {
 		if !seen[k] {
@@ -81,19 +108,7 @@ func diffRun(old, ns *runSnap, touched map[stepTask]bool, isNew bool) []Change {
 		}
 		return lessID(removed[i].task, removed[j].task)
 	})
-	for _, k := range removed {
-		for _, c := range oldTasks[k].t.Cards {
-			cardChanges = append(cardChanges, Change{Kind: CardRemoved, Flow: flow, Run: run, Step: k.step, Task: k.task, Card: c.Key})
-		}
-		out = append(out, Change{Kind: TaskRemoved, Flow: flow, Run: run, Step: k.step, Task: k.task})
-	}
-	out = append(out, cardChanges...)
-	if !isNew {
-		if rc, ok := diffRunHeader(old.run, ns.run); ok {
-			out = append(out, rc)
-		}
-	}
-	return out
+	return removed
 }
 
 func diffRunHeader(a, b Run) (Change, bool) {

@@ -15,6 +15,19 @@
 // one run are serialized by that run's lock, which is held across that
 // run's reads only.
 //
+// The Index swaps in the runs' snapshots, each under its run's lock, and
+// derives statuses (the rules below). Four types do its work: listing holds
+// the flows and their runs' states (what Flows, Runs and every lookup read);
+// runReader lists flows and run headers and reads a run's folders into a
+// snapshot (readTask for one task folder, card listings and tokens,
+// parameters and the artifact blobs they decode from, where a run's cards
+// are); applier re-reads what changed in a loaded run and settles each card
+// against its previous state; and incompleteFiles keeps when each file
+// caught mid-write was first seen, for GiveUpAfter. Index.Apply has a
+// planner turn the changed paths into a plan, has the reader and the applier
+// carry it out run by run, and swaps the results in; diffRun turns two
+// snapshots into Changes.
+//
 // # Status rules
 //
 // Attempt (docs/format.md §6): no N.DONE.lock means

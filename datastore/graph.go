@@ -171,7 +171,7 @@ func (ix *Index) graphInfo(d RunDetail) *Graph {
 }
 
 func (ix *Index) readGraphInfo(flow, run string) (*Graph, error) {
-	idx, err := readFile(ix.fsys, filepath.Join(ix.runDir(flow, run), "_parameters", "0", "0.data.json"), maxDataBytes)
+	idx, err := readFile(ix.fsys, filepath.Join(ix.reader.runDir(flow, run), "_parameters", "0", "0.data.json"), maxDataBytes)
 	if err != nil {
 		return nil, err
 	}

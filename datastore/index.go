@@ -1,12 +1,10 @@
 package datastore
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -40,28 +38,26 @@ type Index struct {
 	fsys FS
 	opts Options
 
-	mu    sync.RWMutex
-	flows map[string]*flowState
+	// listing holds the flows and their runs' states.
+	listing *listing
 
 	activity sync.Map // "flow/run" -> time.Time of the last change seen
 
-	pendingMu sync.Mutex
-	pending   map[string]time.Time // path -> first time it was incomplete
+	// incomplete tracks files caught mid-write, for GiveUpAfter.
+	incomplete *incompleteFiles
 
 	hookMu   sync.Mutex
 	onLoaded func(flow, run string, live bool)
 
-	content   *contentCache
-	values    *valueCache
-	graphs    graphCache
-	cardRoots cardRootCache
+	// reader reads runs into snapshots; the Index holds them.
+	reader *runReader
+	// applier re-reads the parts of a loaded run that changed.
+	applier *applier
+
+	content *contentCache
+	graphs  graphCache
 
 	loaded atomic.Int64
-}
-
-type flowState struct {
-	flow Flow
-	runs map[string]*runState
 }
 
 type runState struct {
@@ -107,10 +103,12 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	if opts.GiveUpAfter <= 0 {
 		opts.GiveUpAfter = 5 * time.Second
 	}
-	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, flows: map[string]*flowState{}, pending: map[string]time.Time{},
-		content: newContentCache(32), values: newValueCache(valueCacheBytes),
-		graphs:    graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}},
-		cardRoots: cardRootCache{flows: map[string]*flowCardSearch{}, runs: map[string]string{}}}
+	ix := &Index{loc: loc, fsys: opts.FS, opts: opts, listing: newListing(),
+		reader:  newRunReader(loc, opts.FS),
+		content: newContentCache(32),
+		graphs:  graphCache{m: map[string]graphEntry{}, info: map[string]*Graph{}}}
+	ix.incomplete = newIncompleteFiles(opts.Now, opts.GiveUpAfter)
+	ix.applier = &applier{rd: ix.reader, incomplete: ix.incomplete}
 	fi, err := ix.fsys.Lstat(loc.Root)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
@@ -118,7 +116,7 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("datastore: open %s: not a folder", loc.Root)
 	}
-	names, err := ix.listFlows()
+	names, err := ix.reader.listFlows()
 	if err != nil {
 		return nil, fmt.Errorf("datastore: open %s: %w", loc.Root, err)
 	}
@@ -133,13 +131,13 @@ func Open(ctx context.Context, loc Location, opts Options) (*Index, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			states[i] = ix.readFlow(name)
+			states[i] = ix.reader.readFlow(name)
 		}()
 	}
 	wg.Wait()
 	for _, st := range states {
 		if st != nil {
-			ix.flows[st.flow.Name] = st
+			ix.listing.flows[st.flow.Name] = st
 		}
 	}
 	return ix, ctx.Err()
@@ -158,153 +156,12 @@ func (ix *Index) SetOnRunLoaded(fn func(flow, run string, live bool)) {
 	ix.hookMu.Unlock()
 }
 
-func (ix *Index) listFlows() ([]string, error) {
-	ents, err := ix.fsys.ReadDir(ix.loc.Root)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range ents {
-		if e.IsDir() && !skipName(levelRoot, e.Name()) && ix.isFlowDir(filepath.Join(ix.loc.Root, e.Name())) {
-			names = append(names, e.Name())
-		}
-	}
-	return names, nil
-}
-
-// isFlowDir tells a flow folder: one with _meta/_self.json, or, in a
-// datastore without metadata (S3, docs/format.md §7), one with no _meta at
-// all that holds folders (runs, data). A folder whose _meta is there but
-// not its _self.json is a flow still being created.
-func (ix *Index) isFlowDir(dir string) bool {
-	if _, err := ix.fsys.Lstat(filepath.Join(dir, "_meta", "_self.json")); err == nil {
-		return true
-	}
-	ents, err := ix.fsys.ReadDir(dir)
-	if err != nil || hasEntry(ents, "_meta") {
-		return false
-	}
-	for _, e := range ents {
-		if e.IsDir() {
-			return true
-		}
-	}
-	return false
-}
-
-func hasEntry(ents []fs.DirEntry, name string) bool {
-	for _, e := range ents {
-		if e.Name() == name {
-			return true
-		}
-	}
-	return false
-}
-
-// metaAbsent reports whether a flow or run folder has no _meta folder at
-// all: the datastore keeps no metadata (S3), so a missing _self.json is
-// not an error there (docs/format.md §7).
-func metaAbsent(fsys FS, dir string) bool {
-	_, err := fsys.Lstat(filepath.Join(dir, "_meta"))
-	return isNotExist(err)
-}
-
-// readFlow reads a flow's metadata and its run headers.
-func (ix *Index) readFlow(name string) *flowState {
-	dir := filepath.Join(ix.loc.Root, name)
-	st := &flowState{flow: Flow{Name: name}, runs: map[string]*runState{}}
-	st.flow.Err = ix.readFlowMeta(dir)
-	st.flow.LatestRun = ix.readLatestRun(dir)
-	ids, noMeta, err := ix.listRuns(dir)
-	if err != nil {
-		st.flow.Err = fmt.Sprintf("cannot list runs: %v", err)
-	}
-	for _, id := range ids {
-		st.runs[id] = ix.newRunState(name, id, noMeta)
-	}
-	return st
-}
-
-// readFlowMeta checks a flow's _meta/_self.json; it returns the error to
-// show, or "".
-func (ix *Index) readFlowMeta(dir string) string {
-	b, err := readFile(ix.fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes)
-	if err == nil {
-		_, err = parseSelf(b)
-	}
-	if err != nil {
-		if isNotExist(err) && metaAbsent(ix.fsys, dir) {
-			return ""
-		}
-		return fmt.Sprintf("flow metadata: %v", err)
-	}
-	return ""
-}
-
-func (ix *Index) readLatestRun(flowDir string) string {
-	b, err := readFile(ix.fsys, filepath.Join(flowDir, "latest_run"), 256)
-	if err != nil {
-		return ""
-	}
-	return string(bytes.TrimSpace(b))
-}
-
-// listRuns lists the run folders of a flow: folders with _meta/_self.json
-// (a folder without one is a run still being created, or not a run). A
-// flow folder without _meta (S3, docs/format.md §7) keeps no run metadata:
-// each of its folders but data is a run, and noMeta is set.
-func (ix *Index) listRuns(flowDir string) (ids []string, noMeta bool, err error) {
-	ents, err := ix.fsys.ReadDir(flowDir)
-	if err != nil {
-		return nil, false, err
-	}
-	noMeta = !hasEntry(ents, "_meta")
-	for _, e := range ents {
-		if !e.IsDir() || skipName(levelFlow, e.Name()) {
-			continue
-		}
-		if noMeta {
-			ids = append(ids, e.Name())
-			continue
-		}
-		if _, err := ix.fsys.Lstat(filepath.Join(flowDir, e.Name(), "_meta", "_self.json")); err == nil {
-			ids = append(ids, e.Name())
-		}
-	}
-	return ids, noMeta, nil
-}
-
-// newRunState reads a run's header; in a flow without _meta (S3) there is
-// none to read, which saves three requests a run when a bucket is opened.
-func (ix *Index) newRunState(flow, id string, noMeta bool) *runState {
-	rs := &runState{flow: flow, id: id}
-	h := bareRunHeader(flow, id)
-	if !noMeta {
-		h, _ = readRunHeader(ix.fsys, ix.runDir(flow, id), flow, id)
-	}
-	snap := &runSnap{run: h}
-	snap.run.LastActivity = laterOf(h.Started, epochMillis(h.tsEpoch))
-	rs.snap.Store(snap)
-	return rs
-}
-
 // Flows lists the flows, sorted by name.
-func (ix *Index) Flows() []Flow {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	out := make([]Flow, 0, len(ix.flows))
-	for _, f := range ix.flows {
-		fl := f.flow
-		fl.Runs = len(f.runs)
-		out = append(out, fl)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
+func (ix *Index) Flows() []Flow { return ix.listing.flowList() }
 
 // Runs lists a flow's runs, newest first.
 func (ix *Index) Runs(flow string) ([]Run, error) {
-	states, err := ix.flowStates(flow)
+	states, err := ix.listing.runStates(flow)
 	if err != nil {
 		return nil, err
 	}
@@ -313,21 +170,6 @@ func (ix *Index) Runs(flow string) ([]Run, error) {
 		out = append(out, rs.snap.Load().run)
 	}
 	sortRuns(out)
-	return out, nil
-}
-
-// flowStates lists a flow's runs, in no order.
-func (ix *Index) flowStates(flow string) ([]*runState, error) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	f, ok := ix.flows[flow]
-	if !ok {
-		return nil, fmt.Errorf("flow %q: %w", flow, ErrUnknown)
-	}
-	out := make([]*runState, 0, len(f.runs))
-	for _, rs := range f.runs {
-		out = append(out, rs)
-	}
 	return out, nil
 }
 
@@ -352,29 +194,16 @@ func newerRun(a, b Run) bool {
 
 // Counts of runs read so far and in all, for a progress indicator.
 func (ix *Index) Progress() (done, total int) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			total++
-			if rs.snap.Load().loaded {
-				done++
-			}
+	ix.listing.eachRun(func(_ string, rs *runState) {
+		total++
+		if rs.snap.Load().loaded {
+			done++
 		}
-	}
+	})
 	return done, total
 }
 
-func (ix *Index) runState(flow, run string) (*runState, bool) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	f, ok := ix.flows[flow]
-	if !ok {
-		return nil, false
-	}
-	rs, ok := f.runs[run]
-	return rs, ok
-}
+func (ix *Index) runState(flow, run string) (*runState, bool) { return ix.listing.runState(flow, run) }
 
 // LoadAll reads every run not read yet, newest first, a few at a time.
 func (ix *Index) LoadAll(ctx context.Context) error {
@@ -392,14 +221,8 @@ func (ix *Index) LoadAllPaced(ctx context.Context, start <-chan struct{}, first 
 			return ctx.Err()
 		}
 	}
-	ix.mu.RLock()
 	var all []*runState
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			all = append(all, rs)
-		}
-	}
-	ix.mu.RUnlock()
+	ix.listing.eachRun(func(_ string, rs *runState) { all = append(all, rs) })
 	preferred := ""
 	if first != nil {
 		preferred = first()
@@ -441,7 +264,7 @@ func (ix *Index) loadEach(ctx context.Context, runs []*runState) error {
 // at a time: the rows a run list shows first, so they have their status
 // without waiting for LoadAll.
 func (ix *Index) LoadNewest(ctx context.Context, flow string, n int) error {
-	states, err := ix.flowStates(flow)
+	states, err := ix.listing.runStates(flow)
 	if err != nil {
 		return err
 	}
@@ -463,13 +286,13 @@ func (ix *Index) ensureLoaded(rs *runState) *runSnap {
 		return s
 	}
 	header := s.run
-	if h, err := readRunHeader(ix.fsys, ix.runDir(rs.flow, rs.id), rs.flow, rs.id); err == nil || h.Err != "" {
+	if h, err := readRunHeader(ix.fsys, ix.reader.runDir(rs.flow, rs.id), rs.flow, rs.id); err == nil || h.Err != "" {
 		header = h
 	}
 	ns, retry := ix.loadRunSummary(rs.flow, rs.id, header)
 	rs.snap.Store(ns)
 	rs.mu.Unlock()
-	ix.noteIncomplete(retry)
+	ix.incomplete.note(retry)
 	ix.hookMu.Lock()
 	hook := ix.onLoaded
 	ix.hookMu.Unlock()
@@ -492,13 +315,13 @@ func (ix *Index) ensureDetailed(rs *runState) *runSnap {
 		return s
 	}
 	ns, retry := ix.loadRun(rs.flow, rs.id, s.run)
-	if !snapHasCards(ns) && ix.locateCards(rs.flow, rs.id) != "" {
+	if !snapHasCards(ns) && ix.reader.locateCards(rs.flow, rs.id) != "" {
 		// The cards are in a subfolder's card root (Metaflow before
 		// 2.18.13 started there): read the run again with it.
 		ns, retry = ix.loadRun(rs.flow, rs.id, s.run)
 	}
 	rs.snap.Store(ns)
-	ix.noteIncomplete(retry)
+	ix.incomplete.note(retry)
 	return ns
 }
 
@@ -546,7 +369,7 @@ func (ix *Index) resolveRunTokens(rs *runState) *runSnap {
 			nt := *t
 			nt.Cards = append([]Card(nil), t.Cards...)
 			for k := range nt.Cards {
-				retry = append(retry, ix.resolveCard(&nt.Cards[k])...)
+				retry = append(retry, ix.reader.resolveCard(&nt.Cards[k])...)
 			}
 			nst.tasks[j] = &nt
 		}
@@ -554,7 +377,7 @@ func (ix *Index) resolveRunTokens(rs *runState) *runSnap {
 	}
 	ns.tokensResolved = true
 	rs.snap.Store(&ns)
-	ix.noteIncomplete(retry)
+	ix.incomplete.note(retry)
 	return &ns
 }
 
@@ -636,16 +459,12 @@ func (ix *Index) RunLive(flow, run string) bool {
 
 // LiveRuns lists "flow/run" of every read run that may still change.
 func (ix *Index) LiveRuns() []string {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
 	var out []string
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			if s := rs.snap.Load(); s.loaded && s.live() {
-				out = append(out, f.flow.Name+"/"+rs.id)
-			}
+	ix.listing.eachRun(func(flow string, rs *runState) {
+		if s := rs.snap.Load(); s.loaded && s.live() {
+			out = append(out, flow+"/"+rs.id)
 		}
-	}
+	})
 	sort.Strings(out)
 	return out
 }
@@ -653,16 +472,12 @@ func (ix *Index) LiveRuns() []string {
 // Tick re-evaluates the time rule (running -> unknown after StaleAfter of
 // quiet) without touching the disk, and reports runs whose status changed.
 func (ix *Index) Tick() []Change {
-	ix.mu.RLock()
 	var all []*runState
-	for _, f := range ix.flows {
-		for _, rs := range f.runs {
-			if s := rs.snap.Load(); s.loaded && s.live() {
-				all = append(all, rs)
-			}
+	ix.listing.eachRun(func(_ string, rs *runState) {
+		if s := rs.snap.Load(); s.loaded && s.live() {
+			all = append(all, rs)
 		}
-	}
-	ix.mu.RUnlock()
+	})
 	var out []Change
 	for _, rs := range all {
 		rs.mu.Lock()
@@ -689,21 +504,6 @@ func cloneSnap(s *runSnap) *runSnap {
 		ns.steps[i] = &c
 	}
 	return &ns
-}
-
-// noteIncomplete records files caught mid-write, for GiveUpAfter.
-func (ix *Index) noteIncomplete(paths []string) {
-	if len(paths) == 0 {
-		return
-	}
-	now := ix.now()
-	ix.pendingMu.Lock()
-	for _, p := range paths {
-		if _, ok := ix.pending[p]; !ok {
-			ix.pending[p] = now
-		}
-	}
-	ix.pendingMu.Unlock()
 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

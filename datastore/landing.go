@@ -62,19 +62,15 @@ func (ix *Index) Landing(ctx context.Context) (Landing, error) {
 // lastWrittenFlow is the flow whose runs saw the newest activity (file
 // times; a run's start when nothing newer is known).
 func (ix *Index) lastWrittenFlow() string {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
 	var best string
 	var bestAt time.Time
-	for name, f := range ix.flows {
-		for _, rs := range f.runs {
-			r := rs.snap.Load().run
-			at := laterOf(r.LastActivity, r.Started)
-			if best == "" || at.After(bestAt) || (at.Equal(bestAt) && name < best) {
-				best, bestAt = name, at
-			}
+	ix.listing.eachRun(func(name string, rs *runState) {
+		r := rs.snap.Load().run
+		at := laterOf(r.LastActivity, r.Started)
+		if best == "" || at.After(bestAt) || (at.Equal(bestAt) && name < best) {
+			best, bestAt = name, at
 		}
-	}
+	})
 	return best
 }
 

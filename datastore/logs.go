@@ -41,7 +41,7 @@ func (ix *Index) taskLog(ctx context.Context, flow, run, step, task string, atte
 	if attempt < 0 {
 		attempt = t.Attempt
 	}
-	dir := filepath.Join(ix.runDir(flow, run), step, task)
+	dir := filepath.Join(ix.reader.runDir(flow, run), step, task)
 	// Local runs write runtime_*; remote compute task_*; old Metaflow *.log.
 	for _, suffix := range []string{".runtime_" + stream + ".log", ".task_" + stream + ".log", "." + stream + ".log"} {
 		p := filepath.Join(dir, strconv.Itoa(attempt)+suffix)

@@ -15,9 +15,9 @@ import (
 // task before its first step starts, or when it was made by `spin`: nil.
 // Parameters never change once written, and their blobs are cached by sha,
 // so reading them again when a run is re-read is cheap.
-func (ix *Index) runParameters(flow, run string) map[string]string {
-	dir := filepath.Join(ix.runDir(flow, run), "_parameters")
-	ents, err := ix.fsys.ReadDir(dir)
+func (rd *runReader) runParameters(flow, run string) map[string]string {
+	dir := filepath.Join(rd.runDir(flow, run), "_parameters")
+	ents, err := rd.fsys.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
@@ -31,7 +31,7 @@ func (ix *Index) runParameters(flow, run string) map[string]string {
 		return nil
 	}
 	// persist_constants writes the _parameters task once, as attempt 0.
-	refs, err := ix.readArtifactIndex(filepath.Join(dir, task), 0)
+	refs, err := rd.readArtifactIndex(filepath.Join(dir, task), 0)
 	if err != nil || refs == nil {
 		return nil
 	}
@@ -40,7 +40,7 @@ func (ix *Index) runParameters(flow, run string) map[string]string {
 		if r.Name[0] == '_' || r.Name == "name" {
 			continue
 		}
-		d, err := ix.decodeBlob(context.Background(), flow, r.sha)
+		d, err := rd.decodeBlob(context.Background(), flow, r.sha)
 		if err != nil || d.partial {
 			// A blob not there yet (the task is still saving it) or cut
 			// off: nil reads the parameters again when the run is next
@@ -54,9 +54,9 @@ func (ix *Index) runParameters(flow, run string) map[string]string {
 
 // withParameters sets a freshly read run's parameters, keeping those its
 // header already carries.
-func (ix *Index) withParameters(snap *runSnap) {
+func (rd *runReader) withParameters(snap *runSnap) {
 	if snap.run.Parameters == nil {
-		snap.run.Parameters = ix.runParameters(snap.run.Flow, snap.run.ID)
+		snap.run.Parameters = rd.runParameters(snap.run.Flow, snap.run.ID)
 	}
 }
 
@@ -65,8 +65,8 @@ func (ix *Index) withParameters(snap *runSnap) {
 // its _foreach_stack artifact, as Metaflow's client does (Task.index is
 // the last frame's index; the value is frame.value, or the frame's
 // variable indexed like FlowSpec.input). See docs/format.md.
-func (ix *Index) foreachFromStack(dir string, t *Task) {
-	refs, err := ix.readArtifactIndex(dir, t.Attempt)
+func (rd *runReader) foreachFromStack(dir string, t *Task) {
+	refs, err := rd.readArtifactIndex(dir, t.Attempt)
 	if err != nil || refs == nil {
 		return
 	}
@@ -83,7 +83,7 @@ func (ix *Index) foreachFromStack(dir string, t *Task) {
 	if s == "" {
 		return
 	}
-	d, err := ix.decodeBlob(ctx, t.Flow, s)
+	d, err := rd.decodeBlob(ctx, t.Flow, s)
 	if err != nil || d.err != "" {
 		return
 	}
@@ -107,7 +107,7 @@ func (ix *Index) foreachFromStack(dir string, t *Task) {
 	if vs == "" {
 		return
 	}
-	vd, err := ix.decodeBlob(ctx, t.Flow, vs)
+	vd, err := rd.decodeBlob(ctx, t.Flow, vs)
 	if err != nil {
 		return
 	}

@@ -51,7 +51,7 @@ func (s *stepSnap) task(id string) (*Task, int) {
 	return nil, -1
 }
 
-func (ix *Index) runDir(flow, run string) string { return filepath.Join(ix.loc.Root, flow, run) }
+func (rd *runReader) runDir(flow, run string) string { return filepath.Join(rd.loc.Root, flow, run) }
 
 // bareRunHeader is what a run's id alone tells.
 func bareRunHeader(flow, id string) Run {
@@ -99,28 +99,26 @@ func readRunHeader(fsys FS, dir, flow, id string) (Run, error) {
 
 // loadRun reads every step and task of a run, and lists (without opening)
 // its card files.
-func (ix *Index) loadRun(flow, id string, header Run) (*runSnap, []string) {
-	dir := ix.runDir(flow, id)
-	snap := &runSnap{run: header, loaded: true, detailed: true, endStep: ix.endStep(dir)}
+func (rd *runReader) loadRun(flow, id string, header Run) (*runSnap, []string) {
+	dir := rd.runDir(flow, id)
+	snap := &runSnap{run: header, loaded: true, detailed: true, endStep: rd.endStep(dir)}
 	var retry []string
-	ents, err := ix.fsys.ReadDir(dir)
+	ents, err := rd.fsys.ReadDir(dir)
 	if err != nil {
 		snap.run.Err = fmt.Sprintf("cannot read run folder: %v", err)
-		ix.derive(snap)
 		return snap, nil
 	}
-	cd := scanCardDirs(ix.fsys, ix.cardLoc(flow, id), flow, id)
+	cd := scanCardDirs(rd.fsys, rd.cardLoc(flow, id), flow, id)
 	for _, e := range ents {
 		if !e.IsDir() || skipName(levelRun, e.Name()) {
 			continue
 		}
-		st, r := ix.loadStep(flow, id, e.Name(), cd)
+		st, r := rd.loadStep(flow, id, e.Name(), cd)
 		retry = append(retry, r...)
 		snap.steps = append(snap.steps, st)
 	}
 	sortSteps(snap.steps, snap.endStep)
-	ix.derive(snap)
-	ix.withParameters(snap)
+	rd.withParameters(snap)
 	return snap, retry
 }
 
@@ -130,15 +128,15 @@ func (ix *Index) loadRun(flow, id string, header Run) (*runSnap, []string) {
 // opening them. That keeps a cold index of thousands of finished runs to a
 // few folder listings per run; loadRun reads the details when the run is
 // opened. Any other run is read in full.
-func (ix *Index) loadRunSummary(flow, id string, header Run) (*runSnap, []string) {
-	dir := ix.runDir(flow, id)
-	end := ix.endStep(dir)
-	ents, err := ix.fsys.ReadDir(dir)
+func (rd *runReader) loadRunSummary(flow, id string, header Run) (*runSnap, []string) {
+	dir := rd.runDir(flow, id)
+	end := rd.endStep(dir)
+	ents, err := rd.fsys.ReadDir(dir)
 	if err != nil {
-		return ix.loadRun(flow, id, header)
+		return rd.loadRun(flow, id, header)
 	}
 	var endTask *Task
-	if tents, err := ix.fsys.ReadDir(filepath.Join(dir, end)); err == nil {
+	if tents, err := rd.fsys.ReadDir(filepath.Join(dir, end)); err == nil {
 		var ids []string
 		for _, e := range tents {
 			if e.IsDir() && !skipName(levelStep, e.Name()) {
@@ -146,13 +144,13 @@ func (ix *Index) loadRunSummary(flow, id string, header Run) (*runSnap, []string
 			}
 		}
 		if len(ids) == 1 {
-			if tr, err := readTask(ix.fsys, filepath.Join(dir, end, ids[0]), flow, id, end, ids[0]); err == nil && tr.task.Status == StatusSucceeded && len(tr.retry) == 0 {
+			if tr, err := readTask(rd.fsys, filepath.Join(dir, end, ids[0]), flow, id, end, ids[0]); err == nil && tr.task.Status == StatusSucceeded && len(tr.retry) == 0 {
 				endTask = &tr.task
 			}
 		}
 	}
 	if endTask == nil {
-		return ix.loadRun(flow, id, header)
+		return rd.loadRun(flow, id, header)
 	}
 	snap := &runSnap{run: header, loaded: true, endStep: end}
 	for _, e := range ents {
@@ -161,10 +159,10 @@ func (ix *Index) loadRunSummary(flow, id string, header Run) (*runSnap, []string
 		}
 		st := &stepSnap{step: Step{Name: e.Name()}}
 		sdir := filepath.Join(dir, e.Name())
-		ix.readStepHeader(sdir, &st.step)
+		rd.readStepHeader(sdir, &st.step)
 		if e.Name() == end {
 			st.tasks = []*Task{endTask}
-		} else if tents, err := ix.fsys.ReadDir(sdir); err == nil {
+		} else if tents, err := rd.fsys.ReadDir(sdir); err == nil {
 			for _, te := range tents {
 				if te.IsDir() && !skipName(levelStep, te.Name()) {
 					st.tasks = append(st.tasks, &Task{Flow: flow, Run: id, Step: e.Name(), ID: te.Name(), Status: StatusSucceeded,
@@ -177,22 +175,21 @@ func (ix *Index) loadRunSummary(flow, id string, header Run) (*runSnap, []string
 		snap.steps = append(snap.steps, st)
 	}
 	sortSteps(snap.steps, end)
-	ix.derive(snap)
-	ix.withParameters(snap)
+	rd.withParameters(snap)
 	return snap, nil
 }
 
 // endStep is the run's end step: the end_step metadata of _parameters
 // (Metaflow 2.19.23+), else "end".
-func (ix *Index) endStep(runDir string) string {
+func (rd *runReader) endStep(runDir string) string {
 	meta := filepath.Join(runDir, "_parameters", "0", "_meta")
-	ents, err := ix.fsys.ReadDir(meta)
+	ents, err := rd.fsys.ReadDir(meta)
 	if err != nil {
 		return "end"
 	}
 	for _, e := range ents {
 		if f, _, ok := sysmetaName(e.Name()); ok && f == "end_step" {
-			if s, err := readSysmeta(ix.fsys, filepath.Join(meta, e.Name())); err == nil && s.Value.String() != "" {
+			if s, err := readSysmeta(rd.fsys, filepath.Join(meta, e.Name())); err == nil && s.Value.String() != "" {
 				return s.Value.String()
 			}
 		}
@@ -200,8 +197,8 @@ func (ix *Index) endStep(runDir string) string {
 	return "end"
 }
 
-func (ix *Index) readStepHeader(dir string, st *Step) {
-	b, err := readFile(ix.fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes)
+func (rd *runReader) readStepHeader(dir string, st *Step) {
+	b, err := readFile(rd.fsys, filepath.Join(dir, "_meta", "_self.json"), maxMetaBytes)
 	if err == nil {
 		var m selfMeta
 		if m, err = parseSelf(b); err == nil {
@@ -216,11 +213,11 @@ func (ix *Index) readStepHeader(dir string, st *Step) {
 	}
 }
 
-func (ix *Index) loadStep(flow, run, name string, cd cardDirs) (*stepSnap, []string) {
-	dir := filepath.Join(ix.runDir(flow, run), name)
+func (rd *runReader) loadStep(flow, run, name string, cd cardDirs) (*stepSnap, []string) {
+	dir := filepath.Join(rd.runDir(flow, run), name)
 	st := &stepSnap{step: Step{Name: name}}
-	ix.readStepHeader(dir, &st.step)
-	ents, err := ix.fsys.ReadDir(dir)
+	rd.readStepHeader(dir, &st.step)
+	ents, err := rd.fsys.ReadDir(dir)
 	if err != nil {
 		st.step.Err = fmt.Sprintf("cannot read step folder: %v", err)
 		return st, nil
@@ -233,8 +230,8 @@ func (ix *Index) loadStep(flow, run, name string, cd cardDirs) (*stepSnap, []str
 	}
 	tasks := make([]*Task, len(ids))
 	retries := make([][]string, len(ids))
-	ix.parallel(len(ids), func(i int) {
-		t, r, err := ix.loadTask(flow, run, name, ids[i], cd)
+	rd.parallel(len(ids), func(i int) {
+		t, r, err := rd.loadTask(flow, run, name, ids[i], cd)
 		if err == nil {
 			tasks[i], retries[i] = t, r
 		}
@@ -266,27 +263,27 @@ func stepStartFallback(st *stepSnap) {
 
 // loadTask reads one task and lists its cards. err is fs.ErrNotExist when
 // the task folder is gone.
-func (ix *Index) loadTask(flow, run, step, id string, cd cardDirs) (*Task, []string, error) {
-	dir := filepath.Join(ix.runDir(flow, run), step, id)
-	tr, err := readTask(ix.fsys, dir, flow, run, step, id)
+func (rd *runReader) loadTask(flow, run, step, id string, cd cardDirs) (*Task, []string, error) {
+	dir := filepath.Join(rd.runDir(flow, run), step, id)
+	tr, err := readTask(rd.fsys, dir, flow, run, step, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	t := &tr.task
 	if t.ForeachIndex < 0 && t.ForeachVar == "" && t.Status != StatusRunning {
 		// No foreach metadata: a writer before 2.14.1, or not a foreach.
-		ix.foreachFromStack(dir, t)
+		rd.foreachFromStack(dir, t)
 	}
 	var cs []Card
 	var cerr error
 	if t.OriginRun != "" && t.OriginTask != "" {
 		// Cloned by resume: the cards stay with the origin task.
-		cs, cerr = listCards(ix.fsys, ix.cardLoc(flow, t.OriginRun), flow, t.OriginRun, step, t.OriginTask, true, true)
+		cs, cerr = listCards(rd.fsys, rd.cardLoc(flow, t.OriginRun), flow, t.OriginRun, step, t.OriginTask, true, true)
 		for i := range cs {
 			cs[i].Origin = flow + "/" + t.OriginRun + "/" + step + "/" + t.OriginTask
 		}
 	} else {
-		cs, cerr = listCards(ix.fsys, ix.cardLoc(flow, run), flow, run, step, id, cd.steps[step][id], cd.legacy[id])
+		cs, cerr = listCards(rd.fsys, rd.cardLoc(flow, run), flow, run, step, id, cd.steps[step][id], cd.legacy[id])
 	}
 	if cerr != nil && t.Err == "" {
 		t.Err = cerr.Error()
@@ -297,7 +294,7 @@ func (ix *Index) loadTask(flow, run, step, id string, cd cardDirs) (*Task, []str
 		// no card-info, so the attempt is inferred from the tokens.
 		for i := range cs {
 			if _, ok := tr.cardAttempt[cs[i].UUID]; !ok {
-				retry = append(retry, ix.resolveCard(&cs[i])...)
+				retry = append(retry, rd.resolveCard(&cs[i])...)
 			}
 		}
 	}
@@ -319,10 +316,10 @@ func (ix *Index) loadTask(flow, run, step, id string, cd cardDirs) (*Task, []str
 
 // resolveCard reads the tokens of a card's files; it returns the paths
 // caught mid-write.
-func (ix *Index) resolveCard(c *Card) []string {
+func (rd *runReader) resolveCard(c *Card) []string {
 	var retry []string
 	if !c.TokenKnown {
-		tok, _, err := resolveHTML(ix.fsys, &c.HTML, c.Type)
+		tok, _, err := resolveHTML(rd.fsys, &c.HTML, c.Type)
 		switch {
 		case err == nil:
 			c.Token, c.TokenKnown, c.HTML.Err = tok, true, ""
@@ -334,7 +331,7 @@ func (ix *Index) resolveCard(c *Card) []string {
 		}
 	}
 	if c.Data != nil && !c.Data.resolved {
-		err := resolveData(ix.fsys, c.Data)
+		err := resolveData(rd.fsys, c.Data)
 		switch {
 		case err == nil:
 		case errors.Is(err, ErrIncomplete):
@@ -358,7 +355,7 @@ func dataErr(f *CardFile) string {
 
 // parallel runs fn(0..n-1) on a few goroutines; big foreach steps are the
 // case it is for.
-func (ix *Index) parallel(n int, fn func(i int)) {
+func (rd *runReader) parallel(n int, fn func(i int)) {
 	if n < 16 {
 		for i := 0; i < n; i++ {
 			fn(i)

@@ -53,6 +53,48 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 		t.Attempts = []Attempt{}
 		return tr, nil
 	}
+	files := listAttemptFiles(ents)
+	m, err := listTaskMeta(fsys, dir)
+	if err != nil {
+		t.Err = fmt.Sprintf("cannot read task metadata: %v", err)
+	}
+	latest := latestAttempt(files)
+	t.Attempt = latest
+	okByAttempt := m.readOutcomes(fsys, &tr)
+	clone := m.readCloneOrigin(fsys, t)
+
+	tr.attemptStarts = map[int]time.Time{}
+	t.Attempts = make([]Attempt, 0, latest+1)
+	for n := latest; n >= 0; n-- {
+		if f := files[n]; f != nil {
+			t.Attempts = append(t.Attempts, readAttempt(fsys, dir, n, f, m, okByAttempt, clone, &tr))
+		}
+	}
+	if len(t.Attempts) > 0 {
+		la := t.Attempts[0]
+		t.Status = la.Status
+		t.Finished = la.Finished
+		first := t.Attempts[len(t.Attempts)-1]
+		t.Started = first.Started
+	} else {
+		t.Status = StatusRunning
+	}
+	m.readForeach(fsys, t)
+	if len(m.cardInfoNames) > 0 && len(t.Attempts) > 1 {
+		// With one attempt every card belongs to it; only retried tasks
+		// need the card-info records.
+		tr.cardAttempt = m.readCardAttempts(fsys)
+	}
+	if t.Status == StatusRunning {
+		probeActivity(fsys, dir, m, t)
+	}
+	t.LastActivity = laterOf(t.LastActivity, laterOf(t.Started, t.Finished))
+	return tr, nil
+}
+
+// listAttemptFiles groups a task folder's N.* files by attempt; their
+// names are all readTask needs of most of them.
+func listAttemptFiles(ents []fs.DirEntry) map[int]*attemptFiles {
 	files := map[int]*attemptFiles{}
 	get := func(n int) *attemptFiles {
 		a := files[n]
@@ -87,47 +129,68 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 			}
 		}
 	}
+	return files
+}
 
-	// Metadata names carry the field and a timestamp; only a few records
-	// need their content.
-	latestByField := map[string]string{}
-	var okNames, cardInfoNames []string
+// taskMeta is a task's _meta listing. Metadata names carry the field and a
+// timestamp; only a few records need their content.
+type taskMeta struct {
+	dir           string
+	latestByField map[string]string
+	okNames       []string
+	cardInfoNames []string
 	// taskOK names the <a>_artifact__task_ok.json record per attempt: the
 	// finish time of an attempt that has no attempt_ok (docs/format.md,
 	// "Task times").
-	taskOK := map[int]string{}
-	metaDir := filepath.Join(dir, "_meta")
-	ments, err := fsys.ReadDir(metaDir)
-	// An S3 datastore (and a stripped copy) has no _meta: docs/format.md §7.
-	noMeta := errors.Is(err, fs.ErrNotExist)
-	if err == nil {
-		bestTS := map[string]int64{}
-		for _, e := range ments {
-			if a, ok := strings.CutSuffix(e.Name(), "_artifact__task_ok.json"); ok {
-				if n, err := strconv.Atoi(a); err == nil && n >= 0 {
-					taskOK[n] = e.Name()
-				}
-				continue
-			}
-			field, ts, ok := sysmetaName(e.Name())
-			if !ok {
-				continue
-			}
-			switch {
-			case field == "attempt_ok":
-				okNames = append(okNames, e.Name())
-			case cards.IsUUID(field):
-				cardInfoNames = append(cardInfoNames, e.Name())
-			}
-			if ts >= bestTS[field] {
-				bestTS[field] = ts
-				latestByField[field] = e.Name()
-			}
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		t.Err = fmt.Sprintf("cannot read task metadata: %v", err)
-	}
+	taskOK map[int]string
+	// noMeta: an S3 datastore (and a stripped copy) has no _meta:
+	// docs/format.md §7.
+	noMeta bool
+}
 
+// listTaskMeta lists the task's _meta folder. A missing one is no error;
+// any other failure is returned with the listing left empty.
+func listTaskMeta(fsys FS, dir string) (taskMeta, error) {
+	m := taskMeta{dir: filepath.Join(dir, "_meta"), latestByField: map[string]string{}, taskOK: map[int]string{}}
+	ments, err := fsys.ReadDir(m.dir)
+	if err != nil {
+		m.noMeta = errors.Is(err, fs.ErrNotExist)
+		if m.noMeta {
+			return m, nil
+		}
+		return m, err
+	}
+	bestTS := map[string]int64{}
+	for _, e := range ments {
+		if a, ok := strings.CutSuffix(e.Name(), "_artifact__task_ok.json"); ok {
+			if n, err := strconv.Atoi(a); err == nil && n >= 0 {
+				m.taskOK[n] = e.Name()
+			}
+			continue
+		}
+		field, ts, ok := sysmetaName(e.Name())
+		if !ok {
+			continue
+		}
+		switch {
+		case field == "attempt_ok":
+			m.okNames = append(m.okNames, e.Name())
+		case cards.IsUUID(field):
+			m.cardInfoNames = append(m.cardInfoNames, e.Name())
+		}
+		if ts >= bestTS[field] {
+			bestTS[field] = ts
+			m.latestByField[field] = e.Name()
+		}
+	}
+	return m, nil
+}
+
+// path is the path of one record of the listing.
+func (m taskMeta) path(name string) string { return filepath.Join(m.dir, name) }
+
+// latestAttempt is the highest started attempt.
+func latestAttempt(files map[int]*attemptFiles) int {
 	latest := -1
 	for n, a := range files {
 		if a.started && n > latest {
@@ -146,13 +209,17 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 			latest = 0
 		}
 	}
-	t.Attempt = latest
+	return latest
+}
 
+// readOutcomes reads the attempt_ok records: the newest per attempt wins.
+// A record caught mid-write goes to tr.retry.
+func (m taskMeta) readOutcomes(fsys FS, tr *taskRead) map[int]sysmeta {
 	okByAttempt := map[int]sysmeta{}
-	for _, name := range okNames {
-		s, err := readSysmeta(fsys, filepath.Join(metaDir, name))
+	for _, name := range m.okNames {
+		s, err := readSysmeta(fsys, m.path(name))
 		if err != nil {
-			tr.retry = append(tr.retry, filepath.Join(metaDir, name))
+			tr.retry = append(tr.retry, m.path(name))
 			continue
 		}
 		if s.Attempt < 0 {
@@ -162,118 +229,115 @@ func readTask(fsys FS, dir, flow, run, step, id string) (taskRead, error) {
 			okByAttempt[s.Attempt] = s
 		}
 	}
+	return okByAttempt
+}
 
-	clone := latestByField["origin-task-id"] != ""
-	if clone {
-		if s, err := readSysmeta(fsys, filepath.Join(metaDir, latestByField["origin-task-id"])); err == nil {
-			t.OriginTask = s.Value.String()
-		}
-		if name := latestByField["origin-run-id"]; name != "" {
-			if s, err := readSysmeta(fsys, filepath.Join(metaDir, name)); err == nil && s.Value.String() != "None" {
-				t.OriginRun = s.Value.String()
-			}
-		}
-		if t.OriginRun == "" || t.OriginTask == "" {
-			clone = false
-			t.OriginRun, t.OriginTask = "", ""
+// readCloneOrigin sets the task's origin when resume cloned it, and says
+// whether it did (both origin records read).
+func (m taskMeta) readCloneOrigin(fsys FS, t *Task) bool {
+	if m.latestByField["origin-task-id"] == "" {
+		return false
+	}
+	if s, err := readSysmeta(fsys, m.path(m.latestByField["origin-task-id"])); err == nil {
+		t.OriginTask = s.Value.String()
+	}
+	if name := m.latestByField["origin-run-id"]; name != "" {
+		if s, err := readSysmeta(fsys, m.path(name)); err == nil && s.Value.String() != "None" {
+			t.OriginRun = s.Value.String()
 		}
 	}
-
-	tr.attemptStarts = map[int]time.Time{}
-	t.Attempts = make([]Attempt, 0, latest+1)
-	for n := latest; n >= 0; n-- {
-		f := files[n]
-		if f == nil {
-			continue
-		}
-		a := Attempt{N: n, Done: f.done, Logs: f.logs}
-		if a.Logs == nil {
-			a.Logs = []string{}
-		}
-		sort.Strings(a.Logs)
-		if f.started {
-			p := filepath.Join(dir, strconv.Itoa(n)+".attempt.json")
-			b, err := readFile(fsys, p, maxMetaBytes)
-			if err == nil {
-				a.Started, err = parseAttemptTime(b)
-			}
-			if err != nil {
-				if !errors.Is(err, fs.ErrNotExist) {
-					tr.retry = append(tr.retry, p)
-				}
-			} else {
-				tr.attemptStarts[n] = a.Started
-			}
-		}
-		if s, ok := okByAttempt[n]; ok {
-			v := strings.EqualFold(s.Value.String(), "true")
-			a.OK = &v
-			a.Finished = epochMillis(s.TSEpoch)
-		} else if noMeta && f.doneEntry != nil {
-			if fi, err := f.doneEntry.Info(); err == nil {
-				a.Finished = fi.ModTime().UTC()
-			}
-		}
-		a.Status = attemptStatus(fsys, dir, n, f, a.OK, clone, &tr)
-		if a.Finished.IsZero() && f.done && taskOK[n] != "" {
-			// A task cloned by resume before 2.11.16 has no attempt_ok;
-			// Metaflow's client takes finished_at from this record.
-			if b, err := readFile(fsys, filepath.Join(metaDir, taskOK[n]), maxMetaBytes); err == nil {
-				if ts := gjson.GetBytes(b, "ts_epoch"); ts.Type == gjson.Number && ts.Int() > 0 {
-					a.Finished = epochMillis(ts.Int())
-				}
-			}
-		}
-		t.Attempts = append(t.Attempts, a)
+	if t.OriginRun == "" || t.OriginTask == "" {
+		t.OriginRun, t.OriginTask = "", ""
+		return false
 	}
-	if len(t.Attempts) > 0 {
-		la := t.Attempts[0]
-		t.Status = la.Status
-		t.Finished = la.Finished
-		first := t.Attempts[len(t.Attempts)-1]
-		t.Started = first.Started
-	} else {
-		t.Status = StatusRunning
-	}
+	return true
+}
 
-	if name := latestByField["foreach-execution-path"]; name != "" {
-		if s, err := readSysmeta(fsys, filepath.Join(metaDir, name)); err == nil {
+// readAttempt reads attempt n: its start from N.attempt.json, its outcome
+// and end from attempt_ok (or, without _meta, DONE.lock's mtime), its
+// status by docs/format.md §6.
+func readAttempt(fsys FS, dir string, n int, f *attemptFiles, m taskMeta, okByAttempt map[int]sysmeta, clone bool, tr *taskRead) Attempt {
+	a := Attempt{N: n, Done: f.done, Logs: f.logs}
+	if a.Logs == nil {
+		a.Logs = []string{}
+	}
+	sort.Strings(a.Logs)
+	if f.started {
+		p := filepath.Join(dir, strconv.Itoa(n)+".attempt.json")
+		b, err := readFile(fsys, p, maxMetaBytes)
+		if err == nil {
+			a.Started, err = parseAttemptTime(b)
+		}
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				tr.retry = append(tr.retry, p)
+			}
+		} else {
+			tr.attemptStarts[n] = a.Started
+		}
+	}
+	if s, ok := okByAttempt[n]; ok {
+		v := strings.EqualFold(s.Value.String(), "true")
+		a.OK = &v
+		a.Finished = epochMillis(s.TSEpoch)
+	} else if m.noMeta && f.doneEntry != nil {
+		if fi, err := f.doneEntry.Info(); err == nil {
+			a.Finished = fi.ModTime().UTC()
+		}
+	}
+	a.Status = attemptStatus(fsys, dir, n, f, a.OK, clone, tr)
+	if a.Finished.IsZero() && f.done && m.taskOK[n] != "" {
+		// A task cloned by resume before 2.11.16 has no attempt_ok;
+		// Metaflow's client takes finished_at from this record.
+		if b, err := readFile(fsys, m.path(m.taskOK[n]), maxMetaBytes); err == nil {
+			if ts := gjson.GetBytes(b, "ts_epoch"); ts.Type == gjson.Number && ts.Int() > 0 {
+				a.Finished = epochMillis(ts.Int())
+			}
+		}
+	}
+	return a
+}
+
+// readForeach sets the task's foreach index, variable and value.
+func (m taskMeta) readForeach(fsys FS, t *Task) {
+	if name := m.latestByField["foreach-execution-path"]; name != "" {
+		if s, err := readSysmeta(fsys, m.path(name)); err == nil {
 			t.ForeachIndex = foreachIndex(s.Value.String())
 		}
 	}
-	if name := latestByField["foreach-stack"]; name != "" {
-		if s, err := readSysmeta(fsys, filepath.Join(metaDir, name)); err == nil {
+	if name := m.latestByField["foreach-stack"]; name != "" {
+		if s, err := readSysmeta(fsys, m.path(name)); err == nil {
 			t.ForeachVar, t.ForeachValue = foreachFrame(s.Value)
 		}
 	}
+}
 
-	if len(cardInfoNames) > 0 && len(t.Attempts) > 1 {
-		// With one attempt every card belongs to it; only retried tasks
-		// need the card-info records.
-		tr.cardAttempt = map[string]int{}
-		for _, name := range cardInfoNames {
-			s, err := readSysmeta(fsys, filepath.Join(metaDir, name))
-			if err != nil || s.Attempt < 0 {
-				continue
-			}
-			tr.cardAttempt[s.Field] = s.Attempt
+// readCardAttempts maps card uuids to the attempt of their card-info
+// record.
+func (m taskMeta) readCardAttempts(fsys FS) map[string]int {
+	cardAttempt := map[string]int{}
+	for _, name := range m.cardInfoNames {
+		s, err := readSysmeta(fsys, m.path(name))
+		if err != nil || s.Attempt < 0 {
+			continue
+		}
+		cardAttempt[s.Field] = s.Attempt
+	}
+	return cardAttempt
+}
+
+// probeActivity moves a running task's LastActivity to its folders' mtimes.
+func probeActivity(fsys FS, dir string, m taskMeta, t *Task) {
+	probe := []string{dir, m.dir}
+	if m.noMeta {
+		// Two requests saved per running task over S3.
+		probe = probe[:1]
+	}
+	for _, p := range probe {
+		if fi, err := fsys.Lstat(p); err == nil {
+			t.LastActivity = laterOf(t.LastActivity, fi.ModTime())
 		}
 	}
-
-	if t.Status == StatusRunning {
-		probe := []string{dir, metaDir}
-		if noMeta {
-			// Two requests saved per running task over S3.
-			probe = probe[:1]
-		}
-		for _, p := range probe {
-			if fi, err := fsys.Lstat(p); err == nil {
-				t.LastActivity = laterOf(t.LastActivity, fi.ModTime())
-			}
-		}
-	}
-	t.LastActivity = laterOf(t.LastActivity, laterOf(t.Started, t.Finished))
-	return tr, nil
 }
 
 // attemptStatus applies docs/format.md §6.
