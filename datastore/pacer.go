@@ -27,7 +27,11 @@ type Pacer struct {
 const (
 	PageWait       = 100 * time.Millisecond
 	PageBootMax    = time.Second
-	FirstListGrace = 150 * time.Millisecond
+	// 300 ms: the first run rows paint about 100 ms after their list is
+	// served, and the readers starting sooner slowed that paint (cold
+	// open, 1,000 runs, p50 ~295 ms with 150 ms against ~280 ms with
+	// 300 ms; docs/benchmarks.md).
+	FirstListGrace = 300 * time.Millisecond
 )
 
 // NewPacer makes a Pacer that has not started reading.

@@ -53,9 +53,4 @@ function localStorageOrNull(): Storage | null {
 
 const app = new AppState({ api, transport, host: window, storage: localStorageOrNull() });
 
-// The stream, routing and the first requests start before the first
-// render, not after it: on a cold open they then run while the page's
-// frame is built (about 50–100 ms sooner to the first row). The app lives
-// as long as the page, so nothing stops it.
-app.start();
 mount(App, { target: document.getElementById('app')!, props: { app } });
