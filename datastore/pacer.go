@@ -25,8 +25,8 @@ type Pacer struct {
 
 // The pacing rule's times (see Pacer).
 const (
-	PageWait       = 100 * time.Millisecond
-	PageBootMax    = time.Second
+	PageWait    = 100 * time.Millisecond
+	PageBootMax = time.Second
 	// 300 ms: the first run rows paint about 100 ms after their list is
 	// served, and the readers starting sooner slowed that paint (cold
 	// open, 1,000 runs, p50 ~295 ms with 150 ms against ~280 ms with
