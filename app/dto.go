@@ -91,6 +91,13 @@ func originRun(r datastore.Run) wire.OptString {
 
 // toChange is the wire form of a datastore change.
 func toChange(c datastore.Change) wire.Change {
-	return wire.Change{Kind: c.Kind, Flow: c.Flow, Run: c.Run, Step: c.Step, Task: c.Task, Card: c.Card, Status: c.Status,
-		OldStatus: c.OldStatus, Attempt: c.Attempt, Token: c.Token, CreatedOn: c.CreatedOn, Final: c.Final, Err: c.Err}
+	opt := func(s datastore.Status) *wire.Status {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	return wire.Change{Kind: c.Kind, Flow: wire.OptString(c.Flow), Run: wire.OptString(c.Run), Step: wire.OptString(c.Step),
+		Task: wire.OptString(c.Task), Card: wire.OptString(c.Card), Status: opt(c.Status), OldStatus: opt(c.OldStatus),
+		Attempt: c.Attempt, Token: wire.OptString(c.Token), CreatedOn: c.CreatedOn, Final: c.Final, Err: wire.OptString(c.Err)}
 }

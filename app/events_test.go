@@ -27,14 +27,7 @@ func TestEventStream(t *testing.T) {
 	s := newTestServer(t, "retry", Options{Watch: func(ctx context.Context, ix *datastore.Index, onState func()) (Watch, error) {
 		return fw, nil
 	}})
-	req, _ := http.NewRequest("GET", s.URL+"/api/events?token="+s.app.Secret(), nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := openStream(t, s)
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("content type %q", ct)
 	}
@@ -124,14 +117,7 @@ func TestChangeSeq(t *testing.T) {
 		t.Errorf("status seq %d, want 2", st.Seq)
 	}
 	// A stream opened now starts at 2.
-	req, _ := http.NewRequest("GET", s.URL+"/api/events?token="+s.app.Secret(), nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := openStream(t, s)
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		if line := sc.Text(); strings.HasPrefix(line, "data: ") {
@@ -141,4 +127,19 @@ func TestChangeSeq(t *testing.T) {
 			break
 		}
 	}
+}
+
+// openStream opens s's event stream for up to 10 s; the response closes
+// with the test.
+func openStream(t *testing.T, s *testServer) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.URL+"/api/events?token="+s.app.Secret(), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
 }

@@ -102,16 +102,23 @@ func (l *listing) remove(name string) {
 // keepFlows drops the flows not on disk and returns their names, sorted.
 func (l *listing) keepFlows(onDisk map[string]bool) []string {
 	l.mu.Lock()
+	gone := dropMissing(l.flows, onDisk)
+	l.mu.Unlock()
+	return gone
+}
+
+// dropMissing deletes the keys of m that onDisk lacks and returns them,
+// sorted.
+func dropMissing[V any](m map[string]V, onDisk map[string]bool) []string {
 	var gone []string
-	for n := range l.flows {
-		if !onDisk[n] {
-			gone = append(gone, n)
+	for k := range m {
+		if !onDisk[k] {
+			gone = append(gone, k)
 		}
 	}
-	for _, n := range gone {
-		delete(l.flows, n)
+	for _, k := range gone {
+		delete(m, k)
 	}
-	l.mu.Unlock()
 	sort.Strings(gone)
 	return gone
 }
@@ -135,15 +142,7 @@ func (l *listing) updateFlow(f *flowState, latest, metaErr string, added []*runS
 			addedIDs = append(addedIDs, rs.id)
 		}
 	}
-	for id := range f.runs {
-		if !onDisk[id] {
-			gone = append(gone, id)
-		}
-	}
-	for _, id := range gone {
-		delete(f.runs, id)
-	}
+	gone = dropMissing(f.runs, onDisk)
 	l.mu.Unlock()
-	sort.Strings(gone)
 	return addedIDs, gone
 }

@@ -328,26 +328,27 @@ type OpenRequest struct {
 }
 
 // Change is one typed change from the event stream ("change" events): what
-// changed, never the data. A field that does not apply to the kind is
-// absent.
+// changed, never the data. Like every answer it sends each field: one that
+// does not apply to its kind is null, never left out.
 type Change struct {
 	Kind ChangeKind `json:"kind"`
-	Flow string     `json:"flow,omitempty"`
-	Run  string     `json:"run,omitempty"`
-	Step string     `json:"step,omitempty"`
-	Task string     `json:"task,omitempty"`
+	Flow OptString  `json:"flow"`
+	Run  OptString  `json:"run"`
+	Step OptString  `json:"step"`
+	Task OptString  `json:"task"`
 	// Card is the card key for card changes.
-	Card   string `json:"card,omitempty"`
-	Status Status `json:"status,omitempty"`
+	Card   OptString `json:"card"`
+	Status *Status   `json:"status"`
 	// OldStatus is set on status changes.
-	OldStatus Status `json:"old_status,omitempty"`
-	Attempt   int    `json:"attempt,omitempty"`
+	OldStatus *Status `json:"old_status"`
+	Attempt   int     `json:"attempt"`
 	// Token is the HTML token (card_added, card_html_changed) or the data
-	// token (card_data_changed).
-	Token     string   `json:"token,omitempty"`
-	CreatedOn *float64 `json:"created_on,omitempty"`
-	Final     bool     `json:"final,omitempty"`
-	Err       string   `json:"error,omitempty"`
+	// token (card_data_changed); null when not read (a live card's data on
+	// S3, datastore.lazyData).
+	Token     OptString `json:"token"`
+	CreatedOn *float64  `json:"created_on"`
+	Final     bool      `json:"final"`
+	Err       OptString `json:"error"`
 }
 
 // ErrorBody is the body of every error answer (4xx/5xx, docs/api.md).

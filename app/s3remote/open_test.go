@@ -1,8 +1,6 @@
 package s3remote
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"flowdeck/datastore"
 	"flowdeck/frontend"
 	"flowdeck/internal/fixture"
-	"flowdeck/internal/s3test"
 )
 
 // TestOpenS3FromWelcome: the window's "Open S3 datastore…" posts an s3://
@@ -24,26 +21,7 @@ import (
 // the first datastore. A bad URL answers a clear error. In serve mode the
 // form is not offered and the route refuses it.
 func TestOpenS3FromWelcome(t *testing.T) {
-	ctx := t.Context()
-	srv, err := s3test.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	if err := srv.CreateBucket(ctx, "flowdeck-open"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.UploadTree(ctx, "flowdeck-open", "mf", fixture.Path(t, "retry", ".metaflow"), s3test.NotInBucket); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "METAFLOW_CARD_S3ROOT"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
-	t.Setenv("METAFLOW_S3_ENDPOINT_URL", srv.Endpoint)
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	bucketWith(t, "flowdeck-open", "retry")
 
 	open := func(shell string) (*app.App, *httptest.Server) {
 		a := app.New(app.Options{Shell: shell, Assets: frontend.Dist(), Watch: watchadapter.Local(false), OpenRemote: Opener(Options{}),
@@ -56,19 +34,7 @@ func TestOpenS3FromWelcome(t *testing.T) {
 		return a, h
 	}
 	do := func(a *app.App, h *httptest.Server, method, p, body string, v any) (int, string) {
-		req, _ := http.NewRequest(method, h.URL+p, strings.NewReader(body))
-		req.Header.Set("X-Flowdeck-Token", a.Secret())
-		req.Header.Set("Origin", h.URL)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if v != nil {
-			json.Unmarshal(b, v)
-		}
-		return resp.StatusCode, string(b)
+		return call(t, a, h, method, p, body, v)
 	}
 	flows := func(a *app.App, h *httptest.Server) string {
 		<-a.Loaded()

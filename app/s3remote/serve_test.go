@@ -1,9 +1,6 @@
 package s3remote
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -11,8 +8,6 @@ import (
 	"flowdeck/app"
 	"flowdeck/datastore"
 	"flowdeck/frontend"
-	"flowdeck/internal/fixture"
-	"flowdeck/internal/s3test"
 )
 
 // TestServeS3Status: `flowdeck serve s3://…` as main.go wires it (cache,
@@ -22,26 +17,8 @@ import (
 // marked cached (the status bar's state and the run's own mark).
 func TestServeS3Status(t *testing.T) {
 	ctx := t.Context()
-	srv, err := s3test.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	if err := srv.CreateBucket(ctx, "flowdeck-serve"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.UploadTree(ctx, "flowdeck-serve", "mf", fixture.Path(t, "default", ".metaflow"), s3test.NotInBucket); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "METAFLOW_CARD_S3ROOT"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
+	srv := bucketWith(t, "flowdeck-serve", "default")
 	t.Setenv("AWS_MAX_ATTEMPTS", "2")
-	t.Setenv("METAFLOW_S3_ENDPOINT_URL", srv.Endpoint)
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 
 	serve := func() (*app.App, *httptest.Server) {
 		st, err := Open(ctx, "s3://flowdeck-serve/mf", Options{})
@@ -61,18 +38,8 @@ func TestServeS3Status(t *testing.T) {
 		return a, h
 	}
 	get := func(a *app.App, h *httptest.Server, p string, v any) int {
-		req, _ := http.NewRequest("GET", h.URL+p, nil)
-		req.Header.Set("X-Flowdeck-Token", a.Secret())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if v != nil {
-			json.Unmarshal(b, v)
-		}
-		return resp.StatusCode
+		code, _ := call(t, a, h, "GET", p, "", v)
+		return code
 	}
 	type status struct {
 		Watch app.WatchState `json:"watch"`

@@ -54,7 +54,7 @@ export class CompareStore {
 
   /** Refetches (throttled) when the change concerns a compared run. */
   applyChange(c: Change): Promise<void> {
-    if (c.kind === 'rescanned' || (c.flow === this.#flow && c.run !== undefined && this.#runs.includes(c.run))) {
+    if (c.kind === 'rescanned' || (c.flow === this.#flow && c.run != null && this.#runs.includes(c.run))) {
       return this.#co.run('compare', () => this.load());
     }
     return Promise.resolve();

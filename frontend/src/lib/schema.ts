@@ -548,29 +548,30 @@ export interface OpenRequest {
 
 /**
  * Change is one typed change from the event stream ("change" events): what
- * changed, never the data. A field that does not apply to the kind is
- * absent.
+ * changed, never the data. Like every answer it sends each field: one that
+ * does not apply to its kind is null, never left out.
  */
 export interface Change {
   kind: ChangeKind;
-  flow?: string;
-  run?: string;
-  step?: string;
-  task?: string;
+  flow: string | null;
+  run: string | null;
+  step: string | null;
+  task: string | null;
   /** Card is the card key for card changes. */
-  card?: string;
-  status?: Status;
+  card: string | null;
+  status: Status | null;
   /** OldStatus is set on status changes. */
-  old_status?: Status;
-  attempt?: number;
+  old_status: Status | null;
+  attempt: number;
   /**
    * Token is the HTML token (card_added, card_html_changed) or the data
-   * token (card_data_changed).
+   * token (card_data_changed); null when not read (a live card's data on
+   * S3, datastore.lazyData).
    */
-  token?: string;
-  created_on?: number;
-  final?: boolean;
-  error?: string;
+  token: string | null;
+  created_on: number | null;
+  final: boolean;
+  error: string | null;
 }
 
 /** ErrorBody is the body of every error answer (4xx/5xx, docs/api.md). */

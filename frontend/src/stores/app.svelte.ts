@@ -6,6 +6,7 @@
 import type { Api } from '../lib/api';
 import { descend, pickOf, type Place } from '../lib/place';
 import { depth, sameRoute, type Level, type Route } from '../lib/route';
+import { makeChange } from '../lib/change';
 import type { Change, OpenRequest } from '../lib/schema';
 import type { ConnectionState, StreamEvent, Transport, Unsubscribe } from '../lib/transport';
 import { CardStore } from './card.svelte';
@@ -209,7 +210,7 @@ export class AppState {
   /** Refetches everything shown (after a (re)connect, a rescan, or opening a datastore). */
   async refreshAll(): Promise<void> {
     const r = this.route;
-    this.#emitChange({ kind: 'rescanned' });
+    this.#emitChange(makeChange('rescanned'));
     this.runs.markStale(r.flow);
     await Promise.all([
       this.datastore.load(),
@@ -321,7 +322,7 @@ export class AppState {
     void this.card.applyChange(c);
     this.#emitChange(c);
     this.dashboard.applyChange(c);
-    if (c.kind === 'run_added' && c.flow !== undefined && c.run !== undefined) {
+    if (c.kind === 'run_added' && c.flow != null && c.run != null) {
       // Follow never leaves a comparison the user is reading.
       if (this.prefs.isFollowing(c.flow) && this.route.flow === c.flow && this.route.compare === undefined) {
         this.#place = this.#placeIn(c.flow, c.run);
@@ -330,7 +331,7 @@ export class AppState {
     }
     if (c.kind === 'run_changed' && c.status === 'failed' && c.old_status === 'running') {
       const { flow, run } = c;
-      if (flow !== undefined && run !== undefined) {
+      if (flow != null && run != null) {
         this.notices.push(
           {
             tone: 'error',

@@ -1,3 +1,4 @@
+import { makeChange } from '../lib/change';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type Api } from '../lib/api';
 import type { StreamEvent, StreamHandler, Transport } from '../lib/transport';
@@ -179,11 +180,11 @@ describe('AppState', () => {
     await flush();
     app.setFollow('F', true);
     expect(app.route).toEqual({ flow: 'F', run: '2' }); // turning it on opens the newest
-    transport.emit({ type: 'change', change: { kind: 'run_added', flow: 'F', run: '3' } });
+    transport.emit({ type: 'change', change: makeChange('run_added', { flow: 'F', run: '3' }) });
     expect(app.route).toEqual({ flow: 'F', run: '3' });
     app.setFollow('F', false);
     const lists = api.runs.mock.calls.length;
-    transport.emit({ type: 'change', change: { kind: 'run_added', flow: 'F', run: '4' } });
+    transport.emit({ type: 'change', change: makeChange('run_added', { flow: 'F', run: '4' }) });
     expect(app.route.run).toBe('3');
     await flush();
     // A new run reloads the list: its place is the server's order.
@@ -193,9 +194,9 @@ describe('AppState', () => {
   it('tells the user when a running run fails, not when indexing learns an old failure', async () => {
     const { app, transport } = setup('#/flows/F');
     await flush();
-    transport.emit({ type: 'change', change: { kind: 'run_changed', flow: 'F', run: '1', status: 'failed', old_status: 'unknown' } });
+    transport.emit({ type: 'change', change: makeChange('run_changed', { flow: 'F', run: '1', status: 'failed', old_status: 'unknown' }) });
     expect(app.notices.items).toHaveLength(0);
-    transport.emit({ type: 'change', change: { kind: 'run_changed', flow: 'F', run: '2', status: 'failed', old_status: 'running' } });
+    transport.emit({ type: 'change', change: makeChange('run_changed', { flow: 'F', run: '2', status: 'failed', old_status: 'running' }) });
     expect(app.notices.items.map((n) => [n.tone, n.text])).toEqual([['error', 'Run F/2 failed']]);
     app.notices.items[0].action?.run();
     expect(app.route).toEqual({ flow: 'F', run: '2' });

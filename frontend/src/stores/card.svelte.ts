@@ -11,6 +11,7 @@
 
 import { asApiError, type Api, type ApiError } from '../lib/api';
 import { createdOn } from '../lib/carddata';
+import { makeChange } from '../lib/change';
 import type { CardData, CardDetail, Change } from '../lib/schema';
 import type { Unsubscribe } from '../lib/transport';
 import { Coalescer } from './coalesce';
@@ -175,7 +176,7 @@ export class CardStore {
   /** After a reconnect or rescan: reload and let views refetch their data. */
   refresh(): Promise<void> {
     if (this.key === null) return Promise.resolve();
-    this.#emit({ kind: 'rescanned', card: this.key });
+    this.#emit(makeChange('rescanned', { card: this.key }));
     this.htmlVersion++;
     this.dataVersion++;
     const reload = this.load();

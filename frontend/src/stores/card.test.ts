@@ -1,3 +1,4 @@
+import { makeChange } from '../lib/change';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../lib/api';
 import type { CardDetail, Change } from '../lib/schema';
@@ -35,18 +36,18 @@ describe('CardStore', () => {
     await store.select('k1');
     const seen: Change[] = [];
     const unsubscribe = store.onChange((c) => seen.push(c));
-    await store.applyChange({ kind: 'card_data_changed', card: 'k2', token: 'x' });
-    await store.applyChange({ kind: 'card_data_changed', card: 'k1', token: 'runtime-2', created_on: 1795642683.5 });
+    await store.applyChange(makeChange('card_data_changed', { card: 'k2', token: 'x' }));
+    await store.applyChange(makeChange('card_data_changed', { card: 'k1', token: 'runtime-2', created_on: 1795642683.5 }));
     expect(seen.map((c) => c.token)).toEqual(['runtime-2']);
     unsubscribe();
-    await store.applyChange({ kind: 'card_data_changed', card: 'k1', token: 'runtime-3' });
+    await store.applyChange(makeChange('card_data_changed', { card: 'k1', token: 'runtime-3' }));
     expect(seen).toHaveLength(1);
   });
 
   it('applies a data change to its description without refetching the card', async () => {
     const { api, store } = setup();
     await store.select('k1');
-    await store.applyChange({ kind: 'card_data_changed', card: 'k1', token: 'runtime-2', created_on: 1795642683.5 });
+    await store.applyChange(makeChange('card_data_changed', { card: 'k1', token: 'runtime-2', created_on: 1795642683.5 }));
     expect(api.card).toHaveBeenCalledTimes(1);
     expect(store.detail?.data_token).toBe('runtime-2');
     expect(store.detail?.updated_at).toBe('2026-11-25T21:38:03.500Z');
@@ -58,14 +59,14 @@ describe('CardStore', () => {
     const { api, store } = setup();
     await store.select('k1');
     api.card.mockResolvedValueOnce(detail('k1', { token: 'final', final: true, live: false }));
-    await store.applyChange({ kind: 'card_html_changed', card: 'k1', token: 'final' });
+    await store.applyChange(makeChange('card_html_changed', { card: 'k1', token: 'final' }));
     expect(store.htmlVersion).toBe(1);
     expect(store.detail?.final).toBe(true);
-    await store.applyChange({ kind: 'task_changed', flow: 'F', run: '1', step: 'train', task: '2', status: 'succeeded' });
+    await store.applyChange(makeChange('task_changed', { flow: 'F', run: '1', step: 'train', task: '2', status: 'succeeded' }));
     expect(api.card).toHaveBeenCalledTimes(3);
-    await store.applyChange({ kind: 'task_changed', flow: 'F', run: '1', step: 'train', task: '3' });
+    await store.applyChange(makeChange('task_changed', { flow: 'F', run: '1', step: 'train', task: '3' }));
     expect(api.card).toHaveBeenCalledTimes(3);
-    await store.applyChange({ kind: 'card_removed', card: 'k1' });
+    await store.applyChange(makeChange('card_removed', { card: 'k1' }));
     expect(store.removed).toBe(true);
   });
 
@@ -77,7 +78,7 @@ describe('CardStore', () => {
     expect(store.missing).toBe(true);
     expect(store.removed).toBe(false);
     // A live task writes it after all.
-    await store.applyChange({ kind: 'card_added', card: 'k9' });
+    await store.applyChange(makeChange('card_added', { card: 'k9' }));
     expect(store.missing).toBe(false);
     expect(store.detail?.key).toBe('k9');
     // Shown, then gone: removed, not missing.

@@ -135,8 +135,8 @@ export class DashboardStore {
   }
 
   applyChange(c: Change): void {
-    if (this.step === null || c.card === undefined) return;
-    if (c.kind !== 'card_removed' && c.task !== undefined && `${c.flow}/${c.run}/${c.step}` === this.step) this.#adopt(c.task, c.card);
+    if (this.step === null || c.card == null) return;
+    if (c.kind !== 'card_removed' && c.task != null && `${c.flow}/${c.run}/${c.step}` === this.step) this.#adopt(c.task, c.card);
     const tile = this.#byCard.get(c.card);
     if (!tile) return;
     if (c.kind === 'card_data_changed') {

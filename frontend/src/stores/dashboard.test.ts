@@ -1,3 +1,4 @@
+import { makeChange } from '../lib/change';
 import { describe, expect, it } from 'vitest';
 import type { CardData, CardDetail, Change, TaskSummary } from '../lib/schema';
 import { cardDetail, task as fakeTask } from '../testing/fakes';
@@ -36,7 +37,8 @@ const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-const change = (kind: Change['kind'], card: string, created_on?: number): Change => ({ kind, flow: 'F', run: 'R', step: 'S', task: '1', card, created_on });
+const change = (kind: Change['kind'], card: string, created_on?: number): Change =>
+  makeChange(kind, { flow: 'F', run: 'R', step: 'S', task: '1', card, created_on: created_on ?? null });
 
 describe('DashboardStore', () => {
   it('loads only the tiles in view, and shows their summary in the next frame', async () => {
@@ -128,7 +130,7 @@ describe('DashboardStore, cards named only by the stream', () => {
     const f = frames();
     const d = new DashboardStore(api, f.frame);
     d.open('F/R/S');
-    d.applyChange({ kind: 'card_data_changed', flow: 'F', run: 'R', step: 'S', task: '5', card: 'k5', created_on: 3 });
+    d.applyChange(makeChange('card_data_changed', { flow: 'F', run: 'R', step: 'S', task: '5', card: 'k5', created_on: 3 }));
     d.sync([task('5', null)]);
     expect(d.tile('5')?.key).toBe('k5');
     d.setVisible(['5']);

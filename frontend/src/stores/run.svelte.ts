@@ -288,9 +288,9 @@ export class OpenRunStore {
   }
 
   applyChange(c: Change): Promise<void> {
-    if (!this.isOpen(c.flow, c.run)) return Promise.resolve();
+    if (!this.isOpen(c.flow ?? undefined, c.run ?? undefined)) return Promise.resolve();
     if (c.kind === 'run_changed' || c.kind === 'step_added' || c.kind.startsWith('task_')) this.#scheduleTimeline();
-    const view = c.step !== undefined ? this.step(c.step) : undefined;
+    const view = c.step != null ? this.step(c.step) : undefined;
     switch (c.kind) {
       case 'run_changed':
         if (this.run && c.status && this.run.status !== c.status) this.run = { ...this.run, status: c.status };
@@ -302,7 +302,7 @@ export class OpenRunStore {
         return this.refreshHeader();
       case 'task_added':
       case 'task_changed': {
-        if (c.step === undefined || c.task === undefined) return this.refreshHeader();
+        if (c.step == null || c.task == null) return this.refreshHeader();
         const row = view?.tasks.find((t) => t.id === c.task);
         if (view && row && c.status && row.status !== c.status) {
           view.tasks = mergeTasks(view.tasks, [{ ...row, status: c.status }]);
@@ -310,7 +310,7 @@ export class OpenRunStore {
         return Promise.all([this.refreshTask(c.step, c.task), this.refreshHeader()]).then(() => {});
       }
       case 'task_removed':
-        if (view && c.task !== undefined) {
+        if (view && c.task != null) {
           view.tasks = removeItem(view.tasks, c.task, (t) => t.id) as TaskSummary[];
         }
         return this.refreshHeader();
@@ -318,7 +318,7 @@ export class OpenRunStore {
       case 'card_removed':
       case 'card_html_changed':
       case 'card_error':
-        if (c.step === undefined || c.task === undefined) return Promise.resolve();
+        if (c.step == null || c.task == null) return Promise.resolve();
         return this.refreshTask(c.step, c.task);
       default:
         return Promise.resolve();

@@ -1,3 +1,4 @@
+import { makeChange } from '../lib/change';
 import { describe, expect, it, vi } from 'vitest';
 import type { RunDetail, Step } from '../lib/schema';
 import { cardRef, counts, run, runDetail, step, task, taskDetail } from '../testing/fakes';
@@ -50,7 +51,7 @@ describe('OpenRunStore', () => {
         ],
       }),
     );
-    await store.applyChange({ kind: 'task_changed', flow: 'F', run: '1', step: 'train', task: '2', status: 'succeeded' });
+    await store.applyChange(makeChange('task_changed', { flow: 'F', run: '1', step: 'train', task: '2', status: 'succeeded' }));
     const after = store.step('train')!.tasks;
     expect(after[0].status).toBe('succeeded');
     expect(after[0].attempt).toBe(1);
@@ -71,7 +72,7 @@ describe('OpenRunStore', () => {
         step('train', [task('2', 'running')], { status: 'running', counts: counts({ total: 1, running: 1 }) }),
       ]),
     );
-    await store.applyChange({ kind: 'step_added', flow: 'F', run: '1', step: 'train' });
+    await store.applyChange(makeChange('step_added', { flow: 'F', run: '1', step: 'train' }));
     expect(store.steps.map((s) => s.name)).toEqual(['start', 'train']);
     expect(store.step('start')).toBe(startView);
     expect(startView.tasks.map((t) => t.id)).toEqual(['1']);
@@ -101,7 +102,7 @@ describe('OpenRunStore', () => {
   it('ignores changes of other runs and drops answers for a run closed meanwhile', async () => {
     const { api, store } = setup(runDetail(r1, [step('start', [task('1')])]));
     await store.open('F', '1');
-    await store.applyChange({ kind: 'task_changed', flow: 'F', run: '2', step: 'start', task: '1' });
+    await store.applyChange(makeChange('task_changed', { flow: 'F', run: '2', step: 'start', task: '1' }));
     expect(api.task).not.toHaveBeenCalled();
     const p = store.load();
     store.close();

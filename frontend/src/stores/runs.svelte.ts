@@ -149,13 +149,13 @@ export class RunsStore {
   }
 
   applyChange(c: Change): Promise<void> {
-    if (c.flow === undefined) return Promise.resolve();
+    if (c.flow == null) return Promise.resolve();
     const fr = this.#flows.get(c.flow);
     if (!fr?.loaded) return Promise.resolve();
     switch (c.kind) {
       case 'run_added':
       case 'run_changed': {
-        if (c.run === undefined) return Promise.resolve();
+        if (c.run == null) return Promise.resolve();
         const row = fr.get(c.run);
         // Show the new status at once; the fetch brings the rest.
         if (row && c.status && row.status !== c.status) {
@@ -164,7 +164,7 @@ export class RunsStore {
         return this.#refreshRun(c.flow, c.run);
       }
       case 'run_removed':
-        if (c.run !== undefined) fr.items = removeItem(fr.items, c.run, runKey) as RunSummary[];
+        if (c.run != null) fr.items = removeItem(fr.items, c.run, runKey) as RunSummary[];
         return Promise.resolve();
       case 'flow_removed':
         fr.items = [];

@@ -1,3 +1,4 @@
+import { makeChange } from '../lib/change';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../lib/api';
 import type { RunDetail, RunSummary } from '../lib/schema';
@@ -42,7 +43,7 @@ describe('RunsStore', () => {
     // The server owns the order (datastore newerRun): an older run found
     // late goes where the server puts it, not where the UI would guess.
     api.runs.mockResolvedValueOnce([base[0], base[1], run('15', '2026-11-25T21:15:00.000Z'), base[2]].map((r) => ({ ...r })));
-    await store.applyChange({ kind: 'run_added', flow: 'F', run: '15' });
+    await store.applyChange(makeChange('run_added', { flow: 'F', run: '15' }));
     const after = store.forFlow('F').items;
     expect(after.map((r) => r.id)).toEqual(['30', '20', '15', '10']);
     expect(api.runs).toHaveBeenCalledTimes(2);
@@ -56,7 +57,7 @@ describe('RunsStore', () => {
     await store.load('F');
     const before = store.forFlow('F').items;
     details.set('30', runDetail({ ...base[0], status: 'succeeded', finished_at: '2026-11-25T21:35:00.000Z' }, []));
-    const pending = store.applyChange({ kind: 'run_changed', flow: 'F', run: '30', status: 'succeeded', old_status: 'running' });
+    const pending = store.applyChange(makeChange('run_changed', { flow: 'F', run: '30', status: 'succeeded', old_status: 'running' }));
     // The new status shows before the fetch completes.
     expect(store.forFlow('F').items[0].status).toBe('succeeded');
     await pending;
@@ -71,19 +72,19 @@ describe('RunsStore', () => {
     const { api, store, details } = setup(base);
     await store.load('F');
     api.run.mockRejectedValueOnce(new ApiError('boom', 'http', 500, ''));
-    await store.applyChange({ kind: 'run_changed', flow: 'F', run: '30' });
+    await store.applyChange(makeChange('run_changed', { flow: 'F', run: '30' }));
     await settle();
     expect(api.runs).toHaveBeenCalledTimes(2);
     details.clear();
-    await store.applyChange({ kind: 'run_changed', flow: 'F', run: '20' });
+    await store.applyChange(makeChange('run_changed', { flow: 'F', run: '20' }));
     expect(store.forFlow('F').items.map((r) => r.id)).toEqual(['30', '10']);
-    await store.applyChange({ kind: 'run_removed', flow: 'F', run: '30' });
+    await store.applyChange(makeChange('run_removed', { flow: 'F', run: '30' }));
     expect(store.forFlow('F').items.map((r) => r.id)).toEqual(['10']);
   });
 
   it('ignores changes of flows it has not loaded', async () => {
     const { api, store } = setup(base);
-    await store.applyChange({ kind: 'run_added', flow: 'Other', run: '1' });
+    await store.applyChange(makeChange('run_added', { flow: 'Other', run: '1' }));
     expect(api.run).not.toHaveBeenCalled();
   });
 

@@ -57,7 +57,7 @@ export class OpenTaskStore {
     this.#co = co;
   }
 
-  isOpen(c: Partial<TaskId>): boolean {
+  isOpen(c: { [K in keyof TaskId]?: string | null }): boolean {
     const id = this.id;
     return id !== null && id.flow === c.flow && id.run === c.run && id.step === c.step && id.task === c.task;
   }

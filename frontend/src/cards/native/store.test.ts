@@ -1,6 +1,7 @@
 // The card store's runtime data: fetched when it exists, never replaced by an
 // older one (created_on, else request order), and a reload when data belongs
 // to a newer HTML (docs/format.md §12).
+import { makeChange } from '../../lib/change';
 import { describe, expect, it, vi } from 'vitest';
 import type { CardData, CardDetail } from '../../lib/schema';
 import { Coalescer } from '../../stores/coalesce';
@@ -77,10 +78,10 @@ describe('CardStore data', () => {
     const { api, store } = setup();
     await store.select('k');
     await tick();
-    await store.applyChange({ kind: 'card_data_changed', card: 'k', token: 'runtime-1', created_on: 10 });
+    await store.applyChange(makeChange('card_data_changed', { card: 'k', token: 'runtime-1', created_on: 10 }));
     expect(api.cardData).toHaveBeenCalledTimes(1);
     api.cardData.mockResolvedValueOnce(data(11));
-    await store.applyChange({ kind: 'card_data_changed', card: 'k', token: 'runtime-1', created_on: 11 });
+    await store.applyChange(makeChange('card_data_changed', { card: 'k', token: 'runtime-1', created_on: 11 }));
     expect(api.cardData).toHaveBeenCalledTimes(2);
     expect(store.data?.created_on).toBe(11);
   });
@@ -102,7 +103,7 @@ describe('CardStore data', () => {
   it('turns final when the final data follows the final HTML', async () => {
     const { store } = setup(detail({ token: 'final', data_token: 'runtime-1', final: false, live: false }));
     await store.select('k');
-    await store.applyChange({ kind: 'card_data_changed', card: 'k', token: 'final', created_on: 20 });
+    await store.applyChange(makeChange('card_data_changed', { card: 'k', token: 'final', created_on: 20 }));
     expect(store.detail?.final).toBe(true);
   });
 });
