@@ -5,6 +5,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 import { createApi, readToken, takeFragmentToken, TOKEN_HEADER } from './lib/api';
+import { parseHash } from './lib/route';
 import { FetchEventSource } from './lib/fetchsse';
 import { createSseTransport } from './lib/transport';
 import { AppState } from './stores/app.svelte';
@@ -32,6 +33,19 @@ if (fromFragment !== '' && readToken(document) === '') {
   document.head.append(meta);
 }
 const api = createApi({ token });
+// The first screen's requests go out now, while the app is built; the
+// stores' first requests for them take these answers (api.prefetch).
+{
+  const first = parseHash(window.location.hash);
+  const seg = encodeURIComponent;
+  const paths = ['/api/datastore', '/api/flows'];
+  if (first.flow === undefined) paths.push('/api/landing');
+  else if (first.compare === undefined) {
+    paths.push(`/api/flows/${seg(first.flow)}/runs`);
+    if (first.run !== undefined) paths.push(`/api/runs/${seg(first.flow)}/${seg(first.run)}`);
+  }
+  api.prefetch(paths);
+}
 // The live stream is SSE in both shells. With --allow-remote (the secret
 // came in the fragment) the event stream sends it as a header too, over
 // fetch, so it is in no request URL.

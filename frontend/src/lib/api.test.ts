@@ -34,6 +34,41 @@ describe('readToken', () => {
   });
 });
 
+describe('createApi prefetch and change count', () => {
+  it('sends prefetched GETs at once; the first request for a path takes the answer, later ones fetch again', async () => {
+    let n = 0;
+    const f = fakeFetch(() => {
+      n++;
+      return new Response(JSON.stringify([{ name: `A${n}`, runs: 1, latest_run: '1' }]), { headers: { 'X-Flowdeck-Seq': String(n) } });
+    });
+    const api = createApi({ token: 'tok', fetch: f.fn });
+    const seqs: number[] = [];
+    api.prefetch(['/api/flows', '/api/datastore']);
+    expect(f.calls.map((c) => c.url)).toEqual(['/api/flows', '/api/datastore']);
+    expect(new Headers(f.calls[0].init?.headers).get(TOKEN_HEADER)).toBe('tok');
+    api.onSeq((s) => seqs.push(s));
+    expect((await api.flows())[0].name).toBe('A1'); // the prefetched answer, no new fetch
+    expect(f.calls).toHaveLength(2);
+    expect(seqs).toEqual([1]); // its change count is reported when it is taken
+    expect((await api.flows())[0].name).toBe('A3'); // taken once only
+    expect(f.calls).toHaveLength(3);
+  });
+
+  it('never serves a prefetched answer that was not taken in time', async () => {
+    vi.useFakeTimers();
+    try {
+      let n = 0;
+      const f = fakeFetch(() => json([{ name: `A${++n}`, runs: 1, latest_run: '1' }]));
+      const api = createApi({ token: 'tok', fetch: f.fn });
+      api.prefetch(['/api/flows']);
+      await vi.advanceTimersByTimeAsync(6000);
+      expect((await api.flows())[0].name).toBe('A2');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('createApi', () => {
   it('sends the secret header and decodes JSON', async () => {
     const f = fakeFetch(() => json([{ name: 'A', runs: 2, latest_run: '9' }]));

@@ -112,6 +112,9 @@ function query(params: Record<string, string | number | undefined>): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** How long a prefetched answer waits for its first request. */
+const PREFETCH_TTL_MS = 5000;
+
 /** The header every API answer carries: the server's change count when it was read. */
 export const SEQ_HEADER = 'X-Flowdeck-Seq';
 
@@ -119,6 +122,9 @@ export function createApi(opts: ApiOptions) {
   const base = opts.base ?? '';
   const doFetch: FetchLike = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const seqListeners = new Set<(seq: number) => void>();
+  // GETs sent before the app is built (prefetch), taken by the first
+  // request for the same path.
+  const early = new Map<string, Promise<Response>>();
 
   async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     const url = base + path;
@@ -127,7 +133,9 @@ export function createApi(opts: ApiOptions) {
     headers.set('Accept', 'application/json');
     let res: Response;
     try {
-      res = await doFetch(url, { ...init, headers });
+      const pre = (init.method ?? 'GET') === 'GET' ? early.get(path) : undefined;
+      early.delete(path);
+      res = await (pre ?? doFetch(url, { ...init, headers }));
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       throw new ApiError(`Cannot reach Flowdeck (${why})`, 'network', 0, url);
@@ -166,6 +174,22 @@ export function createApi(opts: ApiOptions) {
     `/api/tasks/${seg(flow)}/${seg(run)}/${seg(step)}/${seg(task)}`;
 
   return {
+    /**
+     * Sends these GETs now; the first request for each path takes its
+     * answer. The cold open sends the first screen's requests before the
+     * app is built, so the server answers while the page renders its frame.
+     */
+    prefetch(paths: string[]): void {
+      for (const p of paths) {
+        if (early.has(p)) continue;
+        const headers = new Headers({ [TOKEN_HEADER]: opts.token, Accept: 'application/json' });
+        const pending = doFetch(base + p, { headers });
+        pending.catch(() => undefined); // an unused failure is not unhandled
+        early.set(p, pending);
+        // Not taken soon (the route changed): never serve it late.
+        setTimeout(() => early.get(p) === pending && early.delete(p), PREFETCH_TTL_MS);
+      }
+    },
     /** Calls fn with the change count (SEQ_HEADER) of every answer; call the result to stop. */
     onSeq(fn: (seq: number) => void): () => void {
       seqListeners.add(fn);
