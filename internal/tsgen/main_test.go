@@ -30,7 +30,8 @@ func TestSchemaIsGenerated(t *testing.T) {
 		"  started_at: string | null;",          // wire.Time
 		"  user: string | null;",                // wire.OptString
 		"  foreach_index: number | null;",       // *int
-		"  created_on?: number;",                // *float64, omitempty (Change)
+		"  created_on: number | null;",          // *float64 (Change)
+		"  error?: string;",                     // omitempty (WatchState)
 		"  status: Status | 'pending';",         // tstype tag
 		"  values: (string | null)[];",          // []*string
 		"  parameters: Record<string, string>;", // map
