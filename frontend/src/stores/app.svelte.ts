@@ -5,7 +5,7 @@
 
 import type { Api } from '../lib/api';
 import { descend, pickOf, type Place } from '../lib/place';
-import { depth, sameRoute, type Level, type Route } from '../lib/route';
+import { depth, parseHash, sameRoute, type Level, type Route } from '../lib/route';
 import { makeChange } from '../lib/change';
 import type { Change, OpenRequest } from '../lib/schema';
 import type { ConnectionState, StreamEvent, Transport, Unsubscribe } from '../lib/transport';
@@ -151,8 +151,10 @@ export class AppState {
   async #land(): Promise<void> {
     try {
       const l = await this.api.landing();
-      // The user went somewhere meanwhile: stay there.
-      if (depth(this.route) !== null) return;
+      // The user went somewhere meanwhile: stay there. The address, not
+      // the route: a hash change whose event has not run yet is not in
+      // the route, and replacing it here would lose it.
+      if (depth(this.route) !== null || depth(parseHash(this.#host.location.hash)) !== null) return;
       const route: Route = {};
       if (l.flow) route.flow = l.flow;
       if (l.flow && l.run) route.run = l.run;

@@ -157,6 +157,16 @@ describe('AppState', () => {
     expect(api.run).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps an address the user went to before the landing answer came, even before its hashchange ran', async () => {
+    let answer: (l: unknown) => void = () => undefined;
+    const { host } = setup('', (api) => api.landing.mockImplementation(() => new Promise((r) => (answer = r))));
+    // The address changed; its hashchange event has not run yet.
+    host.history.replaceState(null, '', '#/flows/F/runs/1');
+    answer({ flow: 'F', run: '2', step: null, task: null, card: null });
+    await flush();
+    expect(host.location.hash).toBe('#/flows/F/runs/1');
+  });
+
   it('opens every level the route names, and closes them going up', async () => {
     const { api, app } = setup('#/flows/F/runs/2/steps/train/tasks/5/cards/k1');
     await flush();
