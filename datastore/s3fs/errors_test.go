@@ -5,28 +5,21 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"flowdeck/internal/s3test"
 )
 
 // proxy puts a fault-injecting proxy in front of the test server: hook
 // answers a request itself by returning true.
 func proxy(t *testing.T, hook func(w http.ResponseWriter, r *http.Request) bool) string {
 	t.Helper()
-	target, err := url.Parse(srv.Endpoint)
+	ts, err := s3test.Proxy(srv.Endpoint, hook)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !hook(w, r) {
-			rp.ServeHTTP(w, r)
-		}
-	}))
 	t.Cleanup(ts.Close)
 	return ts.URL
 }

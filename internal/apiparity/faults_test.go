@@ -5,8 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -24,16 +22,10 @@ import (
 // request itself by returning true.
 func faultProxy(t *testing.T, hook func(w http.ResponseWriter, r *http.Request) bool) string {
 	t.Helper()
-	target, err := url.Parse(srv.Endpoint)
+	ts, err := s3test.Proxy(srv.Endpoint, hook)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !hook(w, r) {
-			rp.ServeHTTP(w, r)
-		}
-	}))
 	t.Cleanup(ts.Close)
 	return ts.URL
 }

@@ -41,21 +41,8 @@ func liveTen(t *testing.T, prefix string, updates int, c *s3fs.Client, puts *ato
 	case <-time.After(60 * time.Second):
 		t.Fatal("no foreach update after 60 s")
 	}
-	u := s3fs.URL{Bucket: bucket, Prefix: prefix}
-	fsys := s3fs.New(ctx, c, u)
-	ix, err := datastore.Open(ctx, datastore.Location{Root: u.Path(), CardRoot: u.Join("mf.cards").Path()},
-		datastore.Options{FS: fsys, StaleAfter: 100000 * time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.LoadAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	live := ix.LiveRuns()
-	if len(live) != 1 {
-		t.Fatalf("live runs %v, want the one being written", live)
-	}
-	return ix, fsys, live[0], done
+	ix, fsys, run := openLive(t, c, prefix)
+	return ix, fsys, run, done
 }
 
 // finalState waits until the run is succeeded in the index with every

@@ -66,20 +66,7 @@ func TestLiveRunOverS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := s3fs.URL{Bucket: bucket, Prefix: "live"}
-	fsys := s3fs.New(ctx, c, u)
-	ix, err := datastore.Open(ctx, datastore.Location{Root: u.Path(), CardRoot: u.Join("mf.cards").Path()},
-		datastore.Options{FS: fsys, StaleAfter: 100000 * time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.LoadAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	live := ix.LiveRuns()
-	if len(live) != 1 {
-		t.Fatalf("live runs %v, want the mid-run one", live)
-	}
+	ix, fsys, liveRun := openLive(t, c, "live")
 	const every = 250 * time.Millisecond
 	p := New(ix, fsys, Options{LiveInterval: every, RunsInterval: time.Second, Linger: time.Second})
 	p.Start(ctx)
@@ -97,7 +84,7 @@ func TestLiveRunOverS3(t *testing.T) {
 	t.Logf("%d requests in 2 s polling one live run every %v", n, every)
 
 	upload(t, "live", "live")
-	flow, run, _ := strings.Cut(live[0], "/")
+	flow, run, _ := strings.Cut(liveRun, "/")
 	var changes int
 	waitFor(t, "final state", 20*time.Second, func() bool {
 		for {
@@ -203,4 +190,26 @@ func TestOffline(t *testing.T) {
 	if flows := ix.Flows(); len(flows) != 1 {
 		t.Fatalf("the index lost its flows offline: %+v", flows)
 	}
+}
+
+// openLive indexes the datastore under bucket/prefix, which must hold one
+// run being written, and returns the index, its FS and that run
+// ("flow/run").
+func openLive(t *testing.T, c *s3fs.Client, prefix string) (*datastore.Index, *s3fs.FS, string) {
+	t.Helper()
+	u := s3fs.URL{Bucket: bucket, Prefix: prefix}
+	fsys := s3fs.New(t.Context(), c, u)
+	ix, err := datastore.Open(t.Context(), datastore.Location{Root: u.Path(), CardRoot: u.Join("mf.cards").Path()},
+		datastore.Options{FS: fsys, StaleAfter: 100000 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.LoadAll(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	live := ix.LiveRuns()
+	if len(live) != 1 {
+		t.Fatalf("live runs %v, want the one being written", live)
+	}
+	return ix, fsys, live[0]
 }
