@@ -158,8 +158,9 @@ describe('AppState', () => {
   });
 
   it('keeps an address the user went to before the landing answer came, even before its hashchange ran', async () => {
-    let answer: (l: unknown) => void = () => undefined;
-    const { host } = setup('', (api) => api.landing.mockImplementation(() => new Promise((r) => (answer = r))));
+    type Landing = { flow: string; run: string; step: null; task: null; card: null };
+    let answer: (l: Landing) => void = () => undefined;
+    const { host } = setup('', (api) => api.landing.mockImplementation(() => new Promise<Landing>((r) => (answer = r))));
     // The address changed; its hashchange event has not run yet.
     host.history.replaceState(null, '', '#/flows/F/runs/1');
     answer({ flow: 'F', run: '2', step: null, task: null, card: null });
