@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the generated API types (go generate), go mod tidy, go vet, Go tests (with the race detector on
 # the concurrent packages; the S3 ones against a real SeaweedFS server that
-# scripts/weed.sh builds once per machine), short fuzz runs, Vitest, the browser tests
+# scripts/weed.sh builds once per machine), short fuzz runs, Vitest, the frontend type check, the browser tests
 # against `flowdeck serve` of both builds (the desktop bin/flowdeck and the
 # static bin/flowdeck-serve), the desktop entry, the .deb (built, installed
 # with apt-get, its version), the window test under Xvfb (also the
@@ -81,6 +81,9 @@ done
 
 echo "== vitest"
 (cd frontend && npm test --silent)
+
+echo "== frontend type check (svelte-check, tsc)"
+(cd frontend && npm run --silent check)
 
 echo "== browser tests (desktop build: bin/flowdeck serve)"
 FLOWDECK_BIN="$PWD/bin/flowdeck" node frontend/e2e/run.mjs
