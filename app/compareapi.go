@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -43,73 +44,84 @@ func (a *App) getCompare(w http.ResponseWriter, r *http.Request, flow string) {
 	}
 }
 
-// errFormat is an export format Flowdeck does not write.
-var errFormat = errors.New("unknown export format (csv or html)")
+// errFormat is an export the server does not make: it writes the offline
+// HTML file; the page builds the CSV (it holds the ValueBox rows, which only
+// the page computes), and the server only saves it for the window.
+var errFormat = errors.New("unknown export format (html, or a CSV the page sends to save)")
 
-// compareFile renders an export of the comparison: "csv" or "html" (one
-// offline file with the renderer built into frontend/dist/export).
-func (a *App) compareFile(r *http.Request, res *compare.Result, format string) ([]byte, string, string, error) {
-	var b bytes.Buffer
-	switch format {
-	case "csv":
-		if err := compare.WriteCSV(&b, res); err != nil {
-			return nil, "", "", err
-		}
-		return b.Bytes(), compare.FileName(res) + ".csv", "text/csv; charset=utf-8", nil
-	case "html":
-		s := a.session()
-		if s == nil {
-			return nil, "", "", errNoDatastore
-		}
-		var rd compare.Renderer
-		var err error
-		if rd.JS, err = fs.ReadFile(a.opts.Assets, "export/export.js"); err != nil {
-			return nil, "", "", fmt.Errorf("the export renderer is not built: %w", err)
-		}
-		if rd.CSS, err = fs.ReadFile(a.opts.Assets, "export/export.css"); err != nil {
-			return nil, "", "", fmt.Errorf("the export renderer is not built: %w", err)
-		}
-		trees, err := compare.Trees(r.Context(), s.ix, res)
-		if err != nil {
-			return nil, "", "", err
-		}
-		if err := compare.WriteHTML(&b, res, trees, rd, time.Now()); err != nil {
-			return nil, "", "", err
-		}
-		return b.Bytes(), compare.FileName(res) + ".html", "text/html; charset=utf-8", nil
+// maxCSVBytes caps the CSV the window sends to be saved: far more than a
+// table of 8 runs holds.
+const maxCSVBytes = 32 << 20
+
+// compareHTML renders the comparison as one offline file with the renderer
+// built into frontend/dist/export.
+func (a *App) compareHTML(r *http.Request, res *compare.Result) ([]byte, error) {
+	s := a.session()
+	if s == nil {
+		return nil, errNoDatastore
 	}
-	return nil, "", "", errFormat
+	var rd compare.Renderer
+	var err error
+	if rd.JS, err = fs.ReadFile(a.opts.Assets, "export/export.js"); err != nil {
+		return nil, fmt.Errorf("the export renderer is not built: %w", err)
+	}
+	if rd.CSS, err = fs.ReadFile(a.opts.Assets, "export/export.css"); err != nil {
+		return nil, fmt.Errorf("the export renderer is not built: %w", err)
+	}
+	trees, err := compare.Trees(r.Context(), s.ix, res)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := compare.WriteHTML(&b, res, trees, rd, time.Now()); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 func writeExportError(w http.ResponseWriter, err error) {
-	if errors.Is(err, errFormat) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, errFormat):
 		writeError(w, http.StatusNotFound, err.Error())
-		return
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the CSV is over %d bytes", tooBig.Limit))
+	default:
+		writeLookupError(w, err)
 	}
-	writeLookupError(w, err)
 }
 
-// getCompareExport answers GET /api/flows/{flow}/compare/{format}: the
-// file as a download (serve mode).
+// getCompareExport answers GET /api/flows/{flow}/compare/html: the file as
+// a download (serve mode).
 func (a *App) getCompareExport(w http.ResponseWriter, r *http.Request, flow, format string) {
+	if format != "html" {
+		writeExportError(w, errFormat)
+		return
+	}
 	res := a.compareResult(w, r, flow)
 	if res == nil {
 		return
 	}
-	b, name, ctype, err := a.compareFile(r, res, format)
+	b, err := a.compareHTML(r, res)
 	if err != nil {
 		writeExportError(w, err)
 		return
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+compare.FileName(res)+`.html"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(b)
 }
 
-// postCompareExport answers POST /api/flows/{flow}/compare/{format}: the
-// window saves the file where the user chooses.
+// postCompareExport answers POST /api/flows/{flow}/compare/{html,csv}: the
+// window saves the file where the user chooses. For csv the body is the
+// table the page built (frontend/src/compare/csv.ts); the run list still
+// names the file and must name runs of the flow.
 func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, format string) {
+	if format != "html" && format != "csv" {
+		writeExportError(w, errFormat)
+		return
+	}
 	s := a.saveSession(w)
 	if s == nil {
 		return
@@ -118,10 +130,16 @@ func (a *App) postCompareExport(w http.ResponseWriter, r *http.Request, flow, fo
 	if res == nil {
 		return
 	}
-	b, name, _, err := a.compareFile(r, res, format)
+	var b []byte
+	var err error
+	if format == "csv" {
+		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxCSVBytes))
+	} else {
+		b, err = a.compareHTML(r, res)
+	}
 	if err != nil {
 		writeExportError(w, err)
 		return
 	}
-	a.saveAs(w, s, "Export comparison", name, bytes.NewReader(b))
+	a.saveAs(w, s, "Export comparison", compare.FileName(res)+"."+format, bytes.NewReader(b))
 }

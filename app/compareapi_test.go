@@ -1,19 +1,28 @@
 package app
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
-// The compare routes on the artifacts fixture: rows as JSON, a CSV
-// download, and clear 400/404 answers for bad run lists.
+// The compare routes on the artifacts fixture: rows as JSON (no ValueBox
+// rows: the page builds them, and the CSV), the offline HTML download, and
+// clear 400/404 answers for bad run lists and formats.
 func TestCompareRoutes(t *testing.T) {
-	s := newTestServer(t, "artifacts", Options{})
+	assets := fstest.MapFS{
+		"export/export.js":  {Data: []byte("console.log(1)")},
+		"export/export.css": {Data: []byte("body{}")},
+	}
+	maps.Copy(assets, testAssets)
+	s := newTestServer(t, "artifacts", Options{Assets: assets})
 	base := "/api/flows/" + artFlow + "/compare"
 	var res struct {
-		Runs []struct{ ID string } `json:"runs"`
-		Rows []struct {
+		Runs       []struct{ ID string } `json:"runs"`
+		ExportName string                `json:"export_name"`
+		Rows       []struct {
 			Group   string    `json:"group"`
 			Name    string    `json:"name"`
 			Values  []*string `json:"values"`
@@ -33,12 +42,21 @@ func TestCompareRoutes(t *testing.T) {
 	if !found {
 		t.Errorf("no differing model_name parameter in %+v", res.Rows)
 	}
-	resp, body := s.send(t, authed(t, s, base+"/csv?runs="+artRunTuned+","+artRunDef))
-	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "group,name,source,"+artRunTuned+","+artRunDef) ||
-		!strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
-		t.Errorf("csv: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
+	for _, r := range res.Rows {
+		if r.Group == "valuebox" {
+			t.Errorf("the server sent a ValueBox row: %+v", r)
+		}
+	}
+	if want := artFlow + "-compare-" + artRunTuned + "_" + artRunDef; res.ExportName != want {
+		t.Errorf("export_name = %q, want %q", res.ExportName, want)
+	}
+	resp, body := s.send(t, authed(t, s, base+"/html?runs="+artRunTuned+","+artRunDef))
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "<!doctype html>") ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="`+res.ExportName+`.html"` {
+		t.Errorf("html: %d %q %.80q", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
 	}
 	for path, want := range map[string]int{
+		base + "/csv?runs=" + artRunTuned + "," + artRunDef:    http.StatusNotFound,
 		base + "?runs=" + artRunTuned:                          http.StatusBadRequest,
 		base + "?runs=" + artRunTuned + "," + artRunTuned:      http.StatusBadRequest,
 		base + "?runs=" + artRunTuned + ",404":                 http.StatusNotFound,

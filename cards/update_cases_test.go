@@ -10,10 +10,12 @@ import (
 )
 
 // TestUpdateCasesCards: testdata/update_cases.json is the oracle of the
-// card update rule, run by frontend/src/cards/native/update.ts and by
-// ApplyUpdate (TestUpdateOracle). Those cases start from cards the Go side serves, so every card in
-// the file must decode here and come back from the order-preserving encoder
-// as the same JSON: key order is part of what the cases check.
+// card update rule, whose one implementation is
+// frontend/src/cards/native/update.ts (update.test.ts runs the cases). The
+// cases start from cards as the Go side serves them, so every card in the
+// file must decode here and come back from the order-preserving encoder as
+// the same JSON (key order is part of what the cases check), and every case
+// must name one of them.
 func TestUpdateCasesCards(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("testdata", "update_cases.json"))
 	if err != nil {

@@ -26,12 +26,12 @@ var ErrRuns = errors.New("compare: bad run list")
 // Group is the group of a row (wire.CompareGroup).
 type Group = wire.CompareGroup
 
-// Groups of rows, in the order the table shows them.
+// Groups of the rows Compare makes, in the order the table shows them (the
+// page adds wire.GroupValueBox rows after them).
 const (
 	GroupRun       = wire.GroupRun
 	GroupParameter = wire.GroupParameter
 	GroupArtifact  = wire.GroupArtifact
-	GroupValueBox  = wire.GroupValueBox
 )
 
 // Result is one comparison (wire.CompareResult).
@@ -109,11 +109,7 @@ func Compare(ctx context.Context, ix *datastore.Index, flow string, runIDs []str
 	}
 	res.Rows = append(res.Rows, arts...)
 	res.Cards = matchCards(details)
-	boxes, err := valueBoxRows(ctx, ix, res.Cards)
-	if err != nil {
-		return nil, err
-	}
-	res.Rows = append(res.Rows, boxes...)
+	res.ExportName = FileName(res)
 	for i := range res.Rows {
 		res.Rows[i].Differs = differs(res.Rows[i].Values)
 	}

@@ -14,10 +14,22 @@ import (
 	"flowdeck/datastore"
 )
 
-// Trees reads the tree of every matched card, with its newest runtime data
-// applied, for the offline export; a card without a tree maps to nil.
-func Trees(ctx context.Context, ix *datastore.Index, res *Result) (map[string]*cards.Card, error) {
-	out := map[string]*cards.Card{}
+// Snapshot is one card as the offline export carries it: the tree of its
+// HTML as written, that HTML's reload token, and its newest runtime data
+// (reload_token and data, absent when it has none). The renderer applies the data when it
+// fits the token, with the live view's rule and code
+// (frontend/src/cards/native/live.ts): the card update rule has one
+// implementation, in TypeScript.
+type Snapshot struct {
+	Tree  *cards.Card     `json:"tree"`
+	Token string          `json:"token"`
+	Data  json.RawMessage `json:"data,omitempty"`
+}
+
+// Trees reads every matched card for the offline export; a card without a
+// tree maps to nil.
+func Trees(ctx context.Context, ix *datastore.Index, res *Result) (map[string]*Snapshot, error) {
+	out := map[string]*Snapshot{}
 	for _, m := range res.Cards {
 		for _, k := range m.Keys {
 			if k == "" {
@@ -26,10 +38,37 @@ func Trees(ctx context.Context, ix *datastore.Index, res *Result) (map[string]*c
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			out[k] = liveTree(ctx, ix, k)
+			out[k] = snapshot(ctx, ix, k)
 		}
 	}
 	return out, nil
+}
+
+func snapshot(ctx context.Context, ix *datastore.Index, key string) *Snapshot {
+	cc, err := ix.CardContent(ctx, key)
+	if err != nil || cc.Tree == nil {
+		return nil
+	}
+	s := &Snapshot{Tree: cc.Tree, Token: cc.Token}
+	if cc.Card.Data == nil {
+		return s
+	}
+	// Data caught mid-write, or gone: the tree as written is shown.
+	_, d, err := ix.CardData(ctx, key)
+	if err != nil {
+		return s
+	}
+	// As GET /api/cards/{key}/data sends it: markdown in the data gets its
+	// rendered "html" as in the tree (the frontend never renders markdown);
+	// other data (a custom card's) goes as written.
+	if ann, err := cards.AnnotateMarkdownData(d.Data); err == nil {
+		d.Data = ann
+	}
+	s.Data, _ = json.Marshal(struct {
+		ReloadToken string          `json:"reload_token"`
+		Data        json.RawMessage `json:"data"`
+	}{d.ReloadToken, d.Data})
+	return s
 }
 
 // Renderer is the built offline renderer (frontend/vite.export.config.ts):
@@ -50,12 +89,13 @@ var (
 // WriteHTML writes the comparison as one self-contained HTML file: the
 // renderer inlined, and the result with the card trees as a JSON script
 // element the renderer reads. Card text stays data: it is JSON-encoded
-// with <, > and & escaped, so it cannot close the element.
-func WriteHTML(w io.Writer, res *Result, trees map[string]*cards.Card, r Renderer, now time.Time) error {
+// with <, > and & escaped (runtime data too, RawMessage included), so it
+// cannot close the element.
+func WriteHTML(w io.Writer, res *Result, trees map[string]*Snapshot, r Renderer, now time.Time) error {
 	data, err := json.Marshal(struct {
-		Result     *Result                `json:"result"`
-		Trees      map[string]*cards.Card `json:"trees"`
-		ExportedAt time.Time              `json:"exported_at"`
+		Result     *Result              `json:"result"`
+		Trees      map[string]*Snapshot `json:"trees"`
+		ExportedAt time.Time            `json:"exported_at"`
 	}{res, trees, now.UTC()})
 	if err != nil {
 		return fmt.Errorf("compare: export: %w", err)

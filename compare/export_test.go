@@ -10,24 +10,10 @@ import (
 	"time"
 )
 
-func TestWriteCSV(t *testing.T) {
-	ix := openFixture(t, "default")
-	ids := runIDs(t, ix, "DefaultCardFlow")
-	res, err := Compare(context.Background(), ix, "DefaultCardFlow", ids, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := "=HYPERLINK(\"x\")"
-	res.Rows = append(res.Rows, Row{Group: GroupValueBox, Name: "hostile", Values: []*string{&v, nil}})
-	var b bytes.Buffer
-	if err := WriteCSV(&b, res); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	for _, want := range []string{"group,name,source," + ids[0] + "," + ids[1] + "\n", "parameter,alpha,,0.9,0.5\n", "valuebox,hostile,,\"'=HYPERLINK(\"\"x\"\")\",\n"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("csv lacks %q:\n%s", want, out)
-		}
+func TestFileName(t *testing.T) {
+	res := &Result{Flow: "My Flow", Runs: []Run{{ID: "1"}, {ID: "a/b"}}}
+	if got := FileName(res); got != "My_Flow-compare-1_a_b" {
+		t.Errorf("FileName = %q", got)
 	}
 }
 
@@ -41,13 +27,20 @@ func TestWriteHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	evil := "</script><script>alert(1)</script>"
-	res.Rows = append(res.Rows, Row{Group: GroupValueBox, Name: evil, Values: []*string{&evil, nil}})
+	res.Rows = append(res.Rows, Row{Group: GroupArtifact, Name: evil, Values: []*string{&evil, nil}})
 	trees, err := Trees(context.Background(), ix, res)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(trees) != 10 {
 		t.Errorf("trees = %d, want the 10 cards of both runs", len(trees))
+	}
+	// Runtime data is embedded as it was read: it must be escaped too.
+	for _, s := range trees {
+		if s != nil {
+			s.Data = json.RawMessage(`{"reload_token":"final","data":{"x":{"id":"x","text":"` + strings.ReplaceAll(evil, `"`, `\"`) + `"}}}`)
+			break
+		}
 	}
 	var b bytes.Buffer
 	r := Renderer{JS: []byte(`console.log("</script>")`), CSS: []byte(`a{}</style>`)}
@@ -66,13 +59,35 @@ func TestWriteHTML(t *testing.T) {
 		t.Fatal("no data element")
 	}
 	var d struct {
-		Result Result                     `json:"result"`
-		Trees  map[string]json.RawMessage `json:"trees"`
+		Result Result               `json:"result"`
+		Trees  map[string]*Snapshot `json:"trees"`
 	}
 	if err := json.Unmarshal([]byte(m[1]), &d); err != nil {
 		t.Fatal(err)
 	}
 	if d.Result.Flow != "DefaultCardFlow" || len(d.Trees) != len(trees) || d.Result.Rows[len(d.Result.Rows)-1].Name != evil {
 		t.Errorf("data = %+v", d.Result)
+	}
+	if d.Result.ExportName != FileName(res) {
+		t.Errorf("export_name = %q, want %q", d.Result.ExportName, FileName(res))
+	}
+	n, withTree := 0, 0
+	for k, s := range d.Trees {
+		if s == nil {
+			continue // the taskspec cards: no component tree
+		}
+		withTree++
+		if s.Tree == nil {
+			t.Errorf("card %s: snapshot without its tree", k)
+		}
+		var data struct {
+			Data map[string]struct{ Text string }
+		}
+		if s.Data != nil && json.Unmarshal(s.Data, &data) == nil && data.Data["x"].Text == evil {
+			n++
+		}
+	}
+	if n != 1 || withTree != 8 {
+		t.Errorf("%d snapshots hold the runtime data as written, want 1; %d have a tree, want the 8 default cards", n, withTree)
 	}
 }

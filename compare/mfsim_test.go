@@ -2,17 +2,20 @@ package compare
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"flowdeck/datastore"
 	"flowdeck/internal/mfsim"
+	"flowdeck/wire"
 )
 
 // Eight simulated runs with different learning rates: every row has a
-// value per run, the live card's ValueBox is a row, and the foreach
-// tasks' cards are matched by foreach index.
+// value per run, the live card reaches the export with its runtime data,
+// and the foreach tasks' cards are matched by foreach index.
 func TestCompareEightRuns(t *testing.T) {
 	root := filepath.Join(t.TempDir(), ".metaflow")
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -48,14 +51,45 @@ func TestCompareEightRuns(t *testing.T) {
 	if w := row(t, res, GroupParameter, "width"); w.Differs {
 		t.Errorf("width differs: %v", vals(w.Values))
 	}
-	loss := row(t, res, GroupValueBox, "Loss")
-	if loss.Detail != "train · blank#live" || !loss.Differs {
-		t.Errorf("Loss row = %+v", loss)
-	}
-	for i, v := range loss.Values {
-		if v == nil || *v == "1" {
-			t.Errorf("run %d: Loss = %s, want the final value from the runtime data", i, val(v))
+	for _, r := range res.Rows {
+		if r.Group == wire.GroupValueBox {
+			t.Errorf("the server made a ValueBox row (the page builds them): %+v", r)
 		}
+	}
+	// The live card goes to the export renderer with its runtime data and
+	// the token of its HTML, for the renderer to apply (the Loss ValueBox row
+	// of the page; frontend/src/compare/valueboxes.test.ts).
+	trees, err := Trees(context.Background(), ix, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := 0
+	for _, c := range res.Cards {
+		if c.Label != "train · blank#live" {
+			continue
+		}
+		for ri, k := range c.Keys {
+			s := trees[k]
+			var d struct {
+				Token string          `json:"reload_token"`
+				Data  json.RawMessage `json:"data"`
+			}
+			if s == nil || s.Tree == nil || json.Unmarshal(s.Data, &d) != nil || !strings.Contains(string(d.Data), `"loss_box"`) ||
+				d.Token != s.Token && d.Token != "final" {
+				t.Errorf("run %d: live card snapshot without its fitting runtime data: %+v", ri, s)
+			}
+			// Markdown in the data comes rendered, as the API sends it.
+			var md struct {
+				Status struct{ HTML string } `json:"status_md"`
+			}
+			if json.Unmarshal(d.Data, &md) != nil || !strings.Contains(md.Status.HTML, "<h1") {
+				t.Errorf("run %d: the data's markdown has no rendered html: %s", ri, d.Data)
+			}
+			live++
+		}
+	}
+	if live != MaxRuns {
+		t.Errorf("%d live cards, want one per run", live)
 	}
 	var foreach []string
 	for _, c := range res.Cards {

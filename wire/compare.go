@@ -7,7 +7,10 @@ import "time"
 // CompareGroup is the group of a CompareRow.
 type CompareGroup string
 
-// Groups of rows, in the order the table shows them.
+// Groups of rows, in the order the table shows them. The server sends the
+// run, parameter and artifact rows; the page builds the ValueBox rows from
+// the card trees (frontend/src/compare/valueboxes.ts), since they need the
+// card update rule, which lives in TypeScript only.
 const (
 	GroupRun       CompareGroup = "run"
 	GroupParameter CompareGroup = "parameter"
@@ -26,6 +29,9 @@ type CompareResult struct {
 	AllSteps []string     `json:"all_steps"`
 	Rows     []CompareRow `json:"rows"`
 	Cards    []CardMatch  `json:"cards"`
+	// ExportName is the file name an export of the comparison is saved
+	// as, without its extension (.csv, .html).
+	ExportName string `json:"export_name"`
 }
 
 // CompareRun is a compared run's header.

@@ -15,6 +15,15 @@ async function cell(page, name, run) {
   return page.locator(`[data-testid="compare-row"][data-name="${name}"] td[data-run="${run}"]`).innerText();
 }
 
+/** Clicks Export CSV (a download in serve mode) and returns the file's text. */
+async function downloadCsv(page, name) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-csv"]').click()]);
+  assertEqual(download.suggestedFilename(), name, 'csv file name');
+  const file = path.join(await tmpDir(), download.suggestedFilename());
+  await download.saveAs(file);
+  return fs.readFileSync(file, 'utf8');
+}
+
 test('compare two runs picked in the runs table: the parameter difference is marked; CSV export', async (t) => {
   const srv = await startServe(await copyFixture('default'));
   t.cleanup(() => srv.stop());
@@ -50,12 +59,9 @@ test('compare two runs picked in the runs table: the parameter difference is mar
   await deep.locator('[data-testid="compare-row"][data-name="label"]').waitFor();
   assertEqual(await cell(deep, 'label', OLD), "'corpus'", 'label of the older run');
   assertEqual(await deep.locator('[data-testid="compare-table"] thead th.run').first().innerText(), NEW, 'columns in the link\'s order');
-  // CSV: the same values, a column per run in the page's order.
-  const href = await page.locator('[data-testid="export-csv"]').getAttribute('href');
-  const res = await page.request.get(new URL(href, srv.url).href);
-  assertEqual(res.status(), 200, 'csv answer');
-  assert(/attachment; filename=".*\.csv"/.test(res.headers()['content-disposition'] ?? ''), 'csv is a download');
-  const lines = (await res.text()).trim().split('\n');
+  // CSV: the same values, a column per run in the page's order, built by
+  // the page and downloaded under the server's export name.
+  const lines = (await downloadCsv(page, `${FLOW}-compare-${OLD}_${NEW}.csv`)).trim().split('\n');
   assertEqual(lines[0], `group,name,source,${OLD},${NEW}`, 'csv header');
   assert(lines.includes('parameter,alpha,,0.5,0.9'), `csv alpha line in ${lines.join(' | ')}`);
   assert(lines.includes('artifact,total,end,3,3'), 'csv total line');
@@ -167,6 +173,17 @@ test('the demo: the loss chart overlays one layer per run; the live run updates 
   await page.waitForFunction(([sel, v]) => { const e = document.querySelector(sel); return e && e.textContent !== v; },
     [`[data-testid="compare-row"][data-name="Loss"] td[data-run="${live}"]`, first], { timeout: 30000 });
   await screenshot(page, 'compare-demo');
+  // The CSV holds the ValueBox rows the page built, as the table shows them.
+  const ids3 = [ids[2], ids[1], live];
+  const shownLoss = await Promise.all(ids3.map((id) => cell(page, 'Loss', id)));
+  const csv = (await downloadCsv(page, `DemoFlow-compare-${ids3.join('_')}.csv`)).trim().split('\n');
+  assertEqual(csv[0], `group,name,source,${ids3.join(',')}`, 'demo csv header');
+  const lossLine = csv.find((l) => l.startsWith('valuebox,Loss,train · blank#live,'));
+  assert(lossLine, `no Loss ValueBox line in ${csv.join(' | ')}`);
+  // The finished runs' values are final; the live one may have moved on.
+  const csvLoss = lossLine.split(',').slice(3);
+  assertEqual(csvLoss.slice(0, 2).join(','), shownLoss.slice(0, 2).join(','), 'finished runs\' Loss as shown');
+  assert(/^\d/.test(csvLoss[2]), `live run's Loss ${csvLoss[2]}`);
   // The offline file draws the same overlay with its bundled Vega.
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-html"]').click()]);
   const file = path.join(await tmpDir(), download.suggestedFilename());
@@ -178,5 +195,9 @@ test('the demo: the loss chart overlays one layer per run; the live run updates 
   const off = await ctx.newPage();
   await off.goto('file://' + file);
   await off.waitForFunction(() => document.querySelectorAll('[data-chart="loss_chart"] svg .role-legend-label text').length === 3, null, { timeout: 30000 });
+  // Its ValueBox rows are built from the cards' data as on the page.
+  await off.locator('[data-testid="compare-row"][data-name="Loss"]').waitFor();
+  for (const id of ids3.slice(0, 2)) assertEqual(await cell(off, 'Loss', id), await cell(page, 'Loss', id), `offline Loss of ${id}`);
+  assert(/^\d/.test(await cell(off, 'Loss', live)), 'offline Loss of the live run');
   assertEqual(page.errors.length, 0, `console errors: ${page.errors.join('; ')}`);
 }, { timeout: 180000 });

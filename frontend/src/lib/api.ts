@@ -239,15 +239,22 @@ export function createApi(opts: ApiOptions) {
     /** Runs of a flow lined up; `steps` pick the steps whose scalar artifacts are rows (default: end). */
     compare: (flow: string, runs: string[], steps?: string[]) =>
       request<CompareResult>(`/api/flows/${seg(flow)}/compare${query({ runs: runs.join(','), steps: steps?.join(',') })}`),
-    /** The URL that downloads the comparison as `format` (csv, html); the secret rides along as for events. */
-    compareExportUrl: (flow: string, runs: string[], format: 'csv' | 'html', steps?: string[]) =>
+    /** The URL that downloads the comparison as one offline HTML file; the secret rides along as for events. */
+    compareExportUrl: (flow: string, runs: string[], format: 'html', steps?: string[]) =>
       `${base}/api/flows/${seg(flow)}/compare/${format}${query({ runs: runs.join(','), steps: steps?.join(','), token: opts.token })}`,
-    /** Saves the comparison as `format` where the user picks (window only: a native save dialog). */
-    exportCompare: (flow: string, runs: string[], format: 'csv' | 'html', steps?: string[]) =>
+    /** Saves the comparison as one offline HTML file where the user picks (window only: a native save dialog). */
+    exportCompare: (flow: string, runs: string[], format: 'html', steps?: string[]) =>
       post<Done>(
         `/api/flows/${seg(flow)}/compare/${format}${query({ runs: runs.join(','), steps: steps?.join(',') })}`,
         {},
       ),
+    /** Saves csv, the table the page built (compare/csv.ts), where the user picks (window only). */
+    saveCompareCsv: (flow: string, runs: string[], csv: string) =>
+      request<Done>(`/api/flows/${seg(flow)}/compare/csv${query({ runs: runs.join(',') })}`, {
+        method: 'POST',
+        body: csv,
+        headers: { 'Content-Type': 'text/csv; charset=utf-8' },
+      }),
     welcome: () => request<Welcome>('/api/welcome'),
     /**
      * Opens a datastore; a refusal may come as an error status or as

@@ -20,6 +20,11 @@ export interface CompareResult {
   all_steps: string[];
   rows: CompareRow[];
   cards: CardMatch[];
+  /**
+   * ExportName is the file name an export of the comparison is saved
+   * as, without its extension (.csv, .html).
+   */
+  export_name: string;
 }
 
 /** CompareRun is a compared run's header. */

@@ -64,7 +64,7 @@ export interface UpdateCases {
   cases: { name: string; card: string; steps: UpdateStep[] }[];
 }
 
-/** The card update cases both sides share (the file says what each field means). */
+/** The card update cases, the oracle of update.ts (the file says what each field means). */
 export function updateCases(): UpdateCases {
   return readJson(path.resolve(__dirname, '..', '..', '..', '..', 'cards', 'testdata', 'update_cases.json')) as UpdateCases;
 }

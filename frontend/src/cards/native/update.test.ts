@@ -1,7 +1,7 @@
 /// <reference types="node" />
-// The card update semantics: the shared cases of cards/testdata/update_cases.json
-// (the oracle), then what only the TypeScript update does (copy-on-write,
-// markdown html) and the fixtures.
+// The card update semantics: the cases of cards/testdata/update_cases.json
+// (the oracle of this, the one implementation), then what the cases cannot
+// say (copy-on-write, markdown html) and the fixtures.
 import { describe, expect, it } from 'vitest';
 import { applyToCard, applyUpdate, UpdateError } from './update';
 import type { CardTree } from './types';
