@@ -147,9 +147,7 @@ func (a *App) getCardData(w http.ResponseWriter, r *http.Request, key string) {
 	// in the card tree; other data (custom cards) goes out as written.
 	var d wire.CardData
 	if err := json.Unmarshal(b, &d); err == nil {
-		if ann, err := cards.AnnotateMarkdownData(d.Data); err == nil {
-			d.Data = ann
-		}
+		d.Data = cards.ShownData(d.Data)
 		writeJSON(w, http.StatusOK, d)
 		return
 	}

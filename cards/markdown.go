@@ -124,6 +124,17 @@ func annotate(c *Component) bool {
 	return true
 }
 
+// ShownData is a runtime data object as the page gets it, from the card
+// data API and in the compare page's offline export alike:
+// AnnotateMarkdownData's result, or the data as written when it cannot be
+// annotated (not JSON: the page's update step refuses it there).
+func ShownData(data json.RawMessage) json.RawMessage {
+	if ann, err := AnnotateMarkdownData(data); err == nil {
+		return ann
+	}
+	return data
+}
+
 // AnnotateMarkdownData does what AnnotateMarkdown does inside a runtime
 // data object (the "data" of a data JSON file): on values that are markdown
 // components and on markdown nested in values, such as the cells of a

@@ -59,15 +59,11 @@ func snapshot(ctx context.Context, ix *datastore.Index, key string) *Snapshot {
 		return s
 	}
 	// As GET /api/cards/{key}/data sends it: markdown in the data gets its
-	// rendered "html" as in the tree (the frontend never renders markdown);
-	// other data (a custom card's) goes as written.
-	if ann, err := cards.AnnotateMarkdownData(d.Data); err == nil {
-		d.Data = ann
-	}
+	// rendered "html" as in the tree (the frontend never renders markdown).
 	s.Data, _ = json.Marshal(struct {
 		ReloadToken string          `json:"reload_token"`
 		Data        json.RawMessage `json:"data"`
-	}{d.ReloadToken, d.Data})
+	}{d.ReloadToken, cards.ShownData(d.Data)})
 	return s
 }
 
