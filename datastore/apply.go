@@ -21,6 +21,9 @@ type runPlan struct {
 	tasks                             map[stepTask]bool
 	cardTasks                         map[stepTask]bool // step "" = legacy layout
 	allCards                          bool
+	// cardRoot is a subfolder's card root the run's card paths came
+	// from (see runReader.adoptCardRoot); "" for the main one.
+	cardRoot string
 }
 
 type applyPlan struct {
@@ -63,6 +66,7 @@ func splitUnder(root, p string) ([]string, bool) {
 type planner struct {
 	loc     Location
 	listing *listing
+	extra   []string // card roots found in subfolders
 }
 
 // classify adds what one changed path touches to the plan. Paths are
@@ -71,8 +75,14 @@ type planner struct {
 func (pl planner) classify(p string, plan *applyPlan, deep bool) {
 	p = filepath.Clean(p)
 	if parts, ok := splitUnder(pl.loc.CardRoot, p); ok {
-		pl.classifyCard(parts, plan, deep)
+		pl.classifyCard(pl.loc.CardRoot, parts, plan, deep)
 		return
+	}
+	for _, r := range pl.extra {
+		if parts, ok := splitUnder(r, p); ok {
+			pl.classifyCard(r, parts, plan, deep)
+			return
+		}
 	}
 	parts, ok := splitUnder(pl.loc.Root, p)
 	if !ok {
@@ -146,10 +156,11 @@ func (pl planner) classify(p string, plan *applyPlan, deep bool) {
 	rp.tasks[stepTask{step, parts[3]}] = true
 }
 
-// classifyCard handles paths under the card root:
+// classifyCard handles paths under a card root (the main one, or one
+// found in a subfolder):
 // <flow>/runs/<run>/steps/<step>/tasks/<task>/{cards,runtime}/<file> and
 // the legacy <flow>/runs/<run>/tasks/<task>/cards/<file>.
-func (pl planner) classifyCard(parts []string, plan *applyPlan, deep bool) {
+func (pl planner) classifyCard(root string, parts []string, plan *applyPlan, deep bool) {
 	if len(parts) < 3 || parts[1] != "runs" {
 		if len(parts) <= 2 && deep {
 			// The card root or a flow's card folder as a whole: every run
@@ -171,6 +182,9 @@ func (pl planner) classifyCard(parts []string, plan *applyPlan, deep bool) {
 	}
 	flow, run := parts[0], parts[2]
 	rp := plan.run(flow, run)
+	if root != pl.loc.CardRoot {
+		rp.cardRoot = root
+	}
 	rest := parts[3:]
 	switch {
 	case len(rest) >= 4 && rest[0] == "steps" && rest[2] == "tasks":
@@ -181,7 +195,7 @@ func (pl planner) classifyCard(parts []string, plan *applyPlan, deep bool) {
 		rp.allCards = true
 	}
 	if len(parts) > 0 {
-		plan.forced[filepath.Join(append([]string{pl.loc.CardRoot}, parts...)...)] = true
+		plan.forced[filepath.Join(append([]string{root}, parts...)...)] = true
 	}
 }
 
@@ -189,7 +203,7 @@ func (pl planner) classifyCard(parts []string, plan *applyPlan, deep bool) {
 // changes. Paths may be files or folders, existing or removed, anywhere
 // under the datastore or card root; others are ignored.
 func (ix *Index) Apply(paths []string) ApplyResult {
-	plan, pl := newPlan(), planner{ix.loc, ix.listing}
+	plan, pl := newPlan(), planner{ix.loc, ix.listing, ix.reader.extraCardRoots()}
 	for _, p := range paths {
 		pl.classify(p, plan, false)
 	}
@@ -202,7 +216,7 @@ func (ix *Index) Rescan(dirs ...string) ApplyResult {
 	if len(dirs) == 0 {
 		dirs = []string{ix.loc.Root, ix.loc.CardRoot}
 	}
-	plan, pl := newPlan(), planner{ix.loc, ix.listing}
+	plan, pl := newPlan(), planner{ix.loc, ix.listing, ix.reader.extraCardRoots()}
 	for _, d := range dirs {
 		pl.classify(d, plan, true)
 		if d == ix.loc.Root && !strings.HasPrefix(ix.loc.CardRoot, ix.loc.Root+string(filepath.Separator)) {

@@ -32,6 +32,11 @@ func (ix *Index) applyRun(rs *runState, rp *runPlan, forced map[string]bool, isN
 	if _, err := ix.fsys.Lstat(ix.reader.runDir(rs.flow, rs.id)); isNotExist(err) {
 		return // the flow refresh reports the removal
 	}
+	if rp.cardRoot != "" && ix.reader.adoptCardRoot(rs.flow, rs.id, rp.cardRoot) {
+		// Its cards are there from now on: list them all again.
+		rp.allCards = true
+		onlyHeader = false
+	}
 
 	var ns *runSnap
 	var touched map[stepTask]bool // nil: diff every task

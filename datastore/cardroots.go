@@ -4,6 +4,7 @@ import (
 	"context"
 	"flowdeck/wire"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +26,12 @@ type cardRootCache struct {
 	flows map[string]*flowCardSearch
 	// runs maps "flow/run" to the card root its cards were found in.
 	runs map[string]string
+	// extra lists every card root found below the datastore's parent, in
+	// the order found. Changes under them are applied like the main card
+	// root's, and the watcher watches them (OnCardRoot), so a run that
+	// writes its cards there while Flowdeck shows it updates live.
+	extra   []string
+	onFound func(root string)
 }
 
 type flowCardSearch struct {
@@ -106,8 +113,73 @@ func (rd *runReader) flowCardSearch(flow string) CardSearch {
 				osfs.More.Add(r)
 			}
 		}
+		rd.noteCardRoots(fs.res.Roots)
 	})
 	return fs.res
+}
+
+// noteCardRoots adds the roots not known yet to the extra card roots and
+// tells the hook about each, outside the lock.
+func (rd *runReader) noteCardRoots(roots []string) {
+	rd.cardRoots.mu.Lock()
+	var added []string
+	for _, r := range roots {
+		if !slices.Contains(rd.cardRoots.extra, r) {
+			rd.cardRoots.extra = append(rd.cardRoots.extra, r)
+			added = append(added, r)
+		}
+	}
+	hook := rd.cardRoots.onFound
+	rd.cardRoots.mu.Unlock()
+	if hook != nil {
+		for _, r := range added {
+			hook(r)
+		}
+	}
+}
+
+// extraCardRoots is a copy of the card roots found in subfolders.
+func (rd *runReader) extraCardRoots() []string {
+	rd.cardRoots.mu.Lock()
+	defer rd.cardRoots.mu.Unlock()
+	return slices.Clone(rd.cardRoots.extra)
+}
+
+// CardRoots lists the card roots found below the datastore's parent so
+// far (SearchCardRoots), beside the main one.
+func (ix *Index) CardRoots() []string { return ix.reader.extraCardRoots() }
+
+// SetOnCardRoot sets the function called with each card root found below
+// the datastore's parent (the watcher watches it). It must not block.
+func (ix *Index) SetOnCardRoot(fn func(root string)) {
+	ix.reader.cardRoots.mu.Lock()
+	ix.reader.cardRoots.onFound = fn
+	ix.reader.cardRoots.mu.Unlock()
+}
+
+// adoptCardRoot makes root, a card root found in a subfolder, the card
+// root of a run whose cards appear there while Flowdeck watches (Metaflow
+// before 2.18.13 started in a subfolder writes them there as the run
+// goes), unless the run has a card root already or cards under the main
+// one. It reports whether the run's card root changed.
+func (rd *runReader) adoptCardRoot(flow, run, root string) bool {
+	key := flow + "/" + run
+	rd.cardRoots.mu.Lock()
+	_, has := rd.cardRoots.runs[key]
+	rd.cardRoots.mu.Unlock()
+	if has {
+		return false
+	}
+	if fi, err := rd.fsys.Lstat(filepath.Join(rd.loc.CardRoot, flow, "runs", run)); err == nil && fi.IsDir() {
+		return false
+	}
+	rd.cardRoots.mu.Lock()
+	defer rd.cardRoots.mu.Unlock()
+	if _, has := rd.cardRoots.runs[key]; has {
+		return false
+	}
+	rd.cardRoots.runs[key] = root
+	return true
 }
 
 // cardLoc is where a run's cards are: the main card root, or the one they

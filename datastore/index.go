@@ -302,27 +302,32 @@ func (ix *Index) ensureLoaded(rs *runState) *runSnap {
 	return ns
 }
 
-// ensureDetailed reads every task of a run and lists its cards once.
+// ensureDetailed reads every task of a run and lists its cards once. A
+// run with no card is looked for in the subfolders' card roots each time
+// it is opened (the search itself runs once per flow): a run the watcher
+// read in full while it was written was never opened before.
 func (ix *Index) ensureDetailed(rs *runState) *runSnap {
 	s := ix.ensureLoaded(rs)
-	if s.detailed {
+	if s.detailed && (snapHasCards(s) || ix.reader.runCardRoot(rs.flow, rs.id) != "") {
 		return s
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	s = rs.snap.Load()
-	if s.detailed {
-		return s
+	var retry []string
+	if !s.detailed {
+		s, retry = ix.loadRun(rs.flow, rs.id, s.run)
 	}
-	ns, retry := ix.loadRun(rs.flow, rs.id, s.run)
-	if !snapHasCards(ns) && ix.reader.locateCards(rs.flow, rs.id) != "" {
+	if !snapHasCards(s) && ix.reader.locateCards(rs.flow, rs.id) != "" {
 		// The cards are in a subfolder's card root (Metaflow before
 		// 2.18.13 started there): read the run again with it.
-		ns, retry = ix.loadRun(rs.flow, rs.id, s.run)
+		s, retry = ix.loadRun(rs.flow, rs.id, s.run)
 	}
-	rs.snap.Store(ns)
-	ix.incomplete.note(retry)
-	return ns
+	if s != rs.snap.Load() {
+		rs.snap.Store(s)
+		ix.incomplete.note(retry)
+	}
+	return s
 }
 
 // Run returns a run with its steps and tasks, reading it first if needed,

@@ -109,7 +109,7 @@ func BenchmarkWatchBudget(b *testing.B) {
 			b.Fatal(err)
 		}
 		_, cards := w.lay.runDirs(live)
-		runtimeDir := filepath.Join(cards, "steps", "train", "tasks", "2", "runtime")
+		runtimeDir := filepath.Join(cards[0], "steps", "train", "tasks", "2", "runtime")
 		eventually(b, func() string { return "live run never watched in full" }, func() bool {
 			w.mu.Lock()
 			defer w.mu.Unlock()

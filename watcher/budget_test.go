@@ -49,7 +49,7 @@ func TestWatchBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, cards := w.lay.runDirs(live)
-	runtimeDir := filepath.Join(cards, "steps", "train", "tasks", "2", "runtime")
+	runtimeDir := filepath.Join(cards[0], "steps", "train", "tasks", "2", "runtime")
 	eventually(t, func() string { return runtimeDir + " never watched" }, func() bool {
 		w.mu.Lock()
 		defer w.mu.Unlock()
@@ -82,7 +82,7 @@ func TestReleaseWhenFinished(t *testing.T) {
 		defer w.mu.Unlock()
 		n := 0
 		for d := range w.watched {
-			if within(d, ds) || within(d, cards) {
+			if within(d, ds) || within(d, cards[0]) {
 				n++
 			}
 		}

@@ -25,7 +25,10 @@
 // whose folders appear while watching. A run the index reports finished is
 // narrowed back once nothing happened under it for Linger, since Metaflow
 // writes final cards and logs seconds after the DONE marker. 1,000
-// finished runs cost about 2,000 watches.
+// finished runs cost about 2,000 watches. A card root the index finds in
+// a subfolder (Metaflow before 2.18.13 started there) becomes one more
+// root when it is found (Target.SetOnCardRoot), watched like the main
+// card root.
 //
 // # Faults
 //

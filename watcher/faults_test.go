@@ -149,7 +149,7 @@ func TestOverflowRescans(t *testing.T) {
 	// Start reads the live run once more (it was read before its watches
 	// existed); wait for that, so the rescan below is the overflow's.
 	_, cardDir := w.lay.runDirs(liveFlow + "/" + liveRun)
-	eventually(t, func() string { return "no start rescan" }, func() bool { return rt.rescanned(cardDir, 0) })
+	eventually(t, func() string { return "no start rescan" }, func() bool { return rt.rescanned(cardDir[0], 0) })
 	calls := rt.calls()
 	evs := loadReplay(t)
 	var during, after []replayEvent

@@ -33,10 +33,13 @@ type place struct {
 }
 
 // layout knows the shape of a datastore (docs/format.md §3) and where its card
-// root is, which may be outside it.
+// root is, which may be outside it. extra are card roots found in
+// subfolders (Metaflow before 2.18.13 started there), shaped like the
+// main one; the index reports them as it finds them (AddCardRoot).
 type layout struct {
 	root, cardRoot string
 	cardInside     bool // cardRoot is <root>/<name>
+	extra          []string
 }
 
 func newLayout(root, cardRoot string) layout {
@@ -71,6 +74,11 @@ func hidden(name string) bool {
 func (l layout) place(p string) place {
 	if parts, ok := below(l.cardRoot, p); ok {
 		return cardPlace(parts)
+	}
+	for _, r := range l.extra {
+		if parts, ok := below(r, p); ok {
+			return cardPlace(parts)
+		}
 	}
 	parts, ok := below(l.root, p)
 	if !ok {
@@ -149,9 +157,13 @@ func (lv level) inRun() bool {
 // listing them is needed only to report their files.
 func (lv level) leaf() bool { return lv == lvFlowMeta || lv == lvRunMeta }
 
-// runDirs are the two folders of a run: in the datastore and in the card
-// root.
-func (l layout) runDirs(run string) (ds, cards string) {
+// runDirs are the folders of a run: in the datastore, and in the card
+// root and every extra card root (the main one first).
+func (l layout) runDirs(run string) (ds string, cards []string) {
 	flow, id, _ := strings.Cut(run, "/")
-	return filepath.Join(l.root, flow, id), filepath.Join(l.cardRoot, flow, "runs", id)
+	cards = []string{filepath.Join(l.cardRoot, flow, "runs", id)}
+	for _, r := range l.extra {
+		cards = append(cards, filepath.Join(r, flow, "runs", id))
+	}
+	return filepath.Join(l.root, flow, id), cards
 }

@@ -40,8 +40,28 @@ func TestPlace(t *testing.T) {
 			t.Errorf("place(%s) = %+v, want %+v", tc.path, got, tc.want)
 		}
 	}
+	// A card root found in a subfolder (Metaflow before 2.18.13) is
+	// shaped like the main one.
+	sub := newLayout("/d/.metaflow", "/d/.metaflow/mf.cards")
+	sub.extra = []string{"/d/project/.metaflow/mf.cards"}
+	for path, want := range map[string]place{
+		"/d/project/.metaflow/mf.cards":                                    {lv: lvCardRoot},
+		"/d/project/.metaflow/mf.cards/F/runs":                             {lv: lvCardRuns},
+		"/d/project/.metaflow/mf.cards/F/runs/1":                           {lvCardRun, "F/1"},
+		"/d/project/.metaflow/mf.cards/F/runs/1/steps/a/tasks/2/runtime":   {lvInCardRun, "F/1"},
+		"/d/project/.metaflow/mf.cards/F/runs/1/steps/a/tasks/2/tmpab12cd": {lv: lvOther},
+		"/d/project/.metaflow":                                             {lv: lvOutside},
+		"/d/project":                                                       {lv: lvOutside},
+	} {
+		if got := sub.place(path); got != want {
+			t.Errorf("with an extra card root, place(%s) = %+v, want %+v", path, got, want)
+		}
+	}
+	if _, cards := sub.runDirs("F/1"); len(cards) != 2 || cards[1] != "/d/project/.metaflow/mf.cards/F/runs/1" {
+		t.Errorf("runDirs with an extra card root: %v", cards)
+	}
 	ds, cards := inside.runDirs("F/1")
-	if ds != "/d/.metaflow/F/1" || cards != "/d/.metaflow/mf.cards/F/runs/1" {
+	if ds != "/d/.metaflow/F/1" || len(cards) != 1 || cards[0] != "/d/.metaflow/mf.cards/F/runs/1" {
 		t.Errorf("runDirs = %s, %s", ds, cards)
 	}
 }

@@ -70,9 +70,14 @@ func (w *Watcher) step(ctx context.Context, now time.Time) {
 	w.hooks.mu.Lock()
 	hooks := w.hooks.pending
 	w.hooks.pending = nil
+	cardRoots := w.hooks.cardRoots
+	w.hooks.cardRoots = nil
 	w.hooks.mu.Unlock()
 
 	w.mu.Lock()
+	for _, r := range cardRoots {
+		w.addCardRoot(r, now)
+	}
 	for _, h := range hooks {
 		rw := w.runs[h.run]
 		switch {

@@ -26,7 +26,7 @@ func TestMidrunToLive(t *testing.T) {
 	w, c := start(t, ix, Options{})
 	// The live run is watched in full from the start.
 	_, cards := w.lay.runDirs(liveFlow + "/" + liveRun)
-	runtimeDir := filepath.Join(cards, "steps", "train", "tasks", "2", "runtime")
+	runtimeDir := filepath.Join(cards[0], "steps", "train", "tasks", "2", "runtime")
 	w.mu.Lock()
 	watched := w.watched[runtimeDir]
 	w.mu.Unlock()

@@ -82,6 +82,10 @@ type Target interface {
 	LiveRuns() []string
 	RunLive(flow, run string) bool
 	SetOnRunLoaded(fn func(flow, run string, live bool))
+	// CardRoots and SetOnCardRoot: card roots found in subfolders, which
+	// are watched too.
+	CardRoots() []string
+	SetOnCardRoot(fn func(root string))
 	Tick() []datastore.Change
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,8 +75,9 @@ type batching struct {
 // runHooks are the index's run-loaded calls, kept for the loop (they must
 // not wait for mu).
 type runHooks struct {
-	mu      sync.Mutex
-	pending []runLoaded
+	mu        sync.Mutex
+	pending   []runLoaded
+	cardRoots []string // found in subfolders, to watch (onCardRoot)
 }
 
 // stats are counters for tests and diagnostics.
@@ -163,7 +166,11 @@ func (w *Watcher) Start(ctx context.Context) error {
 	}
 	ctx, w.cancel = context.WithCancel(ctx)
 	w.ix.SetOnRunLoaded(w.onRunLoaded)
+	w.ix.SetOnCardRoot(w.onCardRoot)
 	now := time.Now()
+	for _, r := range w.ix.CardRoots() {
+		w.noteCardRoot(r)
+	}
 	live := w.ix.LiveRuns()
 	for _, run := range live {
 		w.markWide(run, now)
@@ -176,7 +183,9 @@ func (w *Watcher) Start(ctx context.Context) error {
 	for _, run := range live {
 		ds, cards := w.lay.runDirs(run)
 		w.queue.Rescan(ds, now)
-		w.queue.Rescan(cards, now)
+		for _, c := range cards {
+			w.queue.Rescan(c, now)
+		}
 	}
 	w.workers.Add(4)
 	if w.be != nil {
@@ -202,6 +211,7 @@ func (w *Watcher) Start(ctx context.Context) error {
 // shutdown releases what the goroutines used, once they have all stopped.
 func (w *Watcher) shutdown() {
 	w.ix.SetOnRunLoaded(nil)
+	w.ix.SetOnCardRoot(nil)
 	w.mu.Lock()
 	be := w.be
 	w.mu.Unlock()
@@ -251,6 +261,47 @@ func (w *Watcher) onRunLoaded(flow, run string, live bool) {
 	w.hooks.pending = append(w.hooks.pending, runLoaded{flow + "/" + run, live})
 	w.hooks.mu.Unlock()
 	w.signal(w.wake)
+}
+
+// onCardRoot is the index's hook: a card root was found in a subfolder.
+// It must not block; the loop adds the root (addCardRoot).
+func (w *Watcher) onCardRoot(root string) {
+	w.hooks.mu.Lock()
+	w.hooks.cardRoots = append(w.hooks.cardRoots, root)
+	w.hooks.mu.Unlock()
+	w.signal(w.wake)
+}
+
+// noteCardRoot adds a card root found in a subfolder to the layout, the
+// roots and the coalescer's roots, and reports whether it was new. A root
+// inside the datastore or the same as the main card root is not one.
+// w.mu held.
+func (w *Watcher) noteCardRoot(root string) (*rootWatch, bool) {
+	root = filepath.Clean(root)
+	if root == w.lay.cardRoot || within(root, w.lay.root) || slices.Contains(w.lay.extra, root) {
+		return nil, false
+	}
+	w.lay.extra = append(w.lay.extra, root)
+	r := &rootWatch{path: root}
+	w.roots = append(w.roots, r)
+	w.queue.AddRoot(root)
+	return r, true
+}
+
+// addCardRoot starts watching a card root found in a subfolder while
+// running: its skeleton, and the card folders of the runs watched in
+// full, which are read again for what was written before the watches.
+// w.mu held.
+func (w *Watcher) addCardRoot(root string, now time.Time) {
+	r, ok := w.noteCardRoot(root)
+	if !ok {
+		return
+	}
+	w.initRoot(r, now)
+	for run := range w.wide {
+		flow, id, _ := strings.Cut(run, "/")
+		w.queue.Rescan(filepath.Join(r.path, flow, "runs", id), now)
+	}
 }
 
 func (w *Watcher) signal(ch chan struct{}) {

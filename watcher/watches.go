@@ -3,6 +3,7 @@ package watcher
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"sort"
 	"syscall"
 	"time"
@@ -174,9 +175,13 @@ func (w *Watcher) widen(run string, now time.Time) {
 	w.markWide(run, now)
 	ds, cards := w.lay.runDirs(run)
 	w.addTree(ds, false, now)
-	w.addTree(cards, false, now)
+	for _, c := range cards {
+		w.addTree(c, false, now)
+	}
 	w.queue.Rescan(ds, now)
-	w.queue.Rescan(cards, now)
+	for _, c := range cards {
+		w.queue.Rescan(c, now)
+	}
 }
 
 // narrow releases a finished run's watches but its run folder and _meta
@@ -191,7 +196,7 @@ func (w *Watcher) narrow(run string) {
 	ds, cards := w.lay.runDirs(run)
 	meta := filepath.Join(ds, "_meta")
 	w.release(func(d string) bool {
-		return (within(d, ds) && d != ds && d != meta) || within(d, cards)
+		return (within(d, ds) && d != ds && d != meta) || slices.ContainsFunc(cards, func(c string) bool { return within(d, c) })
 	})
 }
 

@@ -16,6 +16,7 @@ package coalesce
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -79,6 +80,15 @@ func New(cfg Config) *Coalescer {
 	}
 	cfg.Roots = roots
 	return &Coalescer{cfg: cfg, paths: map[string]struct{}{}}
+}
+
+// AddRoot adds a folder a collapse rescans (a card root found while
+// running).
+func (c *Coalescer) AddRoot(root string) {
+	root = filepath.Clean(root)
+	if !slices.Contains(c.cfg.Roots, root) {
+		c.cfg.Roots = append(c.cfg.Roots, root)
+	}
 }
 
 // Noise reports whether an event carries nothing worth reading: a
