@@ -3,7 +3,7 @@
 // URL and a resumed run's origin, on the real fixtures.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, midrunCut, openPage, replay, screenshot, serveFor as serve, test } from './harness.mjs';
+import { assert, assertEqual, copyFixture, midrunCut, openPage, replay, screenshot, serveFor as serve, test, writeAtomic } from './harness.mjs';
 
 async function open(t, srv, hash, opts) {
   const page = await openPage(t.browser, srv.url + hash, opts);
@@ -323,6 +323,31 @@ test('cards of a run started in a subfolder (Metaflow before 2.18.13) are found 
   const runFound = page.getByTestId('run-cards-found-in');
   await runFound.waitFor();
   assert((await runFound.innerText()).includes(cardRoot), `run page: ${await runFound.innerText()}`);
+  assertEqual(page.errors, [], 'page errors');
+});
+
+test('a live run whose cards are in a subfolder (Metaflow before 2.18.13) updates its card from there', async (t) => {
+  // The running task of live_midrun, its card root moved where Metaflow
+  // before 2.18.13 puts it for a run started in <base>/project.
+  const root = await copyFixture('live_midrun');
+  const cardRoot = path.join(path.dirname(root), 'project', '.metaflow', 'mf.cards');
+  await fsp.mkdir(path.dirname(cardRoot), { recursive: true });
+  await fsp.rename(path.join(root, 'mf.cards'), cardRoot);
+  const srv = await serve(t, root);
+  // Opening the task opens its live card.
+  const page = await open(t, srv, '#/flows/LiveCardFlow/runs/1795642679591111/steps/train/tasks/2');
+  const pane = page.getByTestId('card-pane');
+  await page.waitForFunction(() => /epoch 22 of 40/.test(document.querySelector('[data-testid="card-pane"]')?.innerText ?? ''), null, { timeout: 15000 });
+  assert((await page.getByTestId('cards-found-in').innerText()).includes(cardRoot), 'says where the cards are');
+  // The run writes its next value there.
+  const file = path.join(cardRoot, 'LiveCardFlow', 'runs', '1795642679591111', 'steps', 'train', 'tasks', '2', 'runtime',
+    'blank-live-c79b8e3a1d2744138aa4ac35afe06da8.data.json');
+  const data = JSON.parse(await fsp.readFile(file, 'utf8'));
+  data.data.status_md.source = '# Training\nepoch **23** of 40, loss = 0.1500';
+  data.created_on += 1;
+  await writeAtomic(file, JSON.stringify(data));
+  await page.waitForFunction(() => /epoch 23 of 40/.test(document.querySelector('[data-testid="card-pane"]')?.innerText ?? ''), null, { timeout: 15000 });
+  assertEqual(await pane.getAttribute('data-state'), 'live', 'the card is still live');
   assertEqual(page.errors, [], 'page errors');
 });
 
