@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { assert, assertEqual, copyFixture, pageFor as page, routeHash as hash, screenshot, serveFor as serve, test, tmpDir } from './harness.mjs';
+import { assert, assertEqual, copyFixture, pageFor as page, routeHash as hash, screenshot, serveFor as serve, startDemo, test, tmpDir } from './harness.mjs';
 
 const LIVE_RUN = '1795642679591111';
 
@@ -127,6 +127,17 @@ async function noOverlap(p) {
     for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
       if (hit(r(items[i]), r(items[j]))) problems.push(`toolbar "${items[i].textContent.trim()}" overlaps "${items[j].textContent.trim()}"`);
     }
+    // The sidebar's header keeps its items inside the sidebar, and the
+    // run filters' tag picker is not cut short.
+    const side = boxes.sidebar && r(boxes.sidebar);
+    if (side) {
+      for (const e of pick('nav.sidebar > header > *')) {
+        if (r(e).right > side.right + 0.5) problems.push(`sidebar header item "${e.textContent.trim()}" runs past the sidebar`);
+      }
+      for (const e of pick('nav.sidebar select')) {
+        if (r(e).width < 80 || r(e).right > side.right + 0.5) problems.push(`sidebar picker "${e.value}" is ${Math.round(r(e).width)} px wide`);
+      }
+    }
     if (document.documentElement.scrollWidth > vw + 1) problems.push(`page overflows: ${document.documentElement.scrollWidth} > ${vw}`);
     return { problems, names };
   });
@@ -144,6 +155,18 @@ for (const width of [800, 1024, 1440]) {
     assert(problems.length === 0, problems.join('; '));
   });
 }
+
+test('layout at 800 px on the demo (its badge in the sidebar header): nothing overlaps or leaves the screen', async (t) => {
+  const srv = await startDemo();
+  t.cleanup(() => srv.stop());
+  const p = await page(t, srv.url, { width: 800, height: 700 });
+  await p.waitForSelector('[data-testid="card-pane"][data-kind]:not([data-kind=""])', { timeout: 15000 });
+  await p.waitForTimeout(500);
+  await screenshot(p, 'landing-demo-800');
+  const { problems, names } = await noOverlap(p);
+  assert(names.includes('sidebar') && names.includes('main'), `found ${names}`);
+  assert(problems.length === 0, problems.join('; '));
+});
 
 test('the side columns collapse with a key, and stay collapsed', async (t) => {
   const srv = await serve(t, await copyFixture('retry'));
