@@ -168,6 +168,23 @@ test('layout at 800 px on the demo (its badge in the sidebar header): nothing ov
   assert(problems.length === 0, problems.join('; '));
 });
 
+test('layout at 800 px, the flow page: the run table keeps every column inside the pane, and the flow name whole', async (t) => {
+  const srv = await serve(t, await copyFixture('foreach'));
+  const p = await page(t, srv.url + '#/flows/ForeachFlow', { width: 800, height: 700 });
+  await p.getByTestId('row-1795642634789065').waitFor({ timeout: 15000 });
+  await screenshot(p, 'flowpage-800');
+  const res = await p.evaluate(() => {
+    const table = document.querySelector('[data-testid="run-table"]').getBoundingClientRect();
+    const cut = [...document.querySelectorAll('[data-testid="run-table"] .th')]
+      .filter((e) => e.getBoundingClientRect().right > table.right + 0.5)
+      .map((e) => e.textContent.trim());
+    const h1 = document.querySelector('[data-testid="run-table"] h1');
+    return { cut, nameCut: h1.scrollWidth > h1.clientWidth };
+  });
+  assertEqual(res.cut, [], 'columns past the pane');
+  assertEqual(res.nameCut, false, 'the flow name is cut');
+});
+
 test('the side columns collapse with a key, and stay collapsed', async (t) => {
   const srv = await serve(t, await copyFixture('retry'));
   const p = await page(t, srv.url, { width: 800, height: 700 });
