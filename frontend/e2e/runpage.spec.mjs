@@ -303,14 +303,21 @@ test('run page screenshots, light and dark', async (t) => {
   }
 });
 
-test('cards of a run started in a subfolder (Metaflow before 2.18.13) are found there, and where is shown', async (t) => {
-  // As 2.11.0 lays it out (docs/format.md): the run in <base>/.metaflow,
-  // its cards in <base>/project/.metaflow/mf.cards.
-  const root = await copyFixture('older-2.11.0/default');
+/**
+ * A copy of fixture laid out as Metaflow before 2.18.13 lays out a run
+ * started in a subfolder (docs/format.md): the run in <base>/.metaflow,
+ * its cards in <base>/project/.metaflow/mf.cards. Serves it.
+ */
+async function subfolderCards(t, fixture) {
+  const root = await copyFixture(fixture);
   const cardRoot = path.join(path.dirname(root), 'project', '.metaflow', 'mf.cards');
   await fsp.mkdir(path.dirname(cardRoot), { recursive: true });
   await fsp.rename(path.join(root, 'mf.cards'), cardRoot);
-  const srv = await serve(t, root);
+  return { srv: await serve(t, root), cardRoot };
+}
+
+test('cards of a run started in a subfolder (Metaflow before 2.18.13) are found there, and where is shown', async (t) => {
+  const { srv, cardRoot } = await subfolderCards(t, 'older-2.11.0/default');
   const page = await open(t, srv, '#/flows/DefaultCardFlow/runs/1795644053426934/steps/start/tasks/1');
   await page.locator('[data-testid^="card-"][data-type]').first().waitFor();
   const found = page.getByTestId('cards-found-in');
@@ -327,13 +334,8 @@ test('cards of a run started in a subfolder (Metaflow before 2.18.13) are found 
 });
 
 test('a live run whose cards are in a subfolder (Metaflow before 2.18.13) updates its card from there', async (t) => {
-  // The running task of live_midrun, its card root moved where Metaflow
-  // before 2.18.13 puts it for a run started in <base>/project.
-  const root = await copyFixture('live_midrun');
-  const cardRoot = path.join(path.dirname(root), 'project', '.metaflow', 'mf.cards');
-  await fsp.mkdir(path.dirname(cardRoot), { recursive: true });
-  await fsp.rename(path.join(root, 'mf.cards'), cardRoot);
-  const srv = await serve(t, root);
+  // The running task of live_midrun.
+  const { srv, cardRoot } = await subfolderCards(t, 'live_midrun');
   // Opening the task opens its live card.
   const page = await open(t, srv, '#/flows/LiveCardFlow/runs/1795642679591111/steps/train/tasks/2');
   const pane = page.getByTestId('card-pane');
