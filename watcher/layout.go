@@ -35,7 +35,7 @@ type place struct {
 // layout knows the shape of a datastore (docs/format.md §3) and where its card
 // root is, which may be outside it. extra are card roots found in
 // subfolders (Metaflow before 2.18.13 started there), shaped like the
-// main one; the index reports them as it finds them (AddCardRoot).
+// main one; the index reports them as it finds them (addCardRoot).
 type layout struct {
 	root, cardRoot string
 	cardInside     bool // cardRoot is <root>/<name>
