@@ -28,7 +28,7 @@ type cardRootCache struct {
 	runs map[string]string
 	// extra lists every card root found below the datastore's parent, in
 	// the order found. Changes under them are applied like the main card
-X
+	// root's, and the watcher watches them (SetOnCardRoot), so a run that
 	// writes its cards there while Flowdeck shows it updates live.
 	extra   []string
 	onFound func(root string)
