@@ -161,9 +161,15 @@ func (lv level) leaf() bool { return lv == lvFlowMeta || lv == lvRunMeta }
 // root and every extra card root (the main one first).
 func (l layout) runDirs(run string) (ds string, cards []string) {
 	flow, id, _ := strings.Cut(run, "/")
-	cards = []string{filepath.Join(l.cardRoot, flow, "runs", id)}
+	cards = []string{cardRunDir(l.cardRoot, run)}
 	for _, r := range l.extra {
-		cards = append(cards, filepath.Join(r, flow, "runs", id))
+		cards = append(cards, cardRunDir(r, run))
 	}
 	return filepath.Join(l.root, flow, id), cards
+}
+
+// cardRunDir is a run's folder ("flow/run") under a card root.
+func cardRunDir(cardRoot, run string) string {
+	flow, id, _ := strings.Cut(run, "/")
+	return filepath.Join(cardRoot, flow, "runs", id)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -299,8 +298,7 @@ func (w *Watcher) addCardRoot(root string, now time.Time) {
 	}
 	w.initRoot(r, now)
 	for run := range w.wide {
-		flow, id, _ := strings.Cut(run, "/")
-		w.queue.Rescan(filepath.Join(r.path, flow, "runs", id), now)
+		w.queue.Rescan(cardRunDir(r.path, run), now)
 	}
 }
 
